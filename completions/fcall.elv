@@ -1,0 +1,266 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[fcall] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'fcall'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'fcall'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand invoke 'Invoke a function (sync by default); its result goes to stdout'
+            cand profile 'Manage profiles (one per provider account)'
+            cand decode 'Decode what providers send in headers'
+            cand completions 'Print a shell completion script'
+            cand emulator 'Run the local emulator of every provider''s invoke API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;invoke'= {
+            cand -d 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)'
+            cand --data 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)'
+            cand -t 'Content type of the payload'
+            cand --content-type 'Content type of the payload'
+            cand --qualifier 'Version or alias (an alias as alias:NAME or !NAME)'
+            cand -H 'Extra request header, repeatable'
+            cand --header 'Extra request header, repeatable'
+            cand --output 'Output format: human (result on stdout, report on stderr) or a JSON envelope'
+            cand --timeout 'Whole-request timeout in seconds'
+            cand --connect-timeout 'Connection timeout in seconds'
+            cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand --async 'Invoke asynchronously; prints the request id'
+            cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6)'
+            cand --tail 'Ask for the log tail and show it decoded on stderr'
+            cand --dry-run 'Print the request that would be sent (secrets masked) and exit 0'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles (the default is marked with *)'
+            cand show 'Show a profile with secrets masked'
+            cand remove 'Remove a profile'
+            cand default 'Make a profile the default'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;profile;add'= {
+            cand --provider 'Provider: huawei'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand --force 'Replace an existing profile of that name'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;list'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;show'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;remove'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;default'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;help'= {
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles (the default is marked with *)'
+            cand show 'Show a profile with secrets masked'
+            cand remove 'Remove a profile'
+            cand default 'Make a profile the default'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;profile;help;add'= {
+        }
+        &'fcall;profile;help;list'= {
+        }
+        &'fcall;profile;help;show'= {
+        }
+        &'fcall;profile;help;remove'= {
+        }
+        &'fcall;profile;help;default'= {
+        }
+        &'fcall;profile;help;help'= {
+        }
+        &'fcall;decode'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
+            cand summary 'Render an X-Cff-Invoke-Summary JSON with units'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;decode;log'= {
+            cand --limit 'Tail limit in bytes (to flag truncation); default from the header name'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;decode;summary'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;decode;help'= {
+            cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
+            cand summary 'Render an X-Cff-Invoke-Summary JSON with units'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;decode;help;log'= {
+        }
+        &'fcall;decode;help;summary'= {
+        }
+        &'fcall;decode;help;help'= {
+        }
+        &'fcall;completions'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;emulator'= {
+            cand --bind 'Address to listen on (port 0 picks a free one)'
+            cand --token 'FunctionGraph token accepted as X-Auth-Token'
+            cand --access-key 'Access key accepted for AK/SK signing'
+            cand --secret-key 'Secret key for AK/SK signing'
+            cand --iam-user 'IAM user that can fetch tokens'
+            cand --iam-password 'That user''s password'
+            cand --iam-domain 'That user''s domain (account name)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;help'= {
+            cand invoke 'Invoke a function (sync by default); its result goes to stdout'
+            cand profile 'Manage profiles (one per provider account)'
+            cand decode 'Decode what providers send in headers'
+            cand completions 'Print a shell completion script'
+            cand emulator 'Run the local emulator of every provider''s invoke API'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;help;invoke'= {
+        }
+        &'fcall;help;profile'= {
+            cand add 'Add (or with --force replace) a profile'
+            cand list 'List profiles (the default is marked with *)'
+            cand show 'Show a profile with secrets masked'
+            cand remove 'Remove a profile'
+            cand default 'Make a profile the default'
+        }
+        &'fcall;help;profile;add'= {
+        }
+        &'fcall;help;profile;list'= {
+        }
+        &'fcall;help;profile;show'= {
+        }
+        &'fcall;help;profile;remove'= {
+        }
+        &'fcall;help;profile;default'= {
+        }
+        &'fcall;help;decode'= {
+            cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
+            cand summary 'Render an X-Cff-Invoke-Summary JSON with units'
+        }
+        &'fcall;help;decode;log'= {
+        }
+        &'fcall;help;decode;summary'= {
+        }
+        &'fcall;help;completions'= {
+        }
+        &'fcall;help;emulator'= {
+        }
+        &'fcall;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

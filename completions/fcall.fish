@@ -1,0 +1,178 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_fcall_global_optspecs
+    string join \n p/profile= config= color= v/verbose h/help V/version
+end
+
+function __fish_fcall_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_fcall_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_fcall_using_subcommand
+    set -l cmd (__fish_fcall_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c fcall -n "__fish_fcall_needs_command" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_needs_command" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_needs_command" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_needs_command" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_needs_command" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print version'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s d -l data -d 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s t -l content-type -d 'Content type of the payload' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Version or alias (an alias as alias:NAME or !NAME)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l output -d 'Output format: human (result on stdout, report on stderr) or a JSON envelope' -r -f -a "human\t''
+json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l timeout -d 'Whole-request timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously; prints the request id'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6)'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail and show it decoded on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (secrets masked) and exit 0'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "list" -d 'List profiles (the default is marked with *)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "remove" -d 'Remove a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "default" -d 'Make a profile the default'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l force -d 'Replace an existing profile of that name'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles (the default is marked with *)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "default" -d 'Make a profile the default'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "summary" -d 'Render an X-Cff-Invoke-Summary JSON with units'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -l limit -d 'Tail limit in bytes (to flag truncation); default from the header name' -r
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Render an X-Cff-Invoke-Summary JSON with units'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand completions" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand completions" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand completions" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand completions" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l bind -d 'Address to listen on (port 0 picks a free one)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token -d 'FunctionGraph token accepted as X-Auth-Token' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l access-key -d 'Access key accepted for AK/SK signing' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l secret-key -d 'Secret key for AK/SK signing' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-user -d 'IAM user that can fetch tokens' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-password -d 'That user\'s password' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-domain -d 'That user\'s domain (account name)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "default" -d 'Make a profile the default'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "summary" -d 'Render an X-Cff-Invoke-Summary JSON with units'

@@ -1,0 +1,256 @@
+//! The command line (clap derive). Also the source of `completions/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit-code table, shared by `--help` texts (a macro so `concat!` can use it).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
+  0    success (async: accepted)
+  1    internal error
+  2    usage: bad flags, arguments or input
+  3    configuration or credentials, including credentials the provider rejects
+  4    the provider refused the request (HTTP 4xx/5xx from the platform)
+  5    transport: DNS, connect, TLS, timeout
+  6    the function ran and failed
+  130  interrupted"
+    };
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fcall",
+    version,
+    about = "Invoke serverless functions: result on stdout, decoded log tail and summary on stderr",
+    after_help = concat!("Examples:
+  fcall profile add hw --provider huawei region=cn-north-4 project_id=0123... token@env=HW_TOKEN
+  fcall invoke hello -d '{\"name\":\"x\"}' --tail
+  fcall invoke hello --async --wait
+
+", exit_codes!())
+)]
+pub struct Cli {
+    /// Profile to use (default: the config's default_profile)
+    #[arg(short, long, global = true, env = "FCALL_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Config file (default: <config dir>/fcall/config.toml)
+    #[arg(long, global = true, env = "FCALL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// When to colour stderr
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Show requests and responses on stderr (secrets masked)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColorWhen::Auto => "auto",
+            ColorWhen::Always => "always",
+            ColorWhen::Never => "never",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Invoke a function (sync by default); its result goes to stdout
+    #[command(after_help = concat!("Examples:
+  fcall invoke hello -d '{\"name\":\"x\"}' --tail        sync, decoded log tail on stderr
+  fcall invoke my-pkg/hello -d @event.json             payload from a file
+  echo '{}' | fcall invoke hello                       payload from stdin
+  fcall invoke hello --qualifier alias:prod            an alias (also written '!prod')
+  fcall invoke hello --async --wait                    async, then wait for the outcome
+  fcall invoke hello --output json | jq .duration_ms   the JSON envelope
+  fcall invoke hello --dry-run                         show the request, send nothing
+
+", exit_codes!()))]
+    Invoke(InvokeArgs),
+
+    /// Manage profiles (one per provider account)
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+
+    /// Decode what providers send in headers
+    #[command(subcommand)]
+    Decode(DecodeCommand),
+
+    /// Print a shell completion script
+    #[command(after_help = "Example:\n  fcall completions bash > /etc/bash_completion.d/fcall")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Run the local emulator of every provider's invoke API
+    #[command(after_help = "Example:
+  fcall emulator --bind 127.0.0.1:9000
+Prints \"listening on ADDR\" first. Default credentials: FunctionGraph token testtoken,
+AK/SK testak/testsk, IAM user testuser / testpassword in domain testdomain.
+Functions: echo (returns the payload), fail (a function error), longlog (a log longer
+than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000); others are not found.")]
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InvokeArgs {
+    /// Function: NAME, PACKAGE/NAME or a full URN (FunctionGraph)
+    pub function: String,
+
+    /// Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)
+    #[arg(short, long, value_name = "DATA")]
+    pub data: Option<String>,
+
+    /// Content type of the payload
+    #[arg(
+        short = 't',
+        long,
+        default_value = "application/json",
+        value_name = "TYPE"
+    )]
+    pub content_type: String,
+
+    /// Invoke asynchronously; prints the request id
+    #[arg(long = "async")]
+    pub async_: bool,
+
+    /// With --async: wait until the invocation finishes (exit 0 or 6)
+    #[arg(long, requires = "async_")]
+    pub wait: bool,
+
+    /// Ask for the log tail and show it decoded on stderr
+    #[arg(long)]
+    pub tail: bool,
+
+    /// Version or alias (an alias as alias:NAME or !NAME)
+    #[arg(long, value_name = "Q")]
+    pub qualifier: Option<String>,
+
+    /// Extra request header, repeatable
+    #[arg(short = 'H', long = "header", value_name = "K: V")]
+    pub headers: Vec<String>,
+
+    /// Output format: human (result on stdout, report on stderr) or a JSON envelope
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+
+    /// Whole-request timeout in seconds
+    #[arg(long, value_name = "SECS", default_value_t = crate::transport::DEFAULT_TIMEOUT_SECS)]
+    pub timeout: u64,
+
+    /// Connection timeout in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub connect_timeout: u64,
+
+    /// Retries for failures that cannot have run the function (connect errors, 429, 503)
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+
+    /// Print the request that would be sent (secrets masked) and exit 0
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Add (or with --force replace) a profile
+    #[command(
+        after_help = "Values: KEY=VALUE (literal), KEY@env=VAR (read from $VAR), KEY@command=CMD (CMD's output).
+Examples:
+  fcall profile add hw --provider huawei region=cn-north-4 project_id=0123456789abcdef0123456789abcdef \\
+      access_key=MYAK secret_key@env=HUAWEICLOUD_SDK_SK
+  fcall profile add hw-token --provider huawei region=cn-north-4 project_id=... token@command='cat ~/.hw-token'
+Huawei keys: region, project_id, package, endpoint, and one of token | access_key + secret_key
+(+ security_token) | iam_user + iam_password + iam_domain (+ iam_endpoint)."
+    )]
+    Add {
+        name: String,
+        /// Provider: huawei
+        #[arg(long)]
+        provider: String,
+        /// Replace an existing profile of that name
+        #[arg(long)]
+        force: bool,
+        /// KEY=VALUE, KEY@env=VAR or KEY@command=CMD
+        #[arg(value_name = "KEY=VALUE")]
+        values: Vec<String>,
+    },
+    /// List profiles (the default is marked with *)
+    List,
+    /// Show a profile with secrets masked
+    Show { name: String },
+    /// Remove a profile
+    Remove { name: String },
+    /// Make a profile the default
+    Default { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DecodeCommand {
+    /// Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)
+    #[command(after_help = "Examples:
+  fcall decode log 'X-Cff-Function-Log: MjAyNC0wMS0wMlQwMzowNDowNVogU3RhcnQ='
+  pbpaste | fcall decode log")]
+    Log {
+        /// The value or a whole header line; - or nothing reads stdin
+        value: Option<String>,
+        /// Tail limit in bytes (to flag truncation); default from the header name
+        #[arg(long, value_name = "BYTES")]
+        limit: Option<usize>,
+    },
+    /// Render an X-Cff-Invoke-Summary JSON with units
+    #[command(after_help = "Example:
+  fcall decode summary '{\"duration\":1.913,\"billingDuration\":2,\"memorySize\":128,\"memoryUsed\":41.5}'")]
+    Summary {
+        /// The JSON or a whole header line; - or nothing reads stdin
+        value: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:9000")]
+    pub bind: String,
+    /// FunctionGraph token accepted as X-Auth-Token
+    #[arg(long, default_value = "testtoken")]
+    pub token: String,
+    /// Access key accepted for AK/SK signing
+    #[arg(long, default_value = "testak")]
+    pub access_key: String,
+    /// Secret key for AK/SK signing
+    #[arg(long, default_value = "testsk")]
+    pub secret_key: String,
+    /// IAM user that can fetch tokens
+    #[arg(long, default_value = "testuser")]
+    pub iam_user: String,
+    /// That user's password
+    #[arg(long, default_value = "testpassword")]
+    pub iam_password: String,
+    /// That user's domain (account name)
+    #[arg(long, default_value = "testdomain")]
+    pub iam_domain: String,
+}

@@ -1,0 +1,149 @@
+//! Commands: the edges where arguments, files, environment, network and terminal meet the core.
+
+mod decode;
+mod invoke;
+mod profile;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::CommandFactory;
+use colored::Colorize;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config, Profile};
+use crate::error::{Error, Result};
+
+/// The process environment, as the rest of the code sees it.
+pub fn process_env(key: &str) -> Option<String> {
+    std::env::var(key).ok()
+}
+
+/// What every command may need from the global options.
+pub struct Ctx {
+    pub profile: Option<String>,
+    pub config_path: Option<PathBuf>,
+    pub color: bool,
+    pub verbose: bool,
+}
+
+impl Ctx {
+    pub fn config_path(&self) -> Result<PathBuf> {
+        match &self.config_path {
+            Some(p) => Ok(p.clone()),
+            None => Ok(config::default_path(&process_env)?),
+        }
+    }
+
+    /// Load the config, warning (on stderr) when a file holding secrets is readable by others.
+    pub fn load_config(&self) -> Result<Config> {
+        let path = self.config_path()?;
+        let cfg = config::load(&path)?;
+        if let Some(w) = config::permission_warning(&path, &cfg) {
+            warn(&w);
+        }
+        Ok(cfg)
+    }
+
+    /// The profile to use: `-p`/`FCALL_PROFILE`, else the default, else the only one.
+    pub fn select_profile<'c>(&self, cfg: &'c Config) -> Result<&'c Profile> {
+        if let Some(name) = &self.profile {
+            return Ok(cfg.profile(name)?);
+        }
+        if let Some(name) = &cfg.default_profile {
+            return Ok(cfg.profile(name)?);
+        }
+        match cfg.profiles.len() {
+            1 => Ok(cfg.profiles.values().next().expect("one profile")),
+            0 => Err(Error::Config(format!(
+                "no profiles in {}: add one with `fcall profile add NAME --provider huawei KEY=VALUE...`",
+                cfg.path.display()
+            ))),
+            _ => Err(Error::Config(format!(
+                "several profiles and no default in {}: pass -p NAME or run `fcall profile default NAME`",
+                cfg.path.display()
+            ))),
+        }
+    }
+}
+
+pub fn warn(msg: &str) {
+    eprintln!("{} {msg}", "warning:".yellow().bold());
+}
+
+/// Print an error for a person: one line on stderr (coloured as `run` decided).
+pub fn print_error(e: &Error) {
+    eprintln!("{} {e}", "fcall: error:".red().bold());
+}
+
+/// Write to stdout; a reader that went away (`| head`) is not an error.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Internal(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+/// Read an argument that may be `-` (or absent) for stdin.
+pub fn arg_or_stdin(value: Option<&str>, what: &str) -> Result<String> {
+    match value {
+        Some(v) if v != "-" => Ok(v.to_string()),
+        _ => {
+            if value.is_none() && std::io::stdin().is_terminal() {
+                return Err(Error::Usage(format!(
+                    "no {what} given: pass it as an argument or pipe it on stdin"
+                )));
+            }
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .map_err(|e| Error::Usage(format!("cannot read {what} from stdin: {e}")))?;
+            Ok(s)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))
+}
+
+/// Run a future; Ctrl-C ends it with [`Error::Interrupted`].
+fn block_on<T>(fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    runtime()?.block_on(async {
+        tokio::select! {
+            r = fut => r,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted),
+        }
+    })
+}
+
+/// Dispatch a parsed command line; `Ok(code)` for outcomes already reported.
+pub fn run(cli: Cli) -> Result<u8> {
+    let ctx = Ctx {
+        profile: cli.profile.clone(),
+        config_path: cli.config.clone(),
+        color: crate::render::use_color(
+            cli.color.as_str(),
+            process_env("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            std::io::stderr().is_terminal(),
+        ),
+        verbose: cli.verbose,
+    };
+    colored::control::set_override(ctx.color);
+    match cli.command {
+        Command::Invoke(args) => block_on(invoke::run(&ctx, &args)),
+        Command::Profile(cmd) => profile::run(&ctx, cmd),
+        Command::Decode(cmd) => decode::run(cmd),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "fcall", &mut buf);
+            write_stdout(&buf)?;
+            Ok(0)
+        }
+        Command::Emulator(args) => block_on(async { crate::emulator::run(&args).await.map(|_| 0) }),
+    }
+}

@@ -1,0 +1,309 @@
+//! FunctionGraph and IAM, as the emulator plays them.
+//!
+//! Checks `X-Auth-Token` (the configured token or one it issued) or the AK/SK signature
+//! with our own signer; answers with the headers FunctionGraph sends (summary, base64 log
+//! tail of the last 2,000 bytes, billing duration, error flags) and a v1 body.
+
+use std::time::Duration;
+
+use base64::Engine;
+use serde_json::{json, Value as Json};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::{json_response, Job, Reply, State};
+use crate::decode::HUAWEI_TAIL_LIMIT;
+use crate::http::{decode_component, HttpRequest, HttpResponse};
+use crate::signing::huawei::{self as signer, VerifyError};
+
+fn error(status: u16, code: &str, msg: &str) -> Reply {
+    json_response(status, &json!({"error_code": code, "error_msg": msg})).into()
+}
+
+/// Route FunctionGraph and IAM paths; `None` for anything else. Every answer carries the
+/// gateway's `X-Request-Id`, errors included.
+pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    let mut reply = route(st, req, now)?;
+    let headers = &mut reply.response.headers;
+    if !headers.iter().any(|(k, _)| k == "X-Request-Id") {
+        headers.push(("X-Request-Id".into(), st.new_id()));
+    }
+    Some(reply)
+}
+
+fn route(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    if req.path == "/v3/auth/tokens" && req.method == "POST" {
+        return Some(issue_token(st, req, now));
+    }
+    let rest = req.path.strip_prefix("/v2/")?;
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.len() != 5 || parts[1] != "fgs" || parts[2] != "functions" {
+        return None;
+    }
+    let (project, urn, action) = (parts[0], decode_component(parts[3]), parts[4]);
+    if let Err(r) = authenticate(st, req, now) {
+        return Some(r);
+    }
+    let fields: Vec<&str> = urn.split(':').collect();
+    if fields.len() != 8 || fields[0] != "urn" || fields[1] != "fss" || fields[3] != project {
+        return Some(error(400, "FSS.1309", "Invalid function URN"));
+    }
+    let (name, qualifier) = (fields[6], fields[7]);
+    Some(match (req.method.as_str(), action) {
+        ("POST", "invocations") => invoke_sync(st, req, name, qualifier),
+        ("POST", "invocations-async") => invoke_async(st, req, name),
+        ("GET", "async-invocations") => status(st, req),
+        _ => error(
+            404,
+            "APIGW.0101",
+            "The API does not exist or has not been published",
+        ),
+    })
+}
+
+fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<(), Reply> {
+    let deny = |m: &str| {
+        error(
+            401,
+            "APIGW.0301",
+            &format!("Incorrect IAM authentication information: {m}"),
+        )
+    };
+    if req
+        .header("Authorization")
+        .is_some_and(|a| a.starts_with(signer::ALGORITHM))
+    {
+        let ak = &st.creds.access_key;
+        return match signer::verify(req, |k| (k == ak).then(|| st.creds.secret_key.clone()), now) {
+            Ok(_) => Ok(()),
+            Err(VerifyError::Expired { .. }) => {
+                Err(deny("calc aksk signature fail: signature expired"))
+            }
+            Err(VerifyError::UnknownAccessKey(k)) => Err(deny(&format!("ak {k} not exist"))),
+            Err(_) => Err(deny("verify aksk signature fail")),
+        };
+    }
+    match req.header("X-Auth-Token") {
+        None => Err(deny("x-auth-token not found")),
+        Some(t) if t == st.creds.token || st.issued_tokens.lock().unwrap().contains(t) => Ok(()),
+        Some(_) => Err(deny("decrypt token fail")),
+    }
+}
+
+/// The log a function writes; `longlog` writes more than the tail holds, in several scripts,
+/// so that the 2,000-byte cut lands inside a multi-byte character.
+fn function_log(name: &str, id: &str, qualifier: &str, body: &[u8]) -> String {
+    let ts = "2024-01-02T03:04:05Z";
+    let mut log = format!("{ts} Start invoke request '{id}', version: {qualifier}\n");
+    match name {
+        "longlog" => {
+            for i in 1..=120 {
+                log.push_str(&format!(
+                    "{ts} 第{i:03}行 日志 línea données ✓ — {}\n",
+                    "x".repeat(i % 7)
+                ));
+            }
+        }
+        "fail" => {
+            log.push_str(&format!("{ts} Traceback (most recent call last):\n"));
+            log.push_str(&format!("{ts}   File \"index.py\", line 3, in handler\n"));
+            log.push_str(&format!("{ts} ZeroDivisionError: division by zero\n"));
+        }
+        _ => log.push_str(&format!(
+            "{ts} received {} bytes · 你好, función ✓\n",
+            body.len()
+        )),
+    }
+    let finish = format!(
+        "{ts} Finish invoke request '{id}', duration: 1.913ms, billing duration: 2ms, memory used: 41.512MB, billing memory: 128MB"
+    );
+    if name == "longlog" {
+        // pad the last line until the tail's first byte falls inside a character
+        while log.len() + finish.len() > HUAWEI_TAIL_LIMIT
+            && log.is_char_boundary(log.len() + finish.len() - HUAWEI_TAIL_LIMIT)
+        {
+            log.insert(log.len() - 1, '.');
+        }
+    }
+    log + &finish
+}
+
+/// The last `limit` bytes, cut wherever they fall (as the provider does).
+fn tail(log: &str, limit: usize) -> &[u8] {
+    let b = log.as_bytes();
+    &b[b.len().saturating_sub(limit)..]
+}
+
+fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Reply {
+    if !matches!(name, "echo" | "fail" | "longlog" | "slow") {
+        return error(404, "FSS.1051", "Not found the function");
+    }
+    if req.body.is_empty() {
+        return error(400, "FSS.0400", "function event body is empty");
+    }
+    st.count(&format!("huawei.sync.{name}"));
+    let id = st.new_id();
+    let log = function_log(name, &id, qualifier, &req.body);
+    let failed = name == "fail";
+    let result = if failed {
+        json!({"errorCode": "FSS.1002", "errorMessage": "division by zero", "errorType": "ZeroDivisionError",
+               "stackTrace": ["File \"index.py\", line 3, in handler"]})
+        .to_string()
+    } else {
+        String::from_utf8_lossy(&req.body).into_owned()
+    };
+    let tail_wanted = req
+        .header("X-Cff-Log-Type")
+        .is_some_and(|v| v.eq_ignore_ascii_case("tail"));
+    let v1 = req.header("X-CFF-Request-Version") == Some("v1");
+    let mut headers = vec![
+        ("X-Cff-Request-Id".to_string(), id.clone()),
+        (
+            "X-Cff-Invoke-Summary".to_string(),
+            json!({"funcDigest": "a1b2c3d4e5f6", "duration": 1.913, "billingDuration": 2,
+                   "memorySize": 128, "memoryUsed": 41.51171875})
+            .to_string(),
+        ),
+        ("X-CFF-Billing-Duration".to_string(), "2".to_string()),
+        (
+            "X-Func-Err-Code".to_string(),
+            if failed { "1" } else { "0" }.to_string(),
+        ),
+        ("X-Is-Func-Err".to_string(), failed.to_string()),
+        (
+            "X-Cff-Response-Version".to_string(),
+            if v1 { "v1" } else { "v0" }.to_string(),
+        ),
+        ("X-Request-Id".to_string(), format!("gw-{id}")),
+    ];
+    if tail_wanted {
+        headers.push((
+            "X-Cff-Function-Log".to_string(),
+            base64::engine::general_purpose::STANDARD.encode(tail(&log, HUAWEI_TAIL_LIMIT)),
+        ));
+    }
+    let (content_type, body) = if v1 {
+        let envelope = json!({"request_id": id, "result": result,
+            "log": if tail_wanted { log.as_str() } else { "" }, "status": if failed { 500 } else { 200 }});
+        ("application/json", envelope.to_string().into_bytes())
+    } else {
+        ("text/plain", result.into_bytes())
+    };
+    headers.push(("Content-Type".to_string(), content_type.to_string()));
+    let delay = (name == "slow").then(|| {
+        let ms = serde_json::from_slice::<Json>(&req.body)
+            .ok()
+            .and_then(|j| j.get("sleep_ms")?.as_u64())
+            .unwrap_or(3000);
+        Duration::from_millis(ms)
+    });
+    Reply {
+        response: HttpResponse {
+            status: 200,
+            headers,
+            body,
+        },
+        delay,
+    }
+}
+
+fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
+    if !matches!(name, "echo" | "fail" | "longlog" | "slow") {
+        return error(404, "FSS.1051", "Not found the function");
+    }
+    if req.body.is_empty() {
+        return error(400, "FSS.0400", "function event body is empty");
+    }
+    st.count(&format!("huawei.async.{name}"));
+    let id = st.new_id();
+    st.jobs.lock().unwrap().insert(
+        id.clone(),
+        Job {
+            function: name.to_string(),
+            polls: 0,
+        },
+    );
+    json_response(202, &json!({ "request_id": id })).into()
+}
+
+/// Every job is RUNNING when first asked about, then SUCCESS (or FAIL for `fail`).
+fn status(st: &State, req: &HttpRequest) -> Reply {
+    st.count("huawei.status");
+    let id = req
+        .query
+        .iter()
+        .find(|(k, _)| k == "request_id")
+        .map(|(_, v)| v.clone());
+    let mut jobs = st.jobs.lock().unwrap();
+    let Some(job) = id.as_ref().and_then(|id| jobs.get_mut(id)) else {
+        return json_response(
+            200,
+            &json!({"invocations": [], "count": 0, "next_marker": 0}),
+        )
+        .into();
+    };
+    job.polls += 1;
+    let (status, code, msg) = match (job.polls, job.function.as_str()) {
+        (1, _) => ("RUNNING", 0, ""),
+        (_, "fail") => ("FAIL", 1, "ZeroDivisionError: division by zero"),
+        _ => ("SUCCESS", 0, ""),
+    };
+    json_response(
+        200,
+        &json!({"invocations": [{"request_id": id, "status": status, "error_code": code,
+            "error_message": msg, "start_time": "2024-01-02T03:04:05", "end_time": ""}],
+            "count": 1, "next_marker": 0}),
+    )
+    .into()
+}
+
+/// IAM `POST /v3/auth/tokens` with the password method.
+fn issue_token(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Reply {
+    st.count("huawei.iam.tokens");
+    let body: Json = serde_json::from_slice(&req.body).unwrap_or(Json::Null);
+    let user = body.pointer("/auth/identity/password/user");
+    let field = |p: &str| user.and_then(|u| u.pointer(p)).and_then(Json::as_str);
+    let c = &st.creds;
+    if field("/name") != Some(c.iam_user.as_str())
+        || field("/password") != Some(c.iam_password.as_str())
+        || field("/domain/name") != Some(c.iam_domain.as_str())
+    {
+        return json_response(
+            401,
+            &json!({"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}}),
+        )
+        .into();
+    }
+    let token = format!("MIIemu{}", st.new_id().replace('-', ""));
+    st.issued_tokens.lock().unwrap().insert(token.clone());
+    let expires = (now + time::Duration::hours(24))
+        .format(&Rfc3339)
+        .unwrap_or_default();
+    let project = body
+        .pointer("/auth/scope/project/id")
+        .cloned()
+        .unwrap_or(Json::Null);
+    let mut r = json_response(
+        201,
+        &json!({"token": {"expires_at": expires, "methods": ["password"], "project": {"id": project}}}),
+    );
+    r.headers.push(("X-Subject-Token".into(), token));
+    r.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longlog_tail_starts_inside_a_character() {
+        let log = function_log("longlog", "id", "latest", b"{}");
+        assert!(log.len() > 2 * HUAWEI_TAIL_LIMIT);
+        let t = tail(&log, HUAWEI_TAIL_LIMIT);
+        assert_eq!(t.len(), HUAWEI_TAIL_LIMIT);
+        assert!(
+            std::str::from_utf8(t).is_err(),
+            "the cut should split a character"
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! A local emulator of the providers' invoke APIs, for tests, benchmarks, the quick start
+//! and users' own CI. Each provider is a module that answers the requests it recognises;
+//! this module holds the shared state and the thin HTTP adapter (axum).
+//!
+//! Request handling is a plain function of an [`HttpRequest`] (plus the state and the clock),
+//! so it is testable without sockets. `GET /_emulator/stats` returns request counters.
+
+mod huawei;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::cli::EmulatorArgs;
+use crate::error::{Error, Result};
+use crate::http::{parse_query, HttpRequest, HttpResponse};
+
+/// Credentials the emulator accepts.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub token: String,
+    pub access_key: String,
+    pub secret_key: String,
+    pub iam_user: String,
+    pub iam_password: String,
+    pub iam_domain: String,
+}
+
+impl From<&EmulatorArgs> for Credentials {
+    fn from(a: &EmulatorArgs) -> Self {
+        Credentials {
+            token: a.token.clone(),
+            access_key: a.access_key.clone(),
+            secret_key: a.secret_key.clone(),
+            iam_user: a.iam_user.clone(),
+            iam_password: a.iam_password.clone(),
+            iam_domain: a.iam_domain.clone(),
+        }
+    }
+}
+
+/// An accepted async invocation and how often its status was asked.
+#[derive(Debug, Clone)]
+struct Job {
+    function: String,
+    polls: u32,
+}
+
+/// Everything the emulator remembers between requests.
+pub struct State {
+    creds: Credentials,
+    counters: Mutex<BTreeMap<String, u64>>,
+    jobs: Mutex<HashMap<String, Job>>,
+    issued_tokens: Mutex<HashSet<String>>,
+    seq: AtomicU64,
+}
+
+/// An answer, possibly after a delay (slow functions).
+pub struct Reply {
+    pub response: HttpResponse,
+    pub delay: Option<Duration>,
+}
+
+impl From<HttpResponse> for Reply {
+    fn from(response: HttpResponse) -> Self {
+        Reply {
+            response,
+            delay: None,
+        }
+    }
+}
+
+impl State {
+    pub fn new(creds: Credentials) -> State {
+        State {
+            creds,
+            counters: Mutex::default(),
+            jobs: Mutex::default(),
+            issued_tokens: Mutex::default(),
+            seq: AtomicU64::new(1),
+        }
+    }
+
+    fn count(&self, key: &str) {
+        *self
+            .counters
+            .lock()
+            .unwrap()
+            .entry(key.to_string())
+            .or_default() += 1;
+    }
+
+    /// A fresh, unique, UUID-shaped id.
+    fn new_id(&self) -> String {
+        let n = self.seq.fetch_add(1, Ordering::Relaxed);
+        let t = OffsetDateTime::now_utc().unix_timestamp_nanos() as u64;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            n as u32,
+            (t >> 48) as u16,
+            (t >> 36) as u16 & 0xfff,
+            (t >> 24) as u16 & 0xfff,
+            t & 0xffff_ffff_ffff
+        )
+    }
+
+    /// Answer one request.
+    pub fn handle(&self, req: &HttpRequest, now: OffsetDateTime) -> Reply {
+        if req.method == "GET" && req.path == "/_emulator/stats" {
+            let counters = self.counters.lock().unwrap().clone();
+            return json_response(200, &serde_json::json!({ "counters": counters })).into();
+        }
+        self.count("requests");
+        if let Some(reply) = huawei::handle(self, req, now) {
+            return reply;
+        }
+        json_response(
+            404,
+            &serde_json::json!({"error": format!("the emulator has no route for {} {}", req.method, req.path)}),
+        )
+        .into()
+    }
+}
+
+pub(crate) fn json_response(status: u16, body: &serde_json::Value) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+async fn serve_one(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, 64 << 20).await {
+        Ok(b) => b.to_vec(),
+        Err(_) => {
+            return axum::response::Response::builder()
+                .status(413)
+                .body(axum::body::Body::from("request body too large or broken"))
+                .unwrap_or_default()
+        }
+    };
+    let host = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
+    let request = HttpRequest {
+        method: parts.method.as_str().to_string(),
+        base: format!("http://{host}"),
+        path: parts.uri.path().to_string(),
+        query: parse_query(parts.uri.query().unwrap_or("")),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    let reply = state.handle(&request, OffsetDateTime::now_utc());
+    if let Some(d) = reply.delay {
+        tokio::time::sleep(d).await;
+    }
+    let mut builder = axum::response::Response::builder().status(reply.response.status);
+    for (k, v) in &reply.response.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    builder
+        .body(axum::body::Body::from(reply.response.body))
+        .unwrap_or_default()
+}
+
+/// Bind, print `listening on ADDR` (flushed), and serve until killed.
+pub async fn run(args: &EmulatorArgs) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot listen on {}: {e}: pick another --bind address (port 0 picks a free one)",
+                args.bind
+            ))
+        })?;
+    let addr: SocketAddr = listener
+        .local_addr()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on {addr}");
+        let _ = out.flush();
+    }
+    let state = Arc::new(State::new(Credentials::from(args)));
+    let app = axum::Router::new().fallback(serve_one).with_state(state);
+    axum::serve(listener, app)
+        .await
+        .map_err(|e| Error::Transport(format!("the emulator stopped: {e}")))
+}

@@ -1,0 +1,37 @@
+//! fcall: invoke serverless functions on several clouds from one command line.
+//!
+//! The binary is a thin shell around [`run`]; the pure core (providers, signing,
+//! decoding, rendering) is unit-tested, and `tests/` drive the built binary against
+//! the bundled emulator.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod credentials;
+pub mod decode;
+pub mod emulator;
+pub mod error;
+pub mod http;
+pub mod invocation;
+pub mod providers;
+pub mod render;
+pub mod signing;
+pub mod transport;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parse the command line, run the command, print any error, and give the exit code.
+pub fn main_entry() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if !matches!(e, error::Error::Function(_)) {
+                commands::print_error(&e);
+            }
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The provider trait and the lookup from a profile to a provider.
+//!
+//! A provider is built from a profile (secrets resolved, defaults applied) and then
+//! only translates: [`Invocation`] → [`HttpRequest`] and [`HttpResponse`] → [`Outcome`].
+//! It never touches the network, the clock or files itself.
+
+pub mod huawei;
+
+use time::OffsetDateTime;
+
+use crate::config::Profile;
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::invocation::{AsyncState, Invocation, Outcome};
+
+/// Looks up environment variables; passed in so tests need not touch the process environment.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// A bearer-style token a provider needs fetched before it can build requests.
+#[derive(Debug, Clone)]
+pub struct TokenSource {
+    /// Stable key for the on-disk cache: endpoint + identity + scope, hashed (no secret in clear).
+    pub cache_key: String,
+    /// The request that fetches a fresh token (holds the password: never print it unmasked).
+    pub request: HttpRequest,
+}
+
+/// A fetched token and when it stops working (unix seconds).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Token {
+    pub value: String,
+    pub expires_at: i64,
+}
+
+pub trait Provider {
+    /// The provider key (`huawei`, ...).
+    fn key(&self) -> &'static str;
+
+    /// The provider's product name for messages ("FunctionGraph").
+    fn product(&self) -> &'static str;
+
+    /// The function as the provider identifies it (a URN, `service/function`...), for output.
+    fn function_id(&self, inv: &Invocation) -> Result<String>;
+
+    /// A token to fetch (and cache) before building requests, if this auth mode needs one.
+    fn token_source(&self) -> Option<TokenSource> {
+        None
+    }
+
+    /// Interpret the token endpoint's answer.
+    fn parse_token(&self, _resp: &HttpResponse, _now: OffsetDateTime) -> Result<Token> {
+        Err(Error::Internal("this provider fetches no token".into()))
+    }
+
+    /// The request for this invocation, signed for `now` where the auth mode signs.
+    fn build(
+        &self,
+        inv: &Invocation,
+        token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HttpRequest>;
+
+    /// What the response means. `Err` for refusals (auth → exit 3, other → exit 4);
+    /// a function error is an `Ok` outcome carrying `function_error`.
+    fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome>;
+
+    /// A status query for an accepted async invocation, if the provider has one.
+    fn status_request(
+        &self,
+        _inv: &Invocation,
+        _id: &str,
+        _submitted: OffsetDateTime,
+        _token: Option<&str>,
+        _now: OffsetDateTime,
+    ) -> Result<Option<HttpRequest>> {
+        Ok(None)
+    }
+
+    fn interpret_status(&self, _id: &str, _resp: &HttpResponse) -> Result<AsyncState> {
+        Err(Error::Internal("this provider has no status query".into()))
+    }
+
+    /// Extra advice when a synchronous call times out (gateway limits...).
+    fn timeout_hint(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// Header names whose values are secrets (masked in `-v` and `--dry-run`).
+    fn secret_headers(&self) -> &'static [&'static str] {
+        &["authorization"]
+    }
+}
+
+/// Every provider key and the profile keys it accepts.
+pub const PROVIDERS: &[(&str, &[&str])] = &[("huawei", huawei::PROFILE_KEYS)];
+
+/// The keys a provider accepts in a profile, or a usage error naming the known providers.
+pub fn profile_keys(provider: &str) -> Result<&'static [&'static str]> {
+    PROVIDERS
+        .iter()
+        .find(|(k, _)| *k == provider)
+        .map(|(_, keys)| *keys)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown provider '{provider}': use one of {}",
+                PROVIDERS
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+}
+
+/// Build the provider a profile describes, resolving its secrets.
+pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
+    match profile.provider.as_str() {
+        "huawei" => Ok(Box::new(huawei::Huawei::from_profile(profile, env)?)),
+        other => Err(Error::Config(format!(
+            "profile '{}' has unknown provider '{other}': use one of {}",
+            profile.name,
+            PROVIDERS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// Reads profile values, applying environment overrides and resolving secrets.
+pub struct Settings<'a> {
+    pub profile: &'a Profile,
+    pub env: Env<'a>,
+}
+
+impl Settings<'_> {
+    /// The value of `key`: the first set environment variable of `env_vars`, else the profile's
+    /// (literal, `{ env }` or `{ command }`), else `None`.
+    pub fn get(&self, key: &str, env_vars: &[&str]) -> Result<Option<String>> {
+        for var in env_vars {
+            if let Some(v) = (self.env)(var).filter(|v| !v.is_empty()) {
+                return Ok(Some(v));
+            }
+        }
+        match self.profile.values.get(key) {
+            None => Ok(None),
+            Some(v) => Ok(Some(crate::config::resolve(
+                v,
+                &self.profile.name,
+                key,
+                self.env,
+            )?)),
+        }
+    }
+
+    /// Like [`Settings::get`], but a missing value is a configuration error naming the key.
+    pub fn require(&self, key: &str, env_vars: &[&str], why: &str) -> Result<String> {
+        self.get(key, env_vars)?.ok_or_else(|| {
+            Error::Config(format!(
+                "profile '{}' has no '{key}' ({why}): add it with `fcall profile add {} --provider {} --force ... {key}=VALUE`",
+                self.profile.name, self.profile.name, self.profile.provider
+            ))
+        })
+    }
+
+    /// Whether the profile itself sets `key` (whatever its source).
+    pub fn has(&self, key: &str) -> bool {
+        self.profile.values.contains_key(key)
+    }
+}

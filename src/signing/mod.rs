@@ -1,0 +1,2 @@
+//! Request signing schemes, one file each; pure functions of the request, the key and the clock.
+pub mod huawei;

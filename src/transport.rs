@@ -1,0 +1,268 @@
+//! The network edge: sends [`HttpRequest`]s with timeouts and the retry policy.
+//!
+//! Retry policy (DESIGN.md): a request that failed to connect was never sent and is
+//! retried; 429 and 503 mean the platform turned the call away before running anything
+//! and are retried honouring `Retry-After`; nothing else is retried, so a synchronous
+//! invocation that may have reached the function never runs twice.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::http::{HttpRequest, HttpResponse};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Whole-request timeout (sending, running, reading the answer).
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Extra attempts after the first, for failures that are safe to retry.
+    pub retries: u32,
+    /// Print requests and responses (secrets masked) on stderr.
+    pub verbose: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            connect_timeout: Duration::from_secs(10),
+            retries: 2,
+            verbose: false,
+        }
+    }
+}
+
+/// Functions run for minutes: the default read timeout is a quarter of an hour.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 900;
+
+/// How a send failed.
+#[derive(Debug)]
+pub enum SendError {
+    /// No connection was made: the request never left (safe to retry).
+    Connect(String),
+    /// The whole-request timeout ran out; the request may have been received.
+    Timeout(Duration),
+    /// Anything else after the connection was made (reset, broken body...).
+    Other(String),
+}
+
+impl SendError {
+    /// One line for a person; `hint` is the provider's advice for timeouts.
+    pub fn into_error(self, host: &str, hint: Option<&str>) -> Error {
+        Error::Transport(match self {
+            SendError::Connect(cause) => {
+                format!("could not connect to {host}: {cause}: check the endpoint and the network")
+            }
+            SendError::Timeout(d) => {
+                let mut m = format!(
+                    "no answer from {host} within {} s (raise it with --timeout SECS)",
+                    d.as_secs_f64()
+                );
+                if let Some(h) = hint {
+                    m.push_str("; ");
+                    m.push_str(h);
+                }
+                m
+            }
+            SendError::Other(cause) => format!("the exchange with {host} failed: {cause}"),
+        })
+    }
+}
+
+pub struct Transport {
+    client: reqwest::Client,
+    opts: Options,
+}
+
+/// The innermost cause of an error, which is usually the telling one ("Connection refused").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// Mask the values of secret headers for display.
+pub fn shown_value<'a>(name: &str, value: &'a str, secret: &[&str]) -> &'a str {
+    if secret.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+        "****"
+    } else {
+        value
+    }
+}
+
+impl Transport {
+    pub fn new(opts: Options) -> Result<Transport> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(opts.connect_timeout)
+            .timeout(opts.timeout)
+            // a redirect would move a signed request elsewhere: report it instead
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("fcall/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot set up HTTP: {}", root_cause(&e))))?;
+        Ok(Transport { client, opts })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// One attempt.
+    pub async fn send(
+        &self,
+        req: &HttpRequest,
+        secret: &[&str],
+    ) -> Result<HttpResponse, SendError> {
+        let method = reqwest::Method::from_bytes(req.method.as_bytes())
+            .map_err(|_| SendError::Other(format!("invalid method {}", req.method)))?;
+        let mut rb = self.client.request(method, req.url());
+        for (k, v) in &req.headers {
+            rb = rb.header(k.as_str(), v.as_str());
+        }
+        if self.opts.verbose {
+            eprintln!("> {} {}", req.method, req.url());
+            for (k, v) in &req.headers {
+                eprintln!("> {k}: {}", shown_value(k, v, secret));
+            }
+            eprintln!("> ({} bytes of body)", req.body.len());
+        }
+        let resp = rb
+            .body(req.body.clone())
+            .send()
+            .await
+            .map_err(|e| classify(&e, self.opts.timeout))?;
+        let status = resp.status().as_u16();
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        if self.opts.verbose {
+            eprintln!("< HTTP {status}");
+            for (k, v) in &headers {
+                eprintln!("< {k}: {}", shown_value(k, v, secret));
+            }
+        }
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| classify(&e, self.opts.timeout))?
+            .to_vec();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Send with the retry policy; `build` is called for every attempt so each one is
+    /// signed afresh.
+    pub async fn execute(
+        &self,
+        mut build: impl FnMut() -> Result<HttpRequest>,
+        secret: &[&str],
+        hint: Option<&str>,
+    ) -> Result<HttpResponse> {
+        let mut attempt = 0;
+        loop {
+            let req = build()?;
+            let result = self.send(&req, secret).await;
+            let wait = match &result {
+                Err(SendError::Connect(_)) => Some(backoff(attempt)),
+                Ok(r) if r.status == 429 || r.status == 503 => {
+                    Some(retry_after(r).unwrap_or_else(|| backoff(attempt)))
+                }
+                _ => None,
+            };
+            match wait {
+                Some(w) if attempt < self.opts.retries => {
+                    if self.opts.verbose {
+                        eprintln!("retrying in {} ms", w.as_millis());
+                    }
+                    tokio::time::sleep(w).await;
+                    attempt += 1;
+                }
+                _ => return result.map_err(|e| e.into_error(req.host(), hint)),
+            }
+        }
+    }
+}
+
+fn classify(e: &reqwest::Error, timeout: Duration) -> SendError {
+    if e.is_timeout() {
+        SendError::Timeout(timeout)
+    } else if e.is_connect() {
+        SendError::Connect(root_cause(e))
+    } else {
+        SendError::Other(root_cause(e))
+    }
+}
+
+/// Capped exponential backoff with jitter: ~250 ms, 500 ms, 1 s ... at most 10 s.
+pub fn backoff(attempt: u32) -> Duration {
+    let base = 250u64.saturating_mul(1 << attempt.min(6)).min(10_000);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
+}
+
+/// `Retry-After` in seconds or as an HTTP date, capped at a minute.
+pub fn retry_after(resp: &HttpResponse) -> Option<Duration> {
+    let v = resp.header("Retry-After")?.trim();
+    let d = match v.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let when = httpdate::parse_http_date(v).ok()?;
+            when.duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(d.min(Duration::from_secs(60)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for a in 0..10 {
+            let b = backoff(a);
+            let base = (250u64 << a.min(6)).min(10_000);
+            assert!(b.as_millis() as u64 >= base / 2 && b.as_millis() as u64 <= base);
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_and_cap() {
+        let mut r = HttpResponse {
+            status: 429,
+            ..Default::default()
+        };
+        assert_eq!(retry_after(&r), None);
+        r.headers.push(("Retry-After".into(), "2".into()));
+        assert_eq!(retry_after(&r), Some(Duration::from_secs(2)));
+        r.headers[0].1 = "3600".into();
+        assert_eq!(retry_after(&r), Some(Duration::from_secs(60)));
+        r.headers[0].1 = "Tue, 02 Jan 2024 03:04:05 GMT".into();
+        assert_eq!(retry_after(&r), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn masks_secret_headers() {
+        assert_eq!(
+            shown_value("X-Auth-Token", "abc", &["x-auth-token"]),
+            "****"
+        );
+        assert_eq!(shown_value("Content-Type", "a/b", &["x-auth-token"]), "a/b");
+    }
+}

@@ -1,0 +1,237 @@
+//! End to end: profiles, decoding, completions, help, and config errors.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn profile_lifecycle() {
+    let sb = Sandbox::new();
+    sb.run(&[
+        "profile",
+        "add",
+        "hw",
+        "--provider",
+        "huawei",
+        "region=cn-north-4",
+        &format!("project_id={PROJECT}"),
+        "access_key=AKID",
+        &format!("secret_key={SK}"),
+    ])
+    .code(0)
+    .stderr_has("saved profile 'hw'");
+    sb.run(&[
+        "profile",
+        "add",
+        "other",
+        "--provider",
+        "huawei",
+        "region=cn-north-4",
+        &format!("project_id={PROJECT}"),
+        "token@env=MY_TOKEN_VAR",
+    ])
+    .code(0);
+
+    let o = sb.run(&["profile", "list"]);
+    o.code(0);
+    assert_eq!(o.stdout_str(), "* hw\thuawei\n  other\thuawei\n");
+
+    // show masks the literal secret and keeps references visible
+    let o = sb.run(&["profile", "show", "hw"]);
+    o.code(0).stdout_has("AKID").stdout_has("****");
+    sb.run(&["profile", "show", "other"])
+        .code(0)
+        .stdout_has("MY_TOKEN_VAR");
+
+    // the file is private
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(sb.config()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // adding an existing name needs --force
+    sb.run(&["profile", "add", "hw", "--provider", "huawei", "region=x"])
+        .code(3)
+        .stderr_has("--force");
+
+    sb.run(&["profile", "default", "other"]).code(0);
+    assert_eq!(
+        sb.run(&["profile", "list"]).stdout_str(),
+        "  hw\thuawei\n* other\thuawei\n"
+    );
+    sb.run(&["profile", "remove", "hw"]).code(0);
+    assert_eq!(
+        sb.run(&["profile", "list"]).stdout_str(),
+        "* other\thuawei\n"
+    );
+    sb.run(&["profile", "show", "hw"]).code(3);
+    sb.run(&["profile", "default", "nope"]).code(3);
+}
+
+#[test]
+fn profile_add_refuses_unknown_providers_and_keys() {
+    let sb = Sandbox::new();
+    sb.run(&["profile", "add", "x", "--provider", "gcp"])
+        .code(2)
+        .stderr_has("unknown provider 'gcp'")
+        .stderr_has("huawei");
+    sb.run(&[
+        "profile",
+        "add",
+        "x",
+        "--provider",
+        "huawei",
+        "regoin=cn-north-4",
+    ])
+    .code(2)
+    .stderr_has("'regoin' is not a huawei profile key");
+    sb.run(&["profile", "add", "x", "--provider", "huawei", "novalue"])
+        .code(2);
+    assert!(!sb.config().exists(), "nothing written on refusal");
+}
+
+#[test]
+fn malformed_config_names_path_line_and_column() {
+    let sb = Sandbox::new();
+    sb.write_config("default_profile = \"a\"\n[profiles.a]\nprovider = huawei\n");
+    let o = sb.run(&["invoke", "echo"]);
+    o.code(3)
+        .stderr_has(&format!("{}:3:", sb.config().display()));
+    // and it is never overwritten by an edit
+    sb.run(&["profile", "add", "b", "--provider", "huawei", "region=x"])
+        .code(3);
+    assert!(std::fs::read_to_string(sb.config())
+        .unwrap()
+        .contains("provider = huawei"));
+}
+
+#[test]
+fn missing_keys_and_unset_secrets_are_config_errors() {
+    let sb = Sandbox::new();
+    sb.write_config("[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\n");
+    sb.run(&["invoke", "echo"]).code(3).stderr_has("project_id");
+    sb.write_config(&format!(
+        "[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\n"
+    ));
+    sb.run(&["invoke", "echo"])
+        .code(3)
+        .stderr_has("no credentials");
+    sb.write_config(&format!(
+        "[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\ntoken = {{ env = \"FCALL_TEST_UNSET_VAR\" }}\n"
+    ));
+    sb.run(&["invoke", "echo"])
+        .code(3)
+        .stderr_has("FCALL_TEST_UNSET_VAR");
+    sb.write_config(&format!(
+        "[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\ntoken = {{ command = \"echo {TOKEN}; exit 3\" }}\n"
+    ));
+    // the failing command's text and output (which hold the secret) are never shown
+    sb.run(&["invoke", "echo"]).code(3).stderr_has("token");
+    sb.write_config("[profiles.a]\nprovider = \"nimbus\"\n");
+    sb.run(&["invoke", "echo"])
+        .code(3)
+        .stderr_has("unknown provider 'nimbus'");
+}
+
+#[test]
+fn decode_log_accepts_pasted_values_cut_mid_character() {
+    use base64::Engine;
+    let sb = Sandbox::new();
+    let text = "2024-01-02 第一行 日志 ✓\n第二行 données\n";
+    // cut the first character in half, as a provider cutting bytes does
+    let cut = &text.as_bytes()[12..];
+    let b64 = base64::engine::general_purpose::STANDARD.encode(cut);
+    let expected = &text[text.char_indices().find(|(i, _)| *i >= 12).unwrap().0..];
+
+    let o = sb.run(&["decode", "log", &b64]);
+    o.code(0);
+    assert_eq!(o.stdout_str(), expected);
+
+    let header = format!("X-Cff-Function-Log: {}", b64.trim_end_matches('='));
+    assert_eq!(
+        sb.run(&["decode", "log", &header]).code(0).stdout_str(),
+        expected
+    );
+
+    // from stdin, wrapped over lines
+    let wrapped: String = b64
+        .as_bytes()
+        .chunks(8)
+        .map(|c| format!("{}\n", std::str::from_utf8(c).unwrap()))
+        .collect();
+    let mut c = sb.cmd();
+    c.args(["decode", "log"]).write_stdin(wrapped);
+    assert_eq!(Outcome::of(c.assert()).code(0).stdout_str(), expected);
+
+    sb.run(&["decode", "log", "not base64 at all!"]).code(2);
+}
+
+#[test]
+fn decode_summary_renders_units() {
+    let sb = Sandbox::new();
+    let o = sb.run(&[
+        "decode",
+        "summary",
+        r#"X-Cff-Invoke-Summary: {"funcDigest":"abc","duration":7.894,"billingDuration":100,"memorySize":128,"memoryUsed":64.390625}"#,
+    ]);
+    o.code(0)
+        .stdout_has("7.894 ms")
+        .stdout_has("100 ms")
+        .stdout_has("128 MB")
+        .stdout_has("funcDigest");
+    sb.run(&["decode", "summary", "{oops"]).code(2);
+}
+
+#[test]
+fn completions_in_the_repo_are_current() {
+    let sb = Sandbox::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "fcall.bash"),
+        ("zsh", "_fcall"),
+        ("fish", "fcall.fish"),
+        ("powershell", "_fcall.ps1"),
+        ("elvish", "fcall.elv"),
+    ] {
+        let o = sb.run(&["completions", shell]);
+        o.code(0);
+        let committed = std::fs::read(dir.join(file)).unwrap_or_default();
+        assert!(
+            committed == o.stdout,
+            "completions/{file} is stale: run `cargo run -q -- completions {shell} > completions/{file}`"
+        );
+    }
+}
+
+#[test]
+fn help_shows_examples_and_exit_codes() {
+    let sb = Sandbox::new();
+    for args in [
+        vec!["--help"],
+        vec!["invoke", "--help"],
+        vec!["profile", "add", "--help"],
+        vec!["decode", "log", "--help"],
+        vec!["decode", "summary", "--help"],
+        vec!["completions", "--help"],
+        vec!["emulator", "--help"],
+    ] {
+        let o = sb.run(&args);
+        o.code(0).stdout_has("Example");
+    }
+    sb.run(&["--help"]).stdout_has("130  interrupted");
+    sb.run(&["invoke", "--help"])
+        .stdout_has("6    the function ran and failed");
+    sb.run(&["frobnicate"]).code(2);
+}
+
+#[test]
+fn emulator_refuses_a_port_in_use() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    Sandbox::new()
+        .run(&["emulator", "--bind", &addr])
+        .code(2)
+        .stderr_has("cannot listen on");
+}

@@ -1,0 +1,265 @@
+//! Shared test support: the emulator as a child process on an ephemeral loopback port,
+//! and a sandbox (config file, token cache, clean environment) for each test.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::assert::Assert;
+
+/// Secrets the emulator is started with; no test output may ever contain them.
+pub const TOKEN: &str = "tok-S3CRET-7f3a";
+pub const AK: &str = "AKEMU0000000001";
+pub const SK: &str = "sk-S3CRET-9b1c";
+pub const IAM_USER: &str = "ci-user";
+pub const IAM_PASSWORD: &str = "pw-S3CRET-4d2e";
+pub const IAM_DOMAIN: &str = "ci-domain";
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+pub const SECRETS: &[&str] = &[TOKEN, SK, IAM_PASSWORD];
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_fcall"))
+}
+
+/// `fcall emulator --bind 127.0.0.1:0` with the test credentials; killed on drop.
+pub struct Emulator {
+    child: Child,
+    pub addr: String,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        let mut child = Command::new(bin())
+            .args([
+                "emulator",
+                "--bind",
+                "127.0.0.1:0",
+                "--token",
+                TOKEN,
+                "--access-key",
+                AK,
+                "--secret-key",
+                SK,
+                "--iam-user",
+                IAM_USER,
+                "--iam-password",
+                IAM_PASSWORD,
+                "--iam-domain",
+                IAM_DOMAIN,
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the emulator");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .expect("read the emulator's first line");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_string();
+        Emulator { child, addr }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The emulator's request counters.
+    pub fn stats(&self) -> serde_json::Value {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            s,
+            "GET /_emulator/stats HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let body = resp.split("\r\n\r\n").nth(1).unwrap();
+        serde_json::from_str(body).unwrap()
+    }
+
+    pub fn counter(&self, key: &str) -> u64 {
+        self.stats()["counters"][key].as_u64().unwrap_or(0)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private config file and token cache, and a clean environment.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config").join("config.toml")
+    }
+
+    pub fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    /// `fcall` with this sandbox's config and cache, no inherited provider variables, no stdin.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::new(bin());
+        c.env("FCALL_CONFIG", self.config())
+            .env("FCALL_CACHE_DIR", self.cache())
+            .env("TEST_HW_SK", SK)
+            .env_remove("FCALL_PROFILE")
+            .env_remove("NO_COLOR")
+            .env_remove("HUAWEICLOUD_SDK_AK")
+            .env_remove("HUAWEICLOUD_SDK_SK")
+            .env_remove("HUAWEICLOUD_SDK_PROJECT_ID")
+            .env_remove("HUAWEICLOUD_SDK_SECURITY_TOKEN")
+            .env_remove("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+            .write_stdin("")
+            .timeout(std::time::Duration::from_secs(60));
+        c
+    }
+
+    /// Run `fcall ARGS`, check that no secret leaked, and return the outcome.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        let mut c = self.cmd();
+        c.args(args);
+        Outcome::of(c.assert())
+    }
+
+    /// Write a raw config file.
+    pub fn write_config(&self, text: &str) {
+        std::fs::create_dir_all(self.config().parent().unwrap()).unwrap();
+        std::fs::write(self.config(), text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(self.config(), std::fs::Permissions::from_mode(0o600))
+                .unwrap();
+        }
+    }
+
+    /// Profiles for every Huawei auth mode, pointed at the emulator.
+    pub fn huawei_profiles(&self, emu: &Emulator) {
+        let url = emu.url();
+        self.write_config(&format!(
+            r#"default_profile = "token"
+
+[profiles.token]
+provider = "huawei"
+region = "cn-north-4"
+project_id = "{PROJECT}"
+endpoint = "{url}"
+token = "{TOKEN}"
+
+[profiles.aksk]
+provider = "huawei"
+region = "cn-north-4"
+project_id = "{PROJECT}"
+endpoint = "{url}"
+access_key = "{AK}"
+secret_key = {{ env = "TEST_HW_SK" }}
+
+[profiles.iam]
+provider = "huawei"
+region = "cn-north-4"
+project_id = "{PROJECT}"
+endpoint = "{url}"
+iam_endpoint = "{url}"
+iam_user = "{IAM_USER}"
+iam_password = {{ command = "printf %s {IAM_PASSWORD}" }}
+iam_domain = "{IAM_DOMAIN}"
+
+[profiles.badtoken]
+provider = "huawei"
+region = "cn-north-4"
+project_id = "{PROJECT}"
+endpoint = "{url}"
+token = "not-the-token"
+"#
+        ));
+    }
+}
+
+/// What a run printed and how it ended.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+impl Outcome {
+    pub fn of(a: Assert) -> Outcome {
+        let out = a.get_output();
+        let o = Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: out.stdout.clone(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        let all = format!("{}{}", o.stdout_str(), o.stderr);
+        for s in SECRETS {
+            assert!(!all.contains(s), "secret {s} leaked in output:\n{all}");
+        }
+        assert!(
+            !o.stderr.contains("panicked"),
+            "fcall panicked:\n{}",
+            o.stderr
+        );
+        o
+    }
+
+    pub fn stdout_str(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout_str()))
+    }
+
+    /// Assert the exit code, showing the output when it differs.
+    pub fn code(&self, want: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            want,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout_str(),
+            self.stderr
+        );
+        self
+    }
+
+    pub fn stderr_has(&self, s: &str) -> &Self {
+        assert!(
+            self.stderr.contains(s),
+            "stderr lacks {s:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn stdout_has(&self, s: &str) -> &Self {
+        assert!(
+            self.stdout_str().contains(s),
+            "stdout lacks {s:?}:\n{}",
+            self.stdout_str()
+        );
+        self
+    }
+}

@@ -1,0 +1,446 @@
+//! End to end: the built binary against the emulator's FunctionGraph, every auth mode,
+//! sync and async, and every exit code.
+
+mod common;
+
+use common::*;
+
+fn setup() -> (Emulator, Sandbox) {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    (emu, sb)
+}
+
+#[test]
+fn sync_echo_puts_the_result_alone_on_stdout() {
+    let (emu, sb) = setup();
+    let o = sb.run(&["invoke", "echo", "-d", r#"{"name":"x"}"#]);
+    o.code(0);
+    assert_eq!(o.stdout, br#"{"name":"x"}"#);
+    o.stderr_has("ok · HTTP 200 · request ")
+        .stderr_has("duration 1.913 ms")
+        .stderr_has("billed 2 ms")
+        .stderr_has("memory 41.512 of 128 MB");
+    // no tail asked: no log shown
+    assert!(!o.stderr.contains("── log"));
+    // the sync call reached the function exactly once
+    assert_eq!(emu.counter("huawei.sync.echo"), 1);
+}
+
+#[test]
+fn every_auth_mode_invokes_sync_and_async() {
+    let (emu, sb) = setup();
+    for profile in ["token", "aksk", "iam"] {
+        let o = sb.run(&["-p", profile, "invoke", "echo", "-d", "[1,2]"]);
+        o.code(0);
+        assert_eq!(o.stdout, b"[1,2]", "profile {profile}");
+        let o = sb.run(&["-p", profile, "invoke", "echo", "--async"]);
+        o.code(0).stderr_has("accepted · HTTP 202 · request ");
+        assert!(o.stdout.is_empty());
+    }
+    assert_eq!(emu.counter("huawei.sync.echo"), 3);
+    assert_eq!(emu.counter("huawei.async.echo"), 3);
+}
+
+#[test]
+fn tail_is_decoded_even_when_cut_mid_character() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&["invoke", "longlog", "--tail"]);
+    o.code(0);
+    o.stderr_has("── log tail (2000 bytes; earlier lines were cut by the provider) ──")
+        .stderr_has("日志 línea données ✓")
+        .stderr_has("Finish invoke request");
+    assert!(!o.stderr.contains('\u{FFFD}'), "{}", o.stderr);
+    // no payload given: the API needs a body, so {} was sent and echoed
+    assert_eq!(o.stdout, b"{}");
+}
+
+#[test]
+fn function_error_exits_6_with_message_and_log() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&["invoke", "fail", "--tail"]);
+    o.code(6)
+        .stderr_has("function error: ZeroDivisionError: division by zero")
+        .stderr_has("Traceback (most recent call last)")
+        .stderr_has("failed · HTTP 200");
+}
+
+#[test]
+fn json_envelope_for_success_and_function_error() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&[
+        "invoke",
+        "echo",
+        "-d",
+        r#"{"a":1}"#,
+        "--tail",
+        "--output",
+        "json",
+    ]);
+    o.code(0);
+    let j = o.json();
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["provider"], "huawei");
+    assert_eq!(j["profile"], "token");
+    assert_eq!(
+        j["function"],
+        format!("urn:fss:cn-north-4:{PROJECT}:function:default:echo:latest")
+    );
+    assert_eq!(j["mode"], "sync");
+    assert_eq!(j["status"], 200);
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["result"], r#"{"a":1}"#);
+    assert_eq!(j["duration_ms"], 1.913);
+    assert_eq!(j["billed_ms"], 2.0);
+    assert_eq!(j["memory_limit_mb"], 128.0);
+    assert!(j["log"].as_str().unwrap().contains("你好"));
+    assert_eq!(j["log_truncated"], false);
+    assert!(j["request_id"].as_str().is_some());
+    assert!(
+        o.stderr.is_empty(),
+        "json mode keeps stderr quiet: {}",
+        o.stderr
+    );
+
+    let o = sb.run(&["invoke", "fail", "--output", "json"]);
+    o.code(6);
+    let j = o.json();
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["function_error"]["kind"], "ZeroDivisionError");
+    assert_eq!(j["function_error"]["message"], "division by zero");
+}
+
+#[test]
+fn wrong_token_exits_3() {
+    let (_emu, sb) = setup();
+    sb.run(&["-p", "badtoken", "invoke", "echo"])
+        .code(3)
+        .stderr_has("FunctionGraph refused the request: APIGW.0301 Incorrect IAM authentication information: decrypt token fail (HTTP 401")
+        .stderr_has("check the profile's token");
+}
+
+#[test]
+fn wrong_secret_key_exits_3() {
+    let (_emu, sb) = setup();
+    let mut c = sb.cmd();
+    c.env("TEST_HW_SK", "wrong-secret")
+        .args(["-p", "aksk", "invoke", "echo"]);
+    Outcome::of(c.assert())
+        .code(3)
+        .stderr_has("verify aksk signature fail")
+        .stderr_has("access_key and secret_key");
+}
+
+#[test]
+fn unknown_function_exits_4_with_the_platform_message() {
+    let (_emu, sb) = setup();
+    sb.run(&["invoke", "nosuch"])
+        .code(4)
+        .stderr_has("fcall: error: FunctionGraph refused the request: FSS.1051 Not found the function (HTTP 404, request id ");
+}
+
+#[test]
+fn unreachable_endpoint_exits_5() {
+    let sb = Sandbox::new();
+    // a port that was free a moment ago: nothing listens there
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    sb.write_config(&format!(
+        "[profiles.p]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\nendpoint = \"http://127.0.0.1:{port}\"\ntoken = \"{TOKEN}\"\n"
+    ));
+    sb.run(&["invoke", "echo", "--retries", "0"])
+        .code(5)
+        .stderr_has(&format!("could not connect to 127.0.0.1:{port}"));
+}
+
+#[test]
+fn sync_timeout_exits_5_and_suggests_async() {
+    let (emu, sb) = setup();
+    sb.run(&[
+        "invoke",
+        "slow",
+        "-d",
+        r#"{"sleep_ms":20000}"#,
+        "--timeout",
+        "1",
+    ])
+    .code(5)
+    .stderr_has("no answer from")
+    .stderr_has("--async --wait");
+    // timed-out sync calls are not retried: the function may have run
+    assert_eq!(emu.counter("huawei.sync.slow"), 1);
+}
+
+#[test]
+fn unknown_profile_exits_3() {
+    let (_emu, sb) = setup();
+    sb.run(&["-p", "nope", "invoke", "echo"])
+        .code(3)
+        .stderr_has("nope");
+}
+
+#[test]
+fn no_config_at_all_exits_3_with_the_fix() {
+    let sb = Sandbox::new();
+    sb.run(&["invoke", "echo"])
+        .code(3)
+        .stderr_has("fcall profile add");
+}
+
+#[test]
+fn async_prints_the_request_id() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&["invoke", "echo", "--async", "--output", "json"]);
+    o.code(0);
+    let j = o.json();
+    assert_eq!(j["mode"], "async");
+    assert_eq!(j["status"], 202);
+    assert_eq!(j["ok"], true);
+    assert!(j["request_id"].as_str().unwrap().len() >= 32);
+    assert!(j["result"].is_null());
+}
+
+#[test]
+fn async_wait_polls_until_success_or_failure() {
+    let (emu, sb) = setup();
+    sb.run(&["invoke", "echo", "--async", "--wait"])
+        .code(0)
+        .stderr_has("async status: SUCCESS");
+    // the emulator answers RUNNING first: at least two polls happened
+    assert!(emu.counter("huawei.status") >= 2);
+
+    let o = sb.run(&[
+        "-p", "aksk", "invoke", "fail", "--async", "--wait", "--output", "json",
+    ]);
+    o.code(6);
+    let j = o.json();
+    assert_eq!(j["async_status"], "FAIL");
+    assert_eq!(
+        j["function_error"]["message"],
+        "ZeroDivisionError: division by zero"
+    );
+}
+
+#[test]
+fn wait_requires_async() {
+    let (_emu, sb) = setup();
+    sb.run(&["invoke", "echo", "--wait"]).code(2);
+}
+
+#[test]
+fn iam_token_is_fetched_once_and_cached_privately() {
+    let (emu, sb) = setup();
+    sb.run(&["-p", "iam", "invoke", "echo"]).code(0);
+    sb.run(&["-p", "iam", "invoke", "echo"]).code(0);
+    assert_eq!(emu.counter("huawei.iam.tokens"), 1);
+    let files: Vec<_> = std::fs::read_dir(sb.cache().join("tokens"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn stale_cached_iam_token_is_refetched_once() {
+    let (emu, sb) = setup();
+    sb.run(&["-p", "iam", "invoke", "echo"]).code(0);
+    // replace the cached token by one the emulator never issued, still "valid" by its date
+    let dir = sb.cache().join("tokens");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(
+        &file,
+        r#"{"value":"revoked-token","expires_at":4102444800}"#,
+    )
+    .unwrap();
+    sb.run(&["-p", "iam", "invoke", "echo"]).code(0);
+    assert_eq!(emu.counter("huawei.iam.tokens"), 2);
+    // the 401 did not run the function: one run per successful invocation
+    assert_eq!(emu.counter("huawei.sync.echo"), 2);
+}
+
+#[test]
+fn wrong_iam_password_exits_3() {
+    let (_emu, sb) = setup();
+    let cfg = std::fs::read_to_string(sb.config()).unwrap();
+    sb.write_config(&cfg.replace(&format!("printf %s {IAM_PASSWORD}"), "printf %s wrong"));
+    sb.run(&["-p", "iam", "invoke", "echo"])
+        .code(3)
+        .stderr_has("IAM refused the token request: The username or password is wrong. (HTTP 401)");
+}
+
+#[test]
+fn environment_credentials_override_the_profile() {
+    let (_emu, sb) = setup();
+    // the badtoken profile would fail; the SDK variables make it sign with AK/SK instead
+    let mut c = sb.cmd();
+    c.env("HUAWEICLOUD_SDK_AK", AK)
+        .env("HUAWEICLOUD_SDK_SK", SK)
+        .env("FCALL_PROFILE", "badtoken")
+        .args(["invoke", "echo", "-d", "1"]);
+    let o = Outcome::of(c.assert());
+    o.code(0);
+    assert_eq!(o.stdout, b"1");
+}
+
+#[test]
+fn payload_from_file_stdin_and_pipe() {
+    let (_emu, sb) = setup();
+    let file = sb.dir.path().join("event.json");
+    std::fs::write(&file, "{\"from\":\"file\"}").unwrap();
+    let at = format!("@{}", file.display());
+    assert_eq!(
+        sb.run(&["invoke", "echo", "-d", &at]).stdout,
+        b"{\"from\":\"file\"}"
+    );
+
+    let mut c = sb.cmd();
+    c.args(["invoke", "echo", "-d", "@-"])
+        .write_stdin("{\"from\":\"stdin\"}");
+    assert_eq!(
+        Outcome::of(c.assert()).code(0).stdout,
+        b"{\"from\":\"stdin\"}"
+    );
+
+    let mut c = sb.cmd();
+    c.args(["invoke", "echo"])
+        .write_stdin("{\"from\":\"pipe\"}");
+    assert_eq!(
+        Outcome::of(c.assert()).code(0).stdout,
+        b"{\"from\":\"pipe\"}"
+    );
+
+    sb.run(&["invoke", "echo", "-d", "@/no/such/file.json"])
+        .code(2)
+        .stderr_has("-d @/no/such/file.json: cannot read the payload file");
+    sb.run(&[
+        "invoke",
+        "echo",
+        "-d",
+        &format!("@{}", sb.dir.path().display()),
+    ])
+    .code(2)
+    .stderr_has("is a directory");
+}
+
+#[test]
+fn dry_run_shows_the_signed_request_masked_and_sends_nothing() {
+    let (emu, sb) = setup();
+    let o = sb.run(&[
+        "-p",
+        "aksk",
+        "invoke",
+        "echo",
+        "--qualifier",
+        "alias:prod",
+        "--tail",
+        "-H",
+        "X-Trace: 7",
+        "-d",
+        "{}",
+        "--dry-run",
+    ]);
+    o.code(0);
+    let out = o.stdout_str();
+    assert!(out.starts_with(&format!(
+        "POST {}/v2/{PROJECT}/fgs/functions/urn%3Afss%3Acn-north-4%3A{PROJECT}%3Afunction%3Adefault%3Aecho%3A%21prod/invocations\n",
+        emu.url()
+    )), "{out}");
+    for h in [
+        "Content-Type: application/json\n",
+        "X-Cff-Log-Type: tail\n",
+        "X-CFF-Request-Version: v1\n",
+        "X-Trace: 7\n",
+        &format!("X-Project-Id: {PROJECT}\n"),
+        "Authorization: ****\n",
+    ] {
+        assert!(out.contains(h), "missing {h:?} in\n{out}");
+    }
+    assert!(out.contains("X-Sdk-Date: "));
+    assert!(out.ends_with("\n\n{}\n"));
+    assert_eq!(emu.counter("requests"), 0);
+
+    let o = sb.run(&["invoke", "echo", "--dry-run"]);
+    o.code(0).stdout_has("X-Auth-Token: ****\n");
+    let o = sb.run(&["-p", "iam", "invoke", "echo", "--dry-run"]);
+    o.code(0).stdout_has("X-Auth-Token: ****\n");
+    assert_eq!(
+        emu.counter("requests"),
+        0,
+        "dry runs touch neither the API nor IAM"
+    );
+}
+
+#[test]
+fn alias_and_version_qualifiers_reach_the_function() {
+    let (_emu, sb) = setup();
+    for q in ["!prod", "alias:prod", "v2", "latest"] {
+        sb.run(&["-p", "aksk", "invoke", "echo", "--qualifier", q, "-d", "1"])
+            .code(0);
+    }
+    let urn = format!("urn:fss:cn-north-4:{PROJECT}:function:pkg:echo:!blue");
+    sb.run(&["invoke", &urn, "-d", "1"]).code(0);
+    sb.run(&["invoke", "pkg/echo", "-d", "1"]).code(0);
+}
+
+#[test]
+fn malformed_functions_are_usage_errors_naming_the_field() {
+    let (emu, sb) = setup();
+    sb.run(&["invoke", "urn:fss:cn-north-4:p:func:default:echo"])
+        .code(2)
+        .stderr_has("expected urn:fss:REGION:PROJECT_ID:function:PACKAGE:NAME");
+    sb.run(&["invoke", "9lives"])
+        .code(2)
+        .stderr_has("function name '9lives'");
+    sb.run(&["invoke", "echo", "--qualifier", "alias:"])
+        .code(2)
+        .stderr_has("alias ''");
+    sb.run(&["invoke", "echo", "--qualifier", "v 1"])
+        .code(2)
+        .stderr_has("version 'v 1'");
+    let urn = format!("urn:fss:cn-north-4:{PROJECT}:function:default:echo:v1");
+    sb.run(&["invoke", &urn, "--qualifier", "v2"])
+        .code(2)
+        .stderr_has("give one of them");
+    sb.run(&["invoke", "echo", "-H", "novalue"])
+        .code(2)
+        .stderr_has("Name: value");
+    assert_eq!(emu.counter("requests"), 0);
+}
+
+#[test]
+fn verbose_shows_the_exchange_with_secrets_masked() {
+    let (_emu, sb) = setup();
+    for p in ["token", "aksk", "iam"] {
+        sb.run(&["-v", "-p", p, "invoke", "echo"])
+            .code(0)
+            .stderr_has("> POST ")
+            .stderr_has("< HTTP 200");
+    }
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&["invoke", "fail"]);
+    assert!(!o.stderr.contains('\x1b'), "not a terminal: no colour");
+    let o = sb.run(&["--color", "always", "invoke", "fail"]);
+    assert!(o.stderr.contains('\x1b'), "--color always colours");
+    let mut c = sb.cmd();
+    c.env("NO_COLOR", "1").args(["invoke", "fail"]);
+    assert!(!Outcome::of(c.assert()).stderr.contains('\x1b'));
+}
