@@ -26,7 +26,15 @@ export FCALL_CONFIG="$work/config.toml" FCALL_CACHE_DIR="$work/cache"
 "$FCALL" profile add emu --provider huawei region=cn-north-4 \
   project_id=0123456789abcdef0123456789abcdef endpoint="http://$addr" token=testtoken
 
-set -x
-"$FCALL" invoke echo -d '{"hello":"fcall"}' --tail
-"$FCALL" invoke longlog --tail >/dev/null
-"$FCALL" invoke echo --async --wait
+# show each command, its output (result on stdout, report on stderr) and its exit code
+show() {
+  printf '\n$ fcall %s\n' "$*"
+  local code=0
+  "$FCALL" "$@" 2>&1 || code=$?
+  printf '[exit code %s]\n' "$code"
+}
+show invoke echo -d '{"hello":"fcall"}' --tail
+show invoke fail --tail
+show invoke echo --async --wait
+# a pasted tail whose first character was cut in half by the provider
+show decode log "X-Cff-Function-Log: $(printf '开始 start\n结束 done\n' | tail -c 20 | base64)"

@@ -85,11 +85,17 @@ pub enum Command {
     Invoke(InvokeArgs),
 
     /// Manage profiles (one per provider account)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  fcall profile add hw --provider huawei region=cn-north-4 project_id=... token@env=HW_TOKEN\n  fcall profile list"
+    )]
     Profile(ProfileCommand),
 
     /// Decode what providers send in headers
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  fcall decode log 'X-Cff-Function-Log: MjAyNC0wMS0wMlQw...'\n  fcall decode summary '{\"duration\":1.9,\"memorySize\":128}'"
+    )]
     Decode(DecodeCommand),
 
     /// Print a shell completion script
@@ -199,12 +205,16 @@ Huawei keys: region, project_id, package, endpoint, and one of token | access_ke
         values: Vec<String>,
     },
     /// List profiles (the default is marked with *)
+    #[command(after_help = "Example:\n  fcall profile list")]
     List,
     /// Show a profile with secrets masked
+    #[command(after_help = "Example:\n  fcall profile show hw")]
     Show { name: String },
     /// Remove a profile
+    #[command(after_help = "Example:\n  fcall profile remove hw-old")]
     Remove { name: String },
     /// Make a profile the default
+    #[command(after_help = "Example:\n  fcall profile default hw")]
     Default { name: String },
 }
 

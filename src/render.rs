@@ -99,13 +99,14 @@ fn fmt_num(n: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The one-line summary: outcome, request id, duration, billed time, memory.
-pub fn summary_line(out: &Outcome, mode: Mode, color: bool) -> String {
+/// The one-line summary: outcome, request id, duration, billed time, memory, and for an
+/// async invocation that was waited for, its final status.
+pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color: bool) -> String {
     let mut parts = Vec::new();
-    let head = match (&out.function_error, mode) {
-        (Some(_), _) => "failed".to_string(),
-        (None, Mode::Async) => "accepted".to_string(),
-        (None, Mode::Sync) => "ok".to_string(),
+    let head = match (&out.function_error, mode, async_status) {
+        (Some(_), _, _) => "failed".to_string(),
+        (None, Mode::Async, None) => "accepted".to_string(),
+        (None, _, _) => "ok".to_string(),
     };
     parts.push(if !color {
         head
@@ -131,11 +132,14 @@ pub fn summary_line(out: &Outcome, mode: Mode, color: bool) -> String {
         (None, Some(l)) => parts.push(format!("memory limit {} MB", fmt_num(l))),
         (None, None) => {}
     }
+    if let Some(st) = async_status {
+        parts.push(format!("async status {st}"));
+    }
     parts.join(" · ")
 }
 
 /// Everything for stderr in human mode: decoded log tail, function error, summary, notes.
-pub fn human_report(out: &Outcome, mode: Mode, color: bool) -> String {
+pub fn human_report(out: &Outcome, mode: Mode, async_status: Option<&str>, color: bool) -> String {
     let mut s = String::new();
     let rule = |t: &str| {
         let line = format!("── {t} ──");
@@ -173,7 +177,7 @@ pub fn human_report(out: &Outcome, mode: Mode, color: bool) -> String {
         s.push_str(&if color { line.red().to_string() } else { line });
         s.push('\n');
     }
-    s.push_str(&summary_line(out, mode, color));
+    s.push_str(&summary_line(out, mode, async_status, color));
     s.push('\n');
     s
 }
@@ -217,7 +221,7 @@ mod tests {
 
     #[test]
     fn human_report_plain() {
-        let r = human_report(&outcome(), Mode::Sync, false);
+        let r = human_report(&outcome(), Mode::Sync, None, false);
         assert_eq!(
             r,
             "── log ──\nline one\nline two\n── end of log ──\nok · HTTP 200 · request r-1 · duration 1.913 ms · billed 2 ms · memory 41.5 of 128 MB\n"
@@ -232,7 +236,7 @@ mod tests {
             kind: "ZeroDivisionError".into(),
             message: "division by zero".into(),
         });
-        let r = human_report(&o, Mode::Sync, false);
+        let r = human_report(&o, Mode::Sync, None, false);
         assert!(
             r.starts_with("function error: ZeroDivisionError: division by zero\nfailed · HTTP 200")
         );

@@ -211,7 +211,13 @@ fn help_shows_examples_and_exit_codes() {
     for args in [
         vec!["--help"],
         vec!["invoke", "--help"],
+        vec!["profile", "--help"],
         vec!["profile", "add", "--help"],
+        vec!["profile", "list", "--help"],
+        vec!["profile", "show", "--help"],
+        vec!["profile", "remove", "--help"],
+        vec!["profile", "default", "--help"],
+        vec!["decode", "--help"],
         vec!["decode", "log", "--help"],
         vec!["decode", "summary", "--help"],
         vec!["completions", "--help"],

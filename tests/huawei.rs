@@ -209,7 +209,8 @@ fn async_wait_polls_until_success_or_failure() {
     let (emu, sb) = setup();
     sb.run(&["invoke", "echo", "--async", "--wait"])
         .code(0)
-        .stderr_has("async status: SUCCESS");
+        .stderr_has("ok · HTTP 202 · request ")
+        .stderr_has(" · async status SUCCESS");
     // the emulator answers RUNNING first: at least two polls happened
     assert!(emu.counter("huawei.status") >= 2);
 

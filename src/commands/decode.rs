@@ -15,18 +15,16 @@ pub fn run(cmd: DecodeCommand) -> Result<u8> {
                 text.push(b'\n');
             }
             write_stdout(&text)?;
-            if log.truncated {
+            if log.dropped_leading > 0 {
+                let n = log.dropped_leading;
                 eprintln!(
-                    "note: {} bytes decoded; the provider cut earlier lines{}",
-                    log.bytes,
-                    if log.dropped_leading > 0 {
-                        format!(
-                            " (and {} bytes of a character cut in half were dropped)",
-                            log.dropped_leading
-                        )
-                    } else {
-                        String::new()
-                    }
+                    "note: the tail starts inside a character the provider cut in half ({n} byte{} dropped): earlier log lines are missing",
+                    if n == 1 { "" } else { "s" }
+                );
+            } else if log.truncated {
+                eprintln!(
+                    "note: {} bytes, the provider's tail limit: earlier log lines are missing",
+                    log.bytes
                 );
             }
             Ok(0)

@@ -309,6 +309,22 @@ async fn wait(
     }
 }
 
+/// Whether stdout and stderr are the same file or pipe (`2>&1`).
+fn stdout_is_stderr() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let id = |fd: u8| {
+            std::fs::metadata(format!("/proc/self/fd/{fd}"))
+                .ok()
+                .map(|m| (m.dev(), m.ino()))
+        };
+        matches!((id(1), id(2)), (Some(a), Some(b)) if a == b)
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
 /// Print the outcome: result on stdout (or the envelope), report on stderr; the exit code.
 fn finish(
     ctx: &Ctx,
@@ -336,17 +352,26 @@ fn finish(
             write_stdout(line.as_bytes())?;
         }
         OutputFormat::Human => {
+            let mut report = String::new();
             if rctx.mode == Mode::Sync {
                 let mut out = outcome.result.clone();
-                if std::io::stdout().is_terminal() && !out.is_empty() && !out.ends_with(b"\n") {
+                let stdout_tty = std::io::stdout().is_terminal();
+                if stdout_tty && !out.is_empty() && !out.ends_with(b"\n") {
                     out.push(b'\n');
+                }
+                // stdout stays byte-exact; when both streams land in one place, start the
+                // report on a line of its own
+                if !stdout_tty && !out.is_empty() && !out.ends_with(b"\n") && stdout_is_stderr() {
+                    report.push('\n');
                 }
                 write_stdout(&out)?;
             }
-            let mut report = render::human_report(&outcome, rctx.mode, ctx.color);
-            if let Some(w) = &status_word {
-                report = format!("async status: {w}\n{report}");
-            }
+            report.push_str(&render::human_report(
+                &outcome,
+                rctx.mode,
+                status_word.as_deref(),
+                ctx.color,
+            ));
             eprint!("{report}");
         }
     }
