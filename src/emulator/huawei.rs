@@ -4,14 +4,12 @@
 //! with our own signer; answers with the headers FunctionGraph sends (summary, base64 log
 //! tail of the last 2,000 bytes, billing duration, error flags) and a v1 body.
 
-use std::time::Duration;
-
 use base64::Engine;
 use serde_json::{json, Value as Json};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{json_response, Job, Reply, State};
+use super::{functions, json_response, Job, Reply, State};
 use crate::decode::HUAWEI_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
 use crate::signing::huawei::{self as signer, VerifyError};
@@ -90,68 +88,28 @@ fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<()
     }
 }
 
-/// The log a function writes; `longlog` writes more than the tail holds, in several scripts,
-/// so that the 2,000-byte cut lands inside a multi-byte character.
-fn function_log(name: &str, id: &str, qualifier: &str, body: &[u8]) -> String {
-    let ts = "2024-01-02T03:04:05Z";
-    let mut log = format!("{ts} Start invoke request '{id}', version: {qualifier}\n");
-    match name {
-        "longlog" => {
-            for i in 1..=120 {
-                log.push_str(&format!(
-                    "{ts} 第{i:03}行 日志 línea données ✓ — {}\n",
-                    "x".repeat(i % 7)
-                ));
-            }
-        }
-        "fail" => {
-            log.push_str(&format!("{ts} Traceback (most recent call last):\n"));
-            log.push_str(&format!("{ts}   File \"index.py\", line 3, in handler\n"));
-            log.push_str(&format!("{ts} ZeroDivisionError: division by zero\n"));
-        }
-        _ => log.push_str(&format!(
-            "{ts} received {} bytes · 你好, función ✓\n",
-            body.len()
-        )),
-    }
-    let finish = format!(
-        "{ts} Finish invoke request '{id}', duration: 1.913ms, billing duration: 2ms, memory used: 41.512MB, billing memory: 128MB"
-    );
-    if name == "longlog" {
-        // pad the last line until the tail's first byte falls inside a character
-        while log.len() + finish.len() > HUAWEI_TAIL_LIMIT
-            && log.is_char_boundary(log.len() + finish.len() - HUAWEI_TAIL_LIMIT)
-        {
-            log.insert(log.len() - 1, '.');
-        }
-    }
-    log + &finish
-}
-
-/// The last `limit` bytes, cut wherever they fall (as the provider does).
-fn tail(log: &str, limit: usize) -> &[u8] {
-    let b = log.as_bytes();
-    &b[b.len().saturating_sub(limit)..]
+/// FunctionGraph's log around the function's own lines.
+fn function_log(run: &functions::Run, id: &str, qualifier: &str) -> String {
+    let ts = functions::TS;
+    format!(
+        "{ts} Start invoke request '{id}', version: {qualifier}\n{}{ts} Finish invoke request '{id}', duration: 1.913ms, billing duration: 2ms, memory used: 41.512MB, billing memory: 128MB\n",
+        run.log
+    )
 }
 
 fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Reply {
-    if !matches!(name, "echo" | "fail" | "longlog" | "slow") {
-        return error(404, "FSS.1051", "Not found the function");
-    }
     if req.body.is_empty() {
         return error(400, "FSS.0400", "function event body is empty");
     }
+    let Some(run) = functions::run(name, &req.body) else {
+        return error(404, "FSS.1051", "Not found the function");
+    };
     st.count(&format!("huawei.sync.{name}"));
     let id = st.new_id();
-    let log = function_log(name, &id, qualifier, &req.body);
-    let failed = name == "fail";
-    let result = if failed {
-        json!({"errorCode": "FSS.1002", "errorMessage": "division by zero", "errorType": "ZeroDivisionError",
-               "stackTrace": ["File \"index.py\", line 3, in handler"]})
-        .to_string()
-    } else {
-        String::from_utf8_lossy(&req.body).into_owned()
-    };
+    let mut log = function_log(&run, &id, qualifier);
+    functions::cut_inside_a_character(&mut log, HUAWEI_TAIL_LIMIT);
+    let failed = run.error.is_some();
+    let result = String::from_utf8_lossy(&run.result).into_owned();
     let tail_wanted = req
         .header("X-Cff-Log-Type")
         .is_some_and(|v| v.eq_ignore_ascii_case("tail"));
@@ -179,7 +137,8 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
     if tail_wanted {
         headers.push((
             "X-Cff-Function-Log".to_string(),
-            base64::engine::general_purpose::STANDARD.encode(tail(&log, HUAWEI_TAIL_LIMIT)),
+            base64::engine::general_purpose::STANDARD
+                .encode(functions::tail(&log, HUAWEI_TAIL_LIMIT)),
         ));
     }
     let (content_type, body) = if v1 {
@@ -190,29 +149,22 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
         ("text/plain", result.into_bytes())
     };
     headers.push(("Content-Type".to_string(), content_type.to_string()));
-    let delay = (name == "slow").then(|| {
-        let ms = serde_json::from_slice::<Json>(&req.body)
-            .ok()
-            .and_then(|j| j.get("sleep_ms")?.as_u64())
-            .unwrap_or(3000);
-        Duration::from_millis(ms)
-    });
     Reply {
         response: HttpResponse {
             status: 200,
             headers,
             body,
         },
-        delay,
+        delay: run.delay,
     }
 }
 
 fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
-    if !matches!(name, "echo" | "fail" | "longlog" | "slow") {
-        return error(404, "FSS.1051", "Not found the function");
-    }
     if req.body.is_empty() {
         return error(400, "FSS.0400", "function event body is empty");
+    }
+    if functions::run(name, &req.body).is_none() {
+        return error(404, "FSS.1051", "Not found the function");
     }
     st.count(&format!("huawei.async.{name}"));
     let id = st.new_id();
@@ -289,21 +241,4 @@ fn issue_token(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Reply {
     );
     r.headers.push(("X-Subject-Token".into(), token));
     r.into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn longlog_tail_starts_inside_a_character() {
-        let log = function_log("longlog", "id", "latest", b"{}");
-        assert!(log.len() > 2 * HUAWEI_TAIL_LIMIT);
-        let t = tail(&log, HUAWEI_TAIL_LIMIT);
-        assert_eq!(t.len(), HUAWEI_TAIL_LIMIT);
-        assert!(
-            std::str::from_utf8(t).is_err(),
-            "the cut should split a character"
-        );
-    }
 }

@@ -5,6 +5,7 @@
 //! Request handling is a plain function of an [`HttpRequest`] (plus the state and the clock),
 //! so it is testable without sockets. `GET /_emulator/stats` returns request counters.
 
+mod functions;
 mod huawei;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

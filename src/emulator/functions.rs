@@ -1,0 +1,118 @@
+//! The emulated functions, whatever the provider: what each one returns, logs and how it
+//! fails. Provider modules wrap these runs in their own wire format.
+
+use std::time::Duration;
+
+use serde_json::{json, Value as Json};
+
+/// One run of a function.
+pub struct Run {
+    pub result: Vec<u8>,
+    /// The function's own log lines (each ending in a newline).
+    pub log: String,
+    /// `(errorType, errorMessage)` when the function failed.
+    pub error: Option<(String, String)>,
+    /// How long the function takes.
+    pub delay: Option<Duration>,
+}
+
+pub const TS: &str = "2024-01-02T03:04:05Z";
+
+/// Run `name` on `payload`; `None` when there is no such function.
+///
+/// - `echo` returns the payload and logs a line with non-ASCII text;
+/// - `fail` raises ZeroDivisionError (a function error) after a traceback;
+/// - `longlog` logs more than any provider's tail holds, in several scripts;
+/// - `slow` sleeps `{"sleep_ms": N}` (default 3000) and then echoes.
+pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
+    let echo = |log: String| Run {
+        result: payload.to_vec(),
+        log,
+        error: None,
+        delay: None,
+    };
+    Some(match name {
+        "echo" => echo(format!(
+            "{TS} received {} bytes · 你好, función ✓\n",
+            payload.len()
+        )),
+        "fail" => Run {
+            result: json!({"errorMessage": "division by zero", "errorType": "ZeroDivisionError",
+                "stackTrace": ["File \"index.py\", line 3, in handler"]})
+            .to_string()
+            .into_bytes(),
+            log: format!(
+                "{TS} Traceback (most recent call last):\n{TS}   File \"index.py\", line 3, in handler\n{TS} ZeroDivisionError: division by zero\n"
+            ),
+            error: Some(("ZeroDivisionError".into(), "division by zero".into())),
+            delay: None,
+        },
+        "longlog" => echo(
+            (1..=240)
+                .map(|i| format!("{TS} 第{i:03}行 日志 línea données ✓ — {}\n", "x".repeat(i % 7)))
+                .collect(),
+        ),
+        "slow" => {
+            let ms = serde_json::from_slice::<Json>(payload)
+                .ok()
+                .and_then(|j| j.get("sleep_ms")?.as_u64())
+                .unwrap_or(3000);
+            Run {
+                delay: Some(Duration::from_millis(ms)),
+                ..echo(format!("{TS} slept {ms} ms\n"))
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Make the `limit`-byte tail of `log` begin inside a multi-byte character, as a provider's
+/// byte cut can, by padding the line before the last one. Logs shorter than `limit` are left alone.
+pub fn cut_inside_a_character(log: &mut String, limit: usize) {
+    let Some(last_line) = log.trim_end_matches('\n').rfind('\n') else {
+        return;
+    };
+    let mut at = last_line;
+    while log.len() > limit && log.is_char_boundary(log.len() - limit) && at > 0 {
+        log.insert(at, '.');
+        at += 1;
+    }
+}
+
+/// The last `limit` bytes, cut wherever they fall (as providers do).
+pub fn tail(log: &str, limit: usize) -> &[u8] {
+    let b = log.as_bytes();
+    &b[b.len().saturating_sub(limit)..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longlog_tails_start_inside_a_character() {
+        for limit in [2000, 4096] {
+            let mut log = format!("start\n{}finish line\n", run("longlog", b"{}").unwrap().log);
+            assert!(log.len() > 2 * limit);
+            cut_inside_a_character(&mut log, limit);
+            let t = tail(&log, limit);
+            assert_eq!(t.len(), limit);
+            assert!(
+                std::str::from_utf8(t).is_err(),
+                "the cut should split a character"
+            );
+            assert!(log.ends_with("finish line\n"));
+        }
+    }
+
+    #[test]
+    fn known_and_unknown_functions() {
+        assert_eq!(run("echo", b"abc").unwrap().result, b"abc");
+        assert!(run("fail", b"").unwrap().error.is_some());
+        assert_eq!(
+            run("slow", br#"{"sleep_ms":5}"#).unwrap().delay,
+            Some(Duration::from_millis(5))
+        );
+        assert!(run("nosuch", b"").is_none());
+    }
+}
