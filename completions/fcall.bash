@@ -34,6 +34,12 @@ _fcall() {
             fcall,profile)
                 cmd="fcall__subcmd__profile"
                 ;;
+            fcall,status)
+                cmd="fcall__subcmd__status"
+                ;;
+            fcall,stop)
+                cmd="fcall__subcmd__stop"
+                ;;
             fcall__subcmd__decode,help)
                 cmd="fcall__subcmd__decode__subcmd__help"
                 ;;
@@ -69,6 +75,12 @@ _fcall() {
                 ;;
             fcall__subcmd__help,profile)
                 cmd="fcall__subcmd__help__subcmd__profile"
+                ;;
+            fcall__subcmd__help,status)
+                cmd="fcall__subcmd__help__subcmd__status"
+                ;;
+            fcall__subcmd__help,stop)
+                cmd="fcall__subcmd__help__subcmd__stop"
                 ;;
             fcall__subcmd__help__subcmd__decode,log)
                 cmd="fcall__subcmd__help__subcmd__decode__subcmd__log"
@@ -134,7 +146,7 @@ _fcall() {
 
     case "${cmd}" in
         fcall)
-            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke profile decode completions emulator help"
+            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke status stop profile decode completions emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,7 +414,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help)
-            opts="invoke profile decode completions emulator help"
+            opts="invoke status stop profile decode completions emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -597,8 +609,36 @@ _fcall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fcall__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fcall__subcmd__invoke)
-            opts="-d -t -H -p -v -h --data --content-type --async --wait --tail --qualifier --header --output --timeout --connect-timeout --retries --dry-run --profile --config --color --verbose --help"
+            opts="-d -t -H -p -v -h --data --content-type --async --wait --tail --qualifier --invocation-id --header --output --timeout --connect-timeout --retries --dry-run --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,6 +661,10 @@ _fcall() {
                     return 0
                     ;;
                 --qualifier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --invocation-id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -930,6 +974,106 @@ _fcall() {
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__status)
+            opts="-p -v -h --qualifier --output --timeout --connect-timeout --retries --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --qualifier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__stop)
+            opts="-p -v -h --qualifier --output --timeout --connect-timeout --retries --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --qualifier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -29,6 +29,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
+            cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+            cand stop 'Stop an async invocation that is still running'
             cand profile 'Manage profiles (one per provider account)'
             cand decode 'Decode what providers send in headers'
             cand completions 'Print a shell completion script'
@@ -40,11 +42,12 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --data 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)'
             cand -t 'Content type of the payload'
             cand --content-type 'Content type of the payload'
-            cand --qualifier 'Version or alias (an alias as alias:NAME or !NAME)'
+            cand --qualifier 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)'
+            cand --invocation-id 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)'
             cand -H 'Extra request header, repeatable'
             cand --header 'Extra request header, repeatable'
             cand --output 'Output format: human (result on stdout, report on stderr) or a JSON envelope'
-            cand --timeout 'Whole-request timeout in seconds'
+            cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
             cand --connect-timeout 'Connection timeout in seconds'
             cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
             cand -p 'Profile to use (default: the config''s default_profile)'
@@ -55,6 +58,36 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6)'
             cand --tail 'Ask for the log tail and show it decoded on stderr'
             cand --dry-run 'Print the request that would be sent (secrets masked) and exit 0'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;status'= {
+            cand --qualifier 'Version or alias the invocation was made on'
+            cand --output 'Output format'
+            cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
+            cand --connect-timeout 'Connection timeout in seconds'
+            cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;stop'= {
+            cand --qualifier 'Version or alias the invocation was made on'
+            cand --output 'Output format'
+            cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
+            cand --connect-timeout 'Connection timeout in seconds'
+            cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
             cand -v 'Show requests and responses on stderr (secrets masked)'
             cand --verbose 'Show requests and responses on stderr (secrets masked)'
             cand -h 'Print help'
@@ -222,6 +255,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;help'= {
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
+            cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+            cand stop 'Stop an async invocation that is still running'
             cand profile 'Manage profiles (one per provider account)'
             cand decode 'Decode what providers send in headers'
             cand completions 'Print a shell completion script'
@@ -229,6 +264,10 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;help;invoke'= {
+        }
+        &'fcall;help;status'= {
+        }
+        &'fcall;help;stop'= {
         }
         &'fcall;help;profile'= {
             cand add 'Add (or with --force replace) a profile'

@@ -33,6 +33,8 @@ complete -c fcall -n "__fish_fcall_needs_command" -s v -l verbose -d 'Show reque
 complete -c fcall -n "__fish_fcall_needs_command" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print version'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "stop" -d 'Stop an async invocation that is still running'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "profile" -d 'Manage profiles (one per provider account)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "decode" -d 'Decode what providers send in headers'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -40,11 +42,12 @@ complete -c fcall -n "__fish_fcall_needs_command" -f -a "emulator" -d 'Run the l
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s d -l data -d 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s t -l content-type -d 'Content type of the payload' -r
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Version or alias (an alias as alias:NAME or !NAME)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l output -d 'Output format: human (result on stdout, report on stderr) or a JSON envelope' -r -f -a "human\t''
 json\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l timeout -d 'Whole-request timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l connect-timeout -d 'Connection timeout in seconds' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
@@ -58,6 +61,32 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for 
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l output -d 'Output format' -r -f -a "human\t''
+json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand status" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand status" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand status" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l qualifier -d 'Version or alias the invocation was made on' -r
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l output -d 'Output format' -r -f -a "human\t''
+json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -163,12 +192,14 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke profile decode completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

@@ -84,6 +84,17 @@ pub enum Command {
 ", exit_codes!()))]
     Invoke(InvokeArgs),
 
+    /// Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)
+    #[command(after_help = "Examples:
+  fcall status svc/job job-001                      Function Compute stateful async invocation
+  fcall status hello 1167bf8c-87b0-43ab-8f5f-26b16c64f252 --output json")]
+    Status(TaskArgs),
+
+    /// Stop an async invocation that is still running
+    #[command(after_help = "Example:
+  fcall stop svc/job job-001")]
+    Stop(TaskArgs),
+
     /// Manage profiles (one per provider account)
     #[command(
         subcommand,
@@ -151,9 +162,13 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub tail: bool,
 
-    /// Version or alias (an alias as alias:NAME or !NAME)
+    /// Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)
     #[arg(long, value_name = "Q")]
     pub qualifier: Option<String>,
+
+    /// With --async: your id for the invocation (Function Compute stateful async invocation / task id)
+    #[arg(long, value_name = "ID", requires = "async_")]
+    pub invocation_id: Option<String>,
 
     /// Extra request header, repeatable
     #[arg(short = 'H', long = "header", value_name = "K: V")]
@@ -163,7 +178,18 @@ pub struct InvokeArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub output: OutputFormat,
 
-    /// Whole-request timeout in seconds
+    #[command(flatten)]
+    pub net: NetArgs,
+
+    /// Print the request that would be sent (secrets masked) and exit 0
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Timeouts and retries, shared by every command that talks to a provider.
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// Whole-request timeout in seconds (with --wait: how long to wait in all)
     #[arg(long, value_name = "SECS", default_value_t = crate::transport::DEFAULT_TIMEOUT_SECS)]
     pub timeout: u64,
 
@@ -174,10 +200,27 @@ pub struct InvokeArgs {
     /// Retries for failures that cannot have run the function (connect errors, 429, 503)
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
+}
 
-    /// Print the request that would be sent (secrets masked) and exit 0
-    #[arg(long)]
-    pub dry_run: bool,
+/// An accepted async invocation: `fcall status` and `fcall stop`.
+#[derive(Debug, Args)]
+pub struct TaskArgs {
+    /// The function, as for invoke
+    pub function: String,
+
+    /// The async invocation's id (request id, invocation id or task id)
+    pub id: String,
+
+    /// Version or alias the invocation was made on
+    #[arg(long, value_name = "Q")]
+    pub qualifier: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub net: NetArgs,
 }
 
 #[derive(Debug, Subcommand)]

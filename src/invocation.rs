@@ -30,7 +30,10 @@ pub struct Invocation {
     /// Extra request headers from `-H`.
     pub headers: Vec<(String, String)>,
     pub callback_url: Option<String>,
+    /// The caller's id for an async invocation (FC stateful async invocation id...).
     pub invocation_id: Option<String>,
+    /// Whether the caller will wait for an async invocation to finish.
+    pub wait: bool,
 }
 
 impl Invocation {
@@ -47,6 +50,7 @@ impl Invocation {
             headers: Vec::new(),
             callback_url: None,
             invocation_id: None,
+            wait: false,
         }
     }
 }
@@ -68,7 +72,11 @@ pub struct Outcome {
     pub log: Option<DecodedLog>,
     pub summary: InvokeSummary,
     pub function_error: Option<FunctionError>,
-    /// Provider-specific details worth showing (header name or field → value).
+    /// The id to ask about an accepted async invocation (status, stop, `--wait`).
+    pub async_id: Option<String>,
+    /// Details for the human summary line, in order (label, value).
+    pub shown: Vec<(String, String)>,
+    /// Provider-specific details for `provider_details` in JSON (field → value).
     pub extra: BTreeMap<String, String>,
 }
 
@@ -77,8 +85,11 @@ pub struct Outcome {
 pub enum AsyncState {
     /// Not finished; the provider's word for it (WAIT, RUNNING...).
     Pending(String),
+    /// Finished well (the provider's word for it); `result` is what the provider keeps of
+    /// the function's return value, if anything.
     Succeeded {
-        detail: Option<String>,
+        status: String,
+        result: Option<Vec<u8>>,
     },
     Failed {
         status: String,

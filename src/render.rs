@@ -53,6 +53,7 @@ pub fn envelope(ctx: &Context, out: &Outcome, async_status: Option<&str>) -> Jso
         "status": out.status,
         "ok": out.function_error.is_none(),
         "request_id": out.request_id,
+        "invocation_id": out.async_id,
         "function_error": out.function_error,
         "duration_ms": number(out.summary.duration_ms),
         "billed_ms": number(out.summary.billed_ms),
@@ -89,6 +90,7 @@ pub fn error_envelope(ctx: &Context, err: &Error) -> Json {
         "status": Json::Null,
         "ok": false,
         "request_id": Json::Null,
+        "invocation_id": Json::Null,
         "function_error": Json::Null,
         "error": {"kind": kind, "message": err.to_string(), "exit_code": err.code()},
     })
@@ -131,6 +133,9 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
         (Some(u), None) => parts.push(format!("memory {} MB", fmt_num(u))),
         (None, Some(l)) => parts.push(format!("memory limit {} MB", fmt_num(l))),
         (None, None) => {}
+    }
+    for (label, value) in &out.shown {
+        parts.push(format!("{label} {value}"));
     }
     if let Some(st) = async_status {
         parts.push(format!("async status {st}"));

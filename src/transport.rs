@@ -1,9 +1,9 @@
 //! The network edge: sends [`HttpRequest`]s with timeouts and the retry policy.
 //!
 //! Retry policy (DESIGN.md): a request that failed to connect was never sent and is
-//! retried; 429 and 503 mean the platform turned the call away before running anything
-//! and are retried honouring `Retry-After`; nothing else is retried, so a synchronous
-//! invocation that may have reached the function never runs twice.
+//! retried; 429 and 503 are retried honouring `Retry-After` where the provider says they
+//! mean nothing ran ([`Policy::retry_throttled`]); nothing else is retried, so a
+//! synchronous invocation that may have reached the function never runs twice.
 
 use std::time::Duration;
 
@@ -67,6 +67,16 @@ impl SendError {
             SendError::Other(cause) => format!("the exchange with {host} failed: {cause}"),
         })
     }
+}
+
+/// How one request may be retried and reported.
+pub struct Policy<'a> {
+    /// Header names whose values are masked in `-v` output.
+    pub secret: &'a [&'a str],
+    /// Provider advice appended to a timeout message.
+    pub timeout_hint: Option<&'a str>,
+    /// Whether 429/503 answers may be retried: not for a call that may already have run.
+    pub retry_throttled: bool,
 }
 
 pub struct Transport {
@@ -167,16 +177,15 @@ impl Transport {
     pub async fn execute(
         &self,
         mut build: impl FnMut() -> Result<HttpRequest>,
-        secret: &[&str],
-        hint: Option<&str>,
+        policy: &Policy<'_>,
     ) -> Result<HttpResponse> {
         let mut attempt = 0;
         loop {
             let req = build()?;
-            let result = self.send(&req, secret).await;
+            let result = self.send(&req, policy.secret).await;
             let wait = match &result {
                 Err(SendError::Connect(_)) => Some(backoff(attempt)),
-                Ok(r) if r.status == 429 || r.status == 503 => {
+                Ok(r) if policy.retry_throttled && (r.status == 429 || r.status == 503) => {
                     Some(retry_after(r).unwrap_or_else(|| backoff(attempt)))
                 }
                 _ => None,
@@ -189,7 +198,7 @@ impl Transport {
                     tokio::time::sleep(w).await;
                     attempt += 1;
                 }
-                _ => return result.map_err(|e| e.into_error(req.host(), hint)),
+                _ => return result.map_err(|e| e.into_error(req.host(), policy.timeout_hint)),
             }
         }
     }

@@ -445,3 +445,21 @@ fn colour_only_when_asked_or_on_a_terminal() {
     c.env("NO_COLOR", "1").args(["invoke", "fail"]);
     assert!(!Outcome::of(c.assert()).stderr.contains('\x1b'));
 }
+
+#[test]
+fn status_looks_once_and_stop_is_not_offered() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&["invoke", "fail", "--async", "--output", "json"]);
+    let id = o.json()["invocation_id"].as_str().unwrap().to_string();
+    assert_eq!(o.json()["request_id"], id.as_str());
+    // the emulator reports RUNNING first, then the outcome
+    assert_eq!(sb.run(&["status", "fail", &id]).code(0).stdout_str(), "RUNNING\n");
+    let o = sb.run(&["status", "fail", &id, "--output", "json"]);
+    o.code(6);
+    let j = o.json();
+    assert_eq!(j["status"], "FAIL");
+    assert_eq!(j["terminal"], true);
+    assert_eq!(j["error_message"], "ZeroDivisionError: division by zero");
+    sb.run(&["status", "echo", "no-such-id"]).code(4).stderr_has("does not know");
+    sb.run(&["stop", "echo", &id]).code(2).stderr_has("cannot stop");
+}

@@ -8,19 +8,15 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
+use super::session::{now, NetOptions, Session};
 use super::{process_env, warn, write_stdout, Ctx};
-use crate::cli::{InvokeArgs, OutputFormat};
-use crate::credentials::TokenCache;
+use crate::cli::{InvokeArgs, NetArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::http::HttpRequest;
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 use crate::providers::{self, Provider};
 use crate::render::{self, Context};
-use crate::transport::{self, shown_value, Transport};
-
-fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
+use crate::transport::shown_value;
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
 fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
@@ -78,6 +74,8 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     inv.mode = if args.async_ { Mode::Async } else { Mode::Sync };
     inv.tail = args.tail;
     inv.qualifier = args.qualifier.clone();
+    inv.invocation_id = args.invocation_id.clone();
+    inv.wait = args.wait;
     inv.headers = args
         .headers
         .iter()
@@ -100,77 +98,59 @@ fn describe(req: &HttpRequest, secret: &[&str]) -> String {
     s
 }
 
-/// Tokens for providers that fetch them, through the on-disk cache.
-struct Tokens<'a> {
-    provider: &'a dyn Provider,
-    transport: &'a Transport,
-    cache: Option<TokenCache>,
-    verbose: bool,
+/// The provider, profile and invocation a command line names.
+pub struct Target {
+    pub provider: Box<dyn Provider>,
+    pub profile: String,
+    pub function: String,
 }
 
-impl Tokens<'_> {
-    /// `(token, came_from_cache)`, or `None` when the auth mode needs no token.
-    async fn get(&self, fresh: bool) -> Result<Option<(String, bool)>> {
-        let Some(src) = self.provider.token_source() else {
-            return Ok(None);
-        };
-        if !fresh {
-            if let Some(t) = self
-                .cache
-                .as_ref()
-                .and_then(|c| c.get(&src.cache_key, now().unix_timestamp()))
-            {
-                return Ok(Some((t.value, true)));
-            }
-        }
-        let secret = ["x-subject-token"];
-        let req = src.request.clone();
-        let resp = self
-            .transport
-            .execute(|| Ok(req.clone()), &secret, None)
-            .await?;
-        let token = self.provider.parse_token(&resp, now())?;
-        if let Some(cache) = &self.cache {
-            if let Err(e) = cache.put(&src.cache_key, &token) {
-                if self.verbose {
-                    eprintln!("could not cache the token: {e}");
-                }
-            }
-        }
-        Ok(Some((token.value, false)))
+impl Target {
+    pub fn resolve(ctx: &Ctx, inv: &Invocation) -> Result<Target> {
+        let cfg = ctx.load_config()?;
+        let profile = ctx.select_profile(&cfg)?;
+        let provider = providers::from_profile(profile, &process_env)?;
+        let function = provider.function_id(inv)?;
+        Ok(Target {
+            provider,
+            profile: profile.name.clone(),
+            function,
+        })
     }
 
-    fn forget(&self) {
-        if let (Some(src), Some(cache)) = (self.provider.token_source(), &self.cache) {
-            cache.remove(&src.cache_key);
+    pub fn context(&self, mode: Mode) -> Context<'_> {
+        Context {
+            provider: self.provider.key(),
+            profile: &self.profile,
+            function: &self.function,
+            mode,
         }
     }
+}
+
+/// A made-up id for `--wait` where the provider needs the caller to choose one.
+fn generated_invocation_id() -> String {
+    let seed = format!("{}-{}", std::process::id(), now().unix_timestamp_nanos());
+    format!("fcall-{}", &crate::credentials::fingerprint(&[&seed])[..20])
 }
 
 pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
-    let cfg = ctx.load_config()?;
-    let profile = ctx.select_profile(&cfg)?;
-    let provider = providers::from_profile(profile, &process_env)?;
-    let inv = invocation(args)?;
-    let function = provider.function_id(&inv)?;
-    let rctx = Context {
-        provider: provider.key(),
-        profile: &profile.name,
-        function: &function,
-        mode: inv.mode,
-    };
-    let json = args.output == OutputFormat::Json;
-    match execute(ctx, args, provider.as_ref(), &inv, &rctx).await {
-        Ok(code) => Ok(code),
-        Err(e) => {
-            if json && !matches!(e, Error::Function(_)) {
-                let mut line = render::error_envelope(&rctx, &e).to_string();
-                line.push('\n');
-                write_stdout(line.as_bytes())?;
-            }
-            Err(e)
+    let mut inv = invocation(args)?;
+    let target = Target::resolve(ctx, &inv)?;
+    let provider = target.provider.as_ref();
+    if inv.wait && inv.invocation_id.is_none() && provider.wait_needs_invocation_id() {
+        inv.invocation_id = Some(generated_invocation_id());
+    }
+    let rctx = target.context(inv.mode);
+    let result = execute(ctx, args, provider, &inv, &rctx).await;
+    if let Err(e) = &result {
+        if args.output == OutputFormat::Json && !matches!(e, Error::Function(_)) {
+            let mut line = render::error_envelope(&rctx, e).to_string();
+            line.push('\n');
+            write_stdout(line.as_bytes())?;
         }
     }
+    result
 }
 
 async fn execute(
@@ -180,78 +160,84 @@ async fn execute(
     inv: &Invocation,
     rctx: &Context<'_>,
 ) -> Result<u8> {
-    let secret = provider.secret_headers();
     if args.dry_run {
         let placeholder = provider.token_source().map(|_| "(fetched when sent)");
         let req = provider.build(inv, placeholder, now())?;
-        write_stdout(describe(&req, secret).as_bytes())?;
+        write_stdout(describe(&req, provider.secret_headers()).as_bytes())?;
         return Ok(code::OK);
     }
     if args.tail && inv.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
     }
-    let transport = Transport::new(transport::Options {
-        timeout: Duration::from_secs(args.timeout.max(1)),
-        connect_timeout: Duration::from_secs(args.connect_timeout.max(1)),
-        retries: args.retries,
-        verbose: ctx.verbose,
-    })?;
-    let tokens = Tokens {
-        provider,
-        transport: &transport,
-        cache: TokenCache::from_env(&process_env),
-        verbose: ctx.verbose,
-    };
-    let mut token = tokens.get(false).await?;
+    let mut session = Session::new(provider, &net_options(ctx, &args.net))?;
     let submitted = now();
-    let hint = provider.timeout_hint();
-    let send = |tok: Option<String>| {
-        let t = &transport;
-        async move {
-            t.execute(|| provider.build(inv, tok.as_deref(), now()), secret, hint)
-                .await
-        }
-    };
-    let mut resp = send(token.as_ref().map(|t| t.0.clone())).await?;
-    if resp.status == 401 && token.as_ref().is_some_and(|t| t.1) {
-        // a cached token the provider no longer takes: the call did not run, so fetch once more
-        tokens.forget();
-        token = tokens.get(true).await?;
-        resp = send(token.as_ref().map(|t| t.0.clone())).await?;
-    }
-    let outcome = provider.interpret(inv, &resp)?;
-    let token = token.map(|t| t.0);
-    if inv.mode == Mode::Async && args.wait {
-        let id = outcome.request_id.clone().unwrap_or_default();
-        if args.output == OutputFormat::Human {
-            eprintln!("accepted · request {id} · waiting for it to finish");
-        }
-        let state = wait(
-            args,
-            provider,
-            inv,
-            &transport,
-            &id,
-            submitted,
-            token.as_deref(),
+    let resp = session
+        .send(
+            |token, now| provider.build(inv, token, now),
+            provider.retry_throttled(inv),
         )
         .await?;
+    let outcome = provider.interpret(inv, &resp)?;
+    if inv.mode == Mode::Async && args.wait {
+        let id = outcome.async_id.clone().ok_or_else(|| {
+            Error::Refused(format!(
+                "{} accepted the call but gave no id to wait on",
+                provider.product()
+            ))
+        })?;
+        if args.output == OutputFormat::Human {
+            eprintln!("accepted · {id} · waiting for it to finish");
+        }
+        let state = wait(args, &mut session, inv, &id, submitted).await?;
         return finish(ctx, args, rctx, outcome, Some(state));
     }
     finish(ctx, args, rctx, outcome, None)
 }
 
-/// Poll the status API with backoff until the invocation ends or `--timeout` runs out.
-#[allow(clippy::too_many_arguments)]
-async fn wait(
-    args: &InvokeArgs,
-    provider: &dyn Provider,
+pub fn net_options(ctx: &Ctx, args: &NetArgs) -> NetOptions {
+    NetOptions {
+        timeout: args.timeout,
+        connect_timeout: args.connect_timeout,
+        retries: args.retries,
+        verbose: ctx.verbose,
+    }
+}
+
+/// One status query for an accepted async invocation.
+pub async fn look(
+    session: &mut Session<'_>,
     inv: &Invocation,
-    transport: &Transport,
     id: &str,
     submitted: OffsetDateTime,
-    token: Option<&str>,
 ) -> Result<AsyncState> {
+    let provider = session.provider;
+    let resp = session
+        .send(
+            |token, now| {
+                provider
+                    .status_request(inv, id, submitted, token, now)?
+                    .ok_or_else(|| {
+                        Error::Usage(format!(
+                            "{} has no status query for async invocations",
+                            provider.product()
+                        ))
+                    })
+            },
+            true,
+        )
+        .await?;
+    provider.interpret_status(id, &resp)
+}
+
+/// Poll the status API with backoff until the invocation ends or `--timeout` runs out.
+async fn wait(
+    args: &InvokeArgs,
+    session: &mut Session<'_>,
+    inv: &Invocation,
+    id: &str,
+    submitted: OffsetDateTime,
+) -> Result<AsyncState> {
+    let product = session.provider.product();
     let spinner = if std::io::stderr().is_terminal() && args.output == OutputFormat::Human {
         let s = indicatif::ProgressBar::new_spinner();
         s.enable_steady_tick(Duration::from_millis(120));
@@ -260,24 +246,11 @@ async fn wait(
         indicatif::ProgressBar::hidden()
     };
     let started = Instant::now();
-    let limit = Duration::from_secs(args.timeout.max(1));
+    let limit = Duration::from_secs(args.net.timeout.max(1));
     let mut delay = Duration::from_millis(200);
     let mut not_found = 0;
     loop {
-        let build = || {
-            provider
-                .status_request(inv, id, submitted, token, now())?
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "{} has no status query for async invocations: --wait is not available",
-                        provider.product()
-                    ))
-                })
-        };
-        let resp = transport
-            .execute(build, provider.secret_headers(), None)
-            .await?;
-        let state = provider.interpret_status(id, &resp)?;
+        let state = look(session, inv, id, submitted).await?;
         match &state {
             AsyncState::Pending(s) => {
                 spinner.set_message(format!("{s} · {:.0?} elapsed", started.elapsed()));
@@ -287,8 +260,7 @@ async fn wait(
                 if not_found >= 10 {
                     spinner.finish_and_clear();
                     return Err(Error::Refused(format!(
-                        "{} does not know request {id}: for FunctionGraph, enable async status logs (enable_async_status_log) on the function",
-                        provider.product()
+                        "{product} does not know async invocation {id}: check that async status records are enabled for the function (FunctionGraph: enable_async_status_log; Function Compute: stateful async invocation)"
                     )));
                 }
             }
@@ -300,7 +272,7 @@ async fn wait(
         if started.elapsed() + delay > limit {
             spinner.finish_and_clear();
             return Err(Error::Transport(format!(
-                "request {id} was still running after {} s (raise --timeout to wait longer)",
+                "async invocation {id} had not finished after {} s (raise --timeout to wait longer)",
                 limit.as_secs()
             )));
         }
@@ -334,7 +306,12 @@ fn finish(
     state: Option<AsyncState>,
 ) -> Result<u8> {
     let status_word = match &state {
-        Some(AsyncState::Succeeded { .. }) => Some("SUCCESS".to_string()),
+        Some(AsyncState::Succeeded { status, result }) => {
+            if let Some(r) = result {
+                outcome.result = r.clone();
+            }
+            Some(status.clone())
+        }
         Some(AsyncState::Failed { status, message }) => {
             outcome.function_error = Some(FunctionError {
                 kind: status.clone(),

@@ -3,6 +3,8 @@
 mod decode;
 mod invoke;
 mod profile;
+mod session;
+mod tasks;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -136,6 +138,8 @@ pub fn run(cli: Cli) -> Result<u8> {
     colored::control::set_override(ctx.color);
     match cli.command {
         Command::Invoke(args) => block_on(invoke::run(&ctx, &args)),
+        Command::Status(args) => block_on(tasks::status(&ctx, &args)),
+        Command::Stop(args) => block_on(tasks::stop(&ctx, &args)),
         Command::Profile(cmd) => profile::run(&ctx, cmd),
         Command::Decode(cmd) => decode::run(cmd),
         Command::Completions { shell } => {

@@ -385,47 +385,6 @@ impl Huawei {
             Auth::Iam { .. } => "check the IAM user's permissions for FunctionGraph in this project",
         }
     }
-
-    /// A refusal: `FunctionGraph refused the request: FSS.1051 Not found the function (HTTP 404, request id …)`.
-    fn refusal(&self, resp: &HttpResponse) -> Error {
-        let (code, msg, body_id) = error_fields(&resp.body);
-        let id = resp
-            .header("X-Cff-Request-Id")
-            .or(resp.header("X-Request-Id"))
-            .map(str::to_string)
-            .or(body_id);
-        let what = match (code, msg) {
-            (Some(c), Some(m)) => format!("{c} {m}"),
-            (Some(c), None) => c,
-            (None, Some(m)) => m,
-            (None, None) if resp.body.is_empty() => "no details".to_string(),
-            (None, None) => text(&resp.body),
-        };
-        let mut line = format!(
-            "FunctionGraph refused the request: {what} (HTTP {}{})",
-            resp.status,
-            id.map(|i| format!(", request id {i}")).unwrap_or_default()
-        );
-        match resp.status {
-            401 | 403 => {
-                line.push_str(": ");
-                line.push_str(
-                    if what.contains("expired") && matches!(self.auth, Auth::AkSk { .. }) {
-                        "the signature expired: check this machine's clock"
-                    } else {
-                        self.auth_hint()
-                    },
-                );
-                Error::Auth(line)
-            }
-            408 | 504 => {
-                line.push_str(": ");
-                line.push_str(self.timeout_hint().unwrap_or_default());
-                Error::Refused(line)
-            }
-            _ => Error::Refused(line),
-        }
-    }
 }
 
 /// The function's error as FunctionGraph reports it in the v1 `result`.
@@ -557,7 +516,7 @@ impl Provider for Huawei {
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
         if !(200..300).contains(&resp.status) {
-            return Err(self.refusal(resp));
+            return Err(self.refused(resp));
         }
         let body: Option<Json> = serde_json::from_slice(&resp.body).ok();
         let body_str = |k: &str| {
@@ -584,6 +543,7 @@ impl Provider for Huawei {
                     resp.status
                 )));
             }
+            out.async_id = out.request_id.clone();
             return Ok(out);
         }
         // v1 envelope {request_id, result, log, status}; anything else is a v0 raw body
@@ -679,7 +639,7 @@ impl Provider for Huawei {
 
     fn interpret_status(&self, id: &str, resp: &HttpResponse) -> Result<AsyncState> {
         if !(200..300).contains(&resp.status) {
-            return Err(self.refusal(resp));
+            return Err(self.refused(resp));
         }
         let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
             Error::Refused(format!(
@@ -700,7 +660,10 @@ impl Provider for Huawei {
         let field = |k: &str| inv.get(k).and_then(Json::as_str).unwrap_or("").to_string();
         let status = field("status");
         Ok(match status.as_str() {
-            "SUCCESS" => AsyncState::Succeeded { detail: None },
+            "SUCCESS" => AsyncState::Succeeded {
+                status,
+                result: None,
+            },
             "FAIL" | "DISCARD" => {
                 let msg = field("error_message");
                 AsyncState::Failed {
@@ -714,6 +677,47 @@ impl Provider for Huawei {
             }
             other => AsyncState::Pending(other.to_string()),
         })
+    }
+
+    /// A refusal: `FunctionGraph refused the request: FSS.1051 Not found the function (HTTP 404, request id …)`.
+    fn refused(&self, resp: &HttpResponse) -> Error {
+        let (code, msg, body_id) = error_fields(&resp.body);
+        let id = resp
+            .header("X-Cff-Request-Id")
+            .or(resp.header("X-Request-Id"))
+            .map(str::to_string)
+            .or(body_id);
+        let what = match (code, msg) {
+            (Some(c), Some(m)) => format!("{c} {m}"),
+            (Some(c), None) => c,
+            (None, Some(m)) => m,
+            (None, None) if resp.body.is_empty() => "no details".to_string(),
+            (None, None) => text(&resp.body),
+        };
+        let mut line = format!(
+            "FunctionGraph refused the request: {what} (HTTP {}{})",
+            resp.status,
+            id.map(|i| format!(", request id {i}")).unwrap_or_default()
+        );
+        match resp.status {
+            401 | 403 => {
+                line.push_str(": ");
+                line.push_str(
+                    if what.contains("expired") && matches!(self.auth, Auth::AkSk { .. }) {
+                        "the signature expired: check this machine's clock"
+                    } else {
+                        self.auth_hint()
+                    },
+                );
+                Error::Auth(line)
+            }
+            408 | 504 => {
+                line.push_str(": ");
+                line.push_str(self.timeout_hint().unwrap_or_default());
+                Error::Refused(line)
+            }
+            _ => Error::Refused(line),
+        }
     }
 
     fn timeout_hint(&self) -> Option<&'static str> {

@@ -80,6 +80,31 @@ pub trait Provider {
         Err(Error::Internal("this provider has no status query".into()))
     }
 
+    /// A request that stops an accepted async invocation, if the provider can.
+    fn stop_request(
+        &self,
+        _inv: &Invocation,
+        _id: &str,
+        _token: Option<&str>,
+        _now: OffsetDateTime,
+    ) -> Result<Option<HttpRequest>> {
+        Ok(None)
+    }
+
+    /// A provider's refusal as an error (auth → exit 3, other → exit 4).
+    fn refused(&self, resp: &HttpResponse) -> Error;
+
+    /// Whether 429/503 may be retried for this invocation: they mean nothing ran, but some
+    /// providers cannot promise that for a synchronous call.
+    fn retry_throttled(&self, _inv: &Invocation) -> bool {
+        true
+    }
+
+    /// Whether `--wait` needs a caller-chosen invocation id (fcall then makes one up).
+    fn wait_needs_invocation_id(&self) -> bool {
+        false
+    }
+
     /// Extra advice when a synchronous call times out (gateway limits...).
     fn timeout_hint(&self) -> Option<&'static str> {
         None
