@@ -453,13 +453,20 @@ fn status_looks_once_and_stop_is_not_offered() {
     let id = o.json()["invocation_id"].as_str().unwrap().to_string();
     assert_eq!(o.json()["request_id"], id.as_str());
     // the emulator reports RUNNING first, then the outcome
-    assert_eq!(sb.run(&["status", "fail", &id]).code(0).stdout_str(), "RUNNING\n");
+    assert_eq!(
+        sb.run(&["status", "fail", &id]).code(0).stdout_str(),
+        "RUNNING\n"
+    );
     let o = sb.run(&["status", "fail", &id, "--output", "json"]);
     o.code(6);
     let j = o.json();
     assert_eq!(j["status"], "FAIL");
     assert_eq!(j["terminal"], true);
     assert_eq!(j["error_message"], "ZeroDivisionError: division by zero");
-    sb.run(&["status", "echo", "no-such-id"]).code(4).stderr_has("does not know");
-    sb.run(&["stop", "echo", &id]).code(2).stderr_has("cannot stop");
+    sb.run(&["status", "echo", "no-such-id"])
+        .code(4)
+        .stderr_has("does not know");
+    sb.run(&["stop", "echo", &id])
+        .code(2)
+        .stderr_has("cannot stop");
 }

@@ -330,7 +330,7 @@ fn finish(
         }
         OutputFormat::Human => {
             let mut report = String::new();
-            if rctx.mode == Mode::Sync {
+            if rctx.mode == Mode::Sync || !outcome.result.is_empty() {
                 let mut out = outcome.result.clone();
                 let stdout_tty = std::io::stdout().is_terminal();
                 if stdout_tty && !out.is_empty() && !out.ends_with(b"\n") {

@@ -173,6 +173,8 @@ fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
         Job {
             function: name.to_string(),
             polls: 0,
+            stopped: false,
+            payload: req.body.clone(),
         },
     );
     json_response(202, &json!({ "request_id": id })).into()

@@ -1,10 +1,11 @@
-//! A local emulator of the providers' invoke APIs, for tests, benchmarks, the quick start
+//! A local emulator of the providers' invoke APIs (FunctionGraph and its IAM, Function Compute), for tests, benchmarks, the quick start
 //! and users' own CI. Each provider is a module that answers the requests it recognises;
 //! this module holds the shared state and the thin HTTP adapter (axum).
 //!
 //! Request handling is a plain function of an [`HttpRequest`] (plus the state and the clock),
 //! so it is testable without sockets. `GET /_emulator/stats` returns request counters.
 
+mod aliyun;
 mod functions;
 mod huawei;
 
@@ -49,6 +50,8 @@ impl From<&EmulatorArgs> for Credentials {
 struct Job {
     function: String,
     polls: u32,
+    stopped: bool,
+    payload: Vec<u8>,
 }
 
 /// Everything the emulator remembers between requests.
@@ -116,7 +119,9 @@ impl State {
             return json_response(200, &serde_json::json!({ "counters": counters })).into();
         }
         self.count("requests");
-        if let Some(reply) = huawei::handle(self, req, now) {
+        if let Some(reply) =
+            huawei::handle(self, req, now).or_else(|| aliyun::handle(self, req, now))
+        {
             return reply;
         }
         json_response(

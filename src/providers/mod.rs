@@ -4,6 +4,7 @@
 //! only translates: [`Invocation`] → [`HttpRequest`] and [`HttpResponse`] → [`Outcome`].
 //! It never touches the network, the clock or files itself.
 
+pub mod aliyun;
 pub mod huawei;
 
 use time::OffsetDateTime;
@@ -117,7 +118,10 @@ pub trait Provider {
 }
 
 /// Every provider key and the profile keys it accepts.
-pub const PROVIDERS: &[(&str, &[&str])] = &[("huawei", huawei::PROFILE_KEYS)];
+pub const PROVIDERS: &[(&str, &[&str])] = &[
+    ("huawei", huawei::PROFILE_KEYS),
+    ("aliyun", aliyun::PROFILE_KEYS),
+];
 
 /// The keys a provider accepts in a profile, or a usage error naming the known providers.
 pub fn profile_keys(provider: &str) -> Result<&'static [&'static str]> {
@@ -141,6 +145,7 @@ pub fn profile_keys(provider: &str) -> Result<&'static [&'static str]> {
 pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
     match profile.provider.as_str() {
         "huawei" => Ok(Box::new(huawei::Huawei::from_profile(profile, env)?)),
+        "aliyun" => Ok(Box::new(aliyun::Aliyun::from_profile(profile, env)?)),
         other => Err(Error::Config(format!(
             "profile '{}' has unknown provider '{other}': use one of {}",
             profile.name,

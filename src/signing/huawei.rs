@@ -10,26 +10,25 @@
 //! The key is the raw SK (no derived key, unlike AWS SigV4) and the gateway accepts a
 //! signature for 15 minutes either side of its clock.
 
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use sha2::{Digest, Sha256};
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
+use super::common::{auth_params, canonical_query, keyed_mac, skew_beyond_limit};
 use crate::http::{decode_component, encode_component, HttpRequest};
 
 /// The scheme name, first word of the `Authorization` header.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// How far `X-Sdk-Date` may be from the server clock, either way.
-pub const MAX_SKEW: Duration = Duration::minutes(15);
+pub const MAX_SKEW: Duration = super::common::MAX_SKEW;
 
 const HEADER_DATE: &str = "X-Sdk-Date";
 const HEADER_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 const SDK_DATE_FORMAT: &[BorrowedFormatItem<'static>] =
     format_description!("[year][month][day]T[hour][minute][second]Z");
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// An AK/SK pair, with what the SDK's credential objects add to every request.
 #[derive(Debug, Clone, Copy)]
@@ -189,11 +188,10 @@ pub fn verify(
             VerifyError::Malformed(format!("X-Sdk-Date {date:?} is not YYYYMMDDTHHMMSSZ"))
         })?
         .assume_utc();
-    let skew = now - signed_at;
-    if skew.abs() > MAX_SKEW {
+    if let Some(skew_seconds) = skew_beyond_limit(signed_at, now) {
         return Err(VerifyError::Expired {
             sdk_date: date.to_string(),
-            skew_seconds: skew.whole_seconds(),
+            skew_seconds,
         });
     }
 
@@ -231,33 +229,13 @@ impl<'a> Authorization<'a> {
             .strip_prefix(ALGORITHM)
             .filter(|rest| rest.starts_with(' '))
             .ok_or_else(|| malformed("Authorization does not start with SDK-HMAC-SHA256"))?;
-        let (mut access_key, mut signed_headers, mut signature) = (None, None, None);
-        for param in params.split(',') {
-            let (name, value) = param
-                .trim()
-                .split_once('=')
-                .filter(|(_, v)| !v.is_empty())
-                .ok_or_else(|| malformed("Authorization parameters are not name=value"))?;
-            let slot = match name {
-                "Access" => &mut access_key,
-                "SignedHeaders" => &mut signed_headers,
-                "Signature" => &mut signature,
-                _ => return Err(malformed("unknown Authorization parameter")),
-            };
-            if slot.replace(value).is_some() {
-                return Err(malformed("repeated Authorization parameter"));
-            }
-        }
+        let [access_key, signed_headers, signature] =
+            auth_params(params, ["Access", "SignedHeaders", "Signature"])
+                .map_err(VerifyError::Malformed)?;
         Ok(Authorization {
-            access_key: access_key.ok_or_else(|| malformed("no Access"))?,
-            signed_headers: signed_headers
-                .ok_or_else(|| malformed("no SignedHeaders"))?
-                .split(';')
-                .map(str::to_string)
-                .collect(),
-            signature: signature
-                .and_then(|s| hex::decode(s).ok())
-                .ok_or_else(|| malformed("no hex Signature"))?,
+            access_key,
+            signed_headers: signed_headers.split(';').map(str::to_string).collect(),
+            signature: hex::decode(signature).map_err(|_| malformed("Signature is not hex"))?,
         })
     }
 }
@@ -288,25 +266,6 @@ fn canonical_uri(path: &str) -> String {
         uri.push('/');
     }
     uri
-}
-
-/// Decoded pairs sorted by (key, value), each part encoded, joined with `&`.
-fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// HMAC-SHA256 keyed by the raw secret, fed the string to sign.
-fn keyed_mac(secret_key: &str, string_to_sign: &str) -> HmacSha256 {
-    let mut mac =
-        HmacSha256::new_from_slice(secret_key.as_bytes()).expect("HMAC takes a key of any length");
-    mac.update(string_to_sign.as_bytes());
-    mac
 }
 
 #[cfg(test)]

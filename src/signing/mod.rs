@@ -1,2 +1,5 @@
 //! Request signing schemes, one file each; pure functions of the request, the key and the clock.
+pub mod acs3;
+mod common;
+pub mod fc;
 pub mod huawei;

@@ -18,7 +18,8 @@ pub const IAM_USER: &str = "ci-user";
 pub const IAM_PASSWORD: &str = "pw-S3CRET-4d2e";
 pub const IAM_DOMAIN: &str = "ci-domain";
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-pub const SECRETS: &[&str] = &[TOKEN, SK, IAM_PASSWORD];
+pub const ACCOUNT: &str = "123456789012";
+pub const SECRETS: &[&str] = &[TOKEN, SK, IAM_PASSWORD, "sts-S3CRET-token"];
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fcall"))
@@ -193,6 +194,19 @@ project_id = "{PROJECT}"
 endpoint = "{url}"
 token = "not-the-token"
 "#
+        ));
+    }
+}
+
+impl Sandbox {
+    /// Function Compute profiles (2.0, 2.0 with the FC SDKs' prefix, STS, 3.0) for the emulator.
+    pub fn aliyun_profiles(&self, emu: &Emulator) {
+        let url = emu.url();
+        let common = format!(
+            "provider = \"aliyun\"\naccount_id = \"{ACCOUNT}\"\nregion = \"cn-hangzhou\"\nendpoint = \"{url}\"\naccess_key_id = \"{AK}\"\naccess_key_secret = {{ env = \"TEST_HW_SK\" }}\n"
+        );
+        self.write_config(&format!(
+            "default_profile = \"fc\"\n\n[profiles.fc]\n{common}service = \"svc\"\n\n[profiles.fc2016]\n{common}api_version = \"2016-08-15\"\n\n[profiles.sts]\n{common}security_token = \"sts-S3CRET-token\"\n\n[profiles.fc3]\n{common}api = \"3.0\"\n"
         ));
     }
 }

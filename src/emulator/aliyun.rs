@@ -1,0 +1,315 @@
+//! Function Compute as the emulator plays it: FC 2.0 (`/2021-04-06/`, `/2016-08-15/`) with
+//! FC-native signatures and FC 3.0 (`/2023-03-30/`) with ACS3 signatures, both checked with
+//! our signers; sync with tail logs, function errors, async with stateful invocations
+//! (tasks) that move Enqueued → Running → Succeeded/Failed as they are polled, and stop.
+
+use base64::Engine;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::{functions, json_response, Job, Reply, State};
+use crate::decode::FC_TAIL_LIMIT;
+use crate::http::{decode_component, HttpRequest, HttpResponse};
+use crate::signing::{acs3, fc};
+
+/// A parsed FC path.
+struct Route<'a> {
+    v3: bool,
+    service: Option<String>,
+    qualifier: String,
+    function: String,
+    /// What follows the function: `invocations`, `stateful-async-invocations/ID`, ...
+    rest: Vec<&'a str>,
+}
+
+fn parse(path: &str) -> Option<Route<'_>> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        [v, "services", svc, "functions", f, rest @ ..]
+            if *v == "2021-04-06" || *v == "2016-08-15" =>
+        {
+            let svc = decode_component(svc);
+            let (service, qualifier) = match svc.split_once('.') {
+                Some((s, q)) => (s.to_string(), q.to_string()),
+                None => (svc.clone(), "LATEST".to_string()),
+            };
+            Some(Route {
+                v3: false,
+                service: Some(service),
+                qualifier,
+                function: decode_component(f),
+                rest: rest.to_vec(),
+            })
+        }
+        ["2023-03-30", "functions", f, rest @ ..] => Some(Route {
+            v3: true,
+            service: None,
+            qualifier: String::new(),
+            function: decode_component(f),
+            rest: rest.to_vec(),
+        }),
+        _ => None,
+    }
+}
+
+fn error(st: &State, status: u16, code: &str, msg: &str) -> Reply {
+    let mut r = json_response(status, &json!({"ErrorCode": code, "ErrorMessage": msg}));
+    r.headers.push(("X-Fc-Request-Id".into(), st.new_id()));
+    r.into()
+}
+
+pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    let mut route = parse(&req.path)?;
+    if let Err(r) = authenticate(st, req, route.v3, now) {
+        return Some(r);
+    }
+    if req.header("x-fc-security-token").is_some() || req.header("x-acs-security-token").is_some() {
+        st.count("aliyun.sts");
+    }
+    if route.v3 {
+        route.qualifier = req
+            .query
+            .iter()
+            .find(|(k, _)| k == "qualifier")
+            .map_or("LATEST".to_string(), |(_, v)| v.clone());
+    }
+    if route.service.as_deref() == Some("missing-svc") {
+        return Some(error(
+            st,
+            404,
+            "ServiceNotFound",
+            "service 'missing-svc' does not exist",
+        ));
+    }
+    Some(match (req.method.as_str(), route.rest.as_slice()) {
+        ("POST", ["invocations"]) => invoke(st, req, &route),
+        ("GET", [kind, id]) if is_tasks(kind) => task_status(st, &route, &decode_component(id)),
+        ("PUT", ["stateful-async-invocations", id]) | ("PUT", ["async-tasks", id, "stop"]) => {
+            stop(st, &route, &decode_component(id))
+        }
+        _ => error(
+            st,
+            404,
+            "PathNotSupported",
+            "the requested path is not supported",
+        ),
+    })
+}
+
+fn is_tasks(kind: &str) -> bool {
+    kind == "stateful-async-invocations" || kind == "async-tasks"
+}
+
+fn authenticate(st: &State, req: &HttpRequest, v3: bool, now: OffsetDateTime) -> Result<(), Reply> {
+    let c = &st.creds;
+    let secret_for = |k: &str| (k == c.access_key).then(|| c.secret_key.clone());
+    let verdict = if v3 {
+        acs3::verify(req, secret_for, now).map_err(|e| e.to_string())
+    } else {
+        fc::verify(req, secret_for, now).map_err(|e| e.to_string())
+    };
+    verdict.map(|_| ()).map_err(|reason| {
+        let (code, msg) = if reason.contains("access key") || reason.contains("AccessKey") {
+            ("InvalidAccessKeyID", "Specified access key is not found.")
+        } else {
+            (
+                "SignatureNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your access key and signing method.",
+            )
+        };
+        error(st, 403, code, msg)
+    })
+}
+
+/// Function Compute's log around the function's own lines.
+fn function_log(run: &functions::Run, id: &str) -> String {
+    format!(
+        "FC Invoke Start RequestId: {id}\n{}FC Invoke End RequestId: {id}\nDuration: 2.96 ms, Billed Duration: 3 ms, Memory Size: 128 MB, Max Memory Used: 10.83 MB\n",
+        run.log
+    )
+}
+
+fn not_found(st: &State, function: &str) -> Reply {
+    error(
+        st,
+        404,
+        "FunctionNotFound",
+        &format!("function '{function}' does not exist"),
+    )
+}
+
+fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
+    let Some(run) = functions::run(&route.function, &req.body) else {
+        return not_found(st, &route.function);
+    };
+    let id = st.new_id();
+    let kind = req.header("x-fc-invocation-type").unwrap_or("Sync");
+    if kind.eq_ignore_ascii_case("Async") {
+        st.count(&format!("aliyun.async.{}", route.function));
+        let task = req
+            .header("x-fc-stateful-async-invocation-id")
+            .or(req.header("x-fc-async-task-id"))
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("auto-{}", st.new_id()));
+        st.jobs.lock().unwrap().insert(
+            task.clone(),
+            Job {
+                function: route.function.clone(),
+                polls: 0,
+                stopped: false,
+                payload: req.body.clone(),
+            },
+        );
+        let task_header = if route.v3 {
+            "x-fc-async-task-id"
+        } else {
+            "X-Fc-Stateful-Async-Invocation-Id"
+        };
+        return HttpResponse {
+            status: 202,
+            headers: vec![("X-Fc-Request-Id".into(), id), (task_header.into(), task)],
+            body: Vec::new(),
+        }
+        .into();
+    }
+    st.count(&format!("aliyun.sync.{}", route.function));
+    let mut log = function_log(&run, &id);
+    functions::cut_inside_a_character(&mut log, FC_TAIL_LIMIT);
+    let mut headers = vec![
+        ("X-Fc-Request-Id".to_string(), id.clone()),
+        ("X-Fc-Invocation-Duration".to_string(), "3".to_string()),
+        ("X-Fc-Max-Memory-Usage".to_string(), "10.83".to_string()),
+        (
+            "X-Fc-Invocation-Service-Version".to_string(),
+            route.qualifier.clone(),
+        ),
+        ("X-Fc-Instance-Id".to_string(), format!("c-{}", &id[..8])),
+        (
+            "X-Fc-Code-Checksum".to_string(),
+            "5697641582914695457".to_string(),
+        ),
+        (
+            "Content-Type".to_string(),
+            "application/octet-stream".to_string(),
+        ),
+    ];
+    if run.error.is_some() {
+        headers.push(("X-Fc-Error-Type".into(), "UnhandledInvocationError".into()));
+    }
+    if req
+        .header("x-fc-log-type")
+        .is_some_and(|v| v.eq_ignore_ascii_case("Tail"))
+    {
+        headers.push((
+            "X-Fc-Log-Result".into(),
+            base64::engine::general_purpose::STANDARD.encode(functions::tail(&log, FC_TAIL_LIMIT)),
+        ));
+    }
+    Reply {
+        response: HttpResponse {
+            status: 200,
+            headers,
+            body: run.result,
+        },
+        delay: run.delay,
+    }
+}
+
+/// Enqueued on the first look, Running on the second, then the outcome (Stopped if stopped).
+fn task_status(st: &State, route: &Route, id: &str) -> Reply {
+    st.count("aliyun.status");
+    let mut jobs = st.jobs.lock().unwrap();
+    let Some(job) = jobs.get_mut(id).filter(|j| j.function == route.function) else {
+        let code = if route.v3 {
+            "AsyncTaskNotFound"
+        } else {
+            "StatefulAsyncInvocationNotFound"
+        };
+        drop(jobs);
+        return error(
+            st,
+            404,
+            code,
+            &format!("async invocation '{id}' does not exist"),
+        );
+    };
+    job.polls += 1;
+    let run = functions::run(&job.function, &job.payload);
+    let failed = run.as_ref().is_some_and(|r| r.error.is_some());
+    let status = match (job.stopped, job.polls, failed) {
+        (true, _, _) => "Stopped",
+        (_, 1, _) => "Enqueued",
+        (_, 2, _) => "Running",
+        (_, _, true) => "Failed",
+        _ => "Succeeded",
+    };
+    let error_message = match status {
+        "Failed" => "UnhandledInvocationError: division by zero",
+        "Stopped" => "stopped by the user",
+        _ => "",
+    };
+    let payload = (status == "Succeeded")
+        .then(|| run.map(|r| String::from_utf8_lossy(&r.result).into_owned()))
+        .flatten();
+    let id_key = if route.v3 { "taskId" } else { "invocationId" };
+    let err_key = if route.v3 {
+        "taskErrorMessage"
+    } else {
+        "invocationErrorMessage"
+    };
+    json_response(
+        200,
+        &json!({id_key: id, "functionName": route.function, "serviceName": route.service,
+            "qualifier": route.qualifier, "status": status, err_key: error_message,
+            "returnPayload": payload, "startedTime": 1704164645000u64, "durationMs": 3}),
+    )
+    .into()
+}
+
+fn stop(st: &State, route: &Route, id: &str) -> Reply {
+    let mut jobs = st.jobs.lock().unwrap();
+    match jobs.get_mut(id).filter(|j| j.function == route.function) {
+        Some(job) => {
+            job.stopped = true;
+            drop(jobs);
+            st.count("aliyun.stop");
+            HttpResponse {
+                status: 200,
+                headers: vec![("X-Fc-Request-Id".into(), st.new_id())],
+                body: Vec::new(),
+            }
+            .into()
+        }
+        None => {
+            drop(jobs);
+            error(
+                st,
+                404,
+                "StatefulAsyncInvocationNotFound",
+                &format!("async invocation '{id}' does not exist"),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_api_generations() {
+        let r = parse("/2021-04-06/services/svc.prod/functions/echo/invocations").unwrap();
+        assert_eq!(
+            (r.v3, r.service.as_deref(), r.qualifier.as_str()),
+            (false, Some("svc"), "prod")
+        );
+        assert_eq!(r.rest, vec!["invocations"]);
+        let r =
+            parse("/2016-08-15/services/svc/functions/echo/stateful-async-invocations/j1").unwrap();
+        assert_eq!((r.qualifier.as_str(), r.rest.len()), ("LATEST", 2));
+        let r = parse("/2023-03-30/functions/echo/async-tasks/t1/stop").unwrap();
+        assert!(r.v3 && r.service.is_none());
+        assert_eq!(r.rest, vec!["async-tasks", "t1", "stop"]);
+        assert!(parse("/v2/p/fgs/functions/x/invocations").is_none());
+    }
+}
