@@ -119,10 +119,12 @@ pub enum Command {
     /// Run the local emulator of every provider's invoke API
     #[command(after_help = "Example:
   fcall emulator --bind 127.0.0.1:9000
-Prints \"listening on ADDR\" first. Default credentials: FunctionGraph token testtoken,
-AK/SK testak/testsk, IAM user testuser / testpassword in domain testdomain.
+Prints \"listening on ADDR\" first. It serves FunctionGraph (and its IAM) and Function
+Compute 2.0/3.0. Default credentials: FunctionGraph token testtoken; AK/SK testak/testsk
+(also Function Compute's AccessKey); IAM user testuser / testpassword in domain testdomain.
 Functions: echo (returns the payload), fail (a function error), longlog (a log longer
-than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000); others are not found.")]
+than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), busy (FC: 429 on every other
+call); others are not found. GET /_emulator/stats returns request counters.")]
     Emulator(EmulatorArgs),
 }
 

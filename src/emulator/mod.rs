@@ -98,6 +98,10 @@ impl State {
             .or_default() += 1;
     }
 
+    fn counter(&self, key: &str) -> u64 {
+        self.counters.lock().unwrap().get(key).copied().unwrap_or(0)
+    }
+
     /// A fresh, unique, UUID-shaped id.
     fn new_id(&self) -> String {
         let n = self.seq.fetch_add(1, Ordering::Relaxed);
