@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Manage profiles (one per provider account)')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode what providers send in headers')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -48,8 +49,14 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)')
             [CompletionResult]::new('--invocation-id', '--invocation-id', [CompletionResultType]::ParameterName, 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method (Altair: POST GET PUT PATCH DELETE)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'HTTP method (Altair: POST GET PUT PATCH DELETE)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query parameter passed to the function, repeatable (Altair)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
+            [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Where an async invocation''s result is sent (Altair X-Callback-Url)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --async --wait: receive the result on this local address (Altair)')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'With --listen: the public URL that reaches the listen address (a tunnel, say)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: human (result on stdout, report on stderr) or a JSON envelope')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
@@ -59,7 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously; prints the request id')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --async: wait until the invocation finishes (exit 0 or 6)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail and show it decoded on stderr')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (secrets masked) and exit 0')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
@@ -90,6 +97,20 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;listen' {
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on (loopback by default; port 0 picks a free one)')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The public URL that reaches the bind address (a tunnel, say)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after this many callbacks')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
@@ -269,6 +290,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'FunctionGraph token accepted as X-Auth-Token')
             [CompletionResult]::new('--access-key', '--access-key', [CompletionResultType]::ParameterName, 'Access key accepted for AK/SK signing')
             [CompletionResult]::new('--secret-key', '--secret-key', [CompletionResultType]::ParameterName, 'Secret key for AK/SK signing')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Altair OAuth2 client id')
+            [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'Altair OAuth2 client secret')
+            [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the Altair tokens it issues, in seconds')
             [CompletionResult]::new('--iam-user', '--iam-user', [CompletionResultType]::ParameterName, 'IAM user that can fetch tokens')
             [CompletionResult]::new('--iam-password', '--iam-password', [CompletionResultType]::ParameterName, 'That user''s password')
             [CompletionResult]::new('--iam-domain', '--iam-domain', [CompletionResultType]::ParameterName, 'That user''s domain (account name)')
@@ -286,6 +310,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'Manage profiles (one per provider account)')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode what providers send in headers')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -300,6 +325,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;stop' {
+            break
+        }
+        'fcall;help;listen' {
             break
         }
         'fcall;help;profile' {

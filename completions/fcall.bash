@@ -31,6 +31,9 @@ _fcall() {
             fcall,invoke)
                 cmd="fcall__subcmd__invoke"
                 ;;
+            fcall,listen)
+                cmd="fcall__subcmd__listen"
+                ;;
             fcall,profile)
                 cmd="fcall__subcmd__profile"
                 ;;
@@ -72,6 +75,9 @@ _fcall() {
                 ;;
             fcall__subcmd__help,invoke)
                 cmd="fcall__subcmd__help__subcmd__invoke"
+                ;;
+            fcall__subcmd__help,listen)
+                cmd="fcall__subcmd__help__subcmd__listen"
                 ;;
             fcall__subcmd__help,profile)
                 cmd="fcall__subcmd__help__subcmd__profile"
@@ -146,7 +152,7 @@ _fcall() {
 
     case "${cmd}" in
         fcall)
-            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke status stop profile decode completions emulator help"
+            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke status stop listen profile decode completions emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,7 +362,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__emulator)
-            opts="-p -v -h --bind --token --access-key --secret-key --iam-user --iam-password --iam-domain --profile --config --color --verbose --help"
+            opts="-p -v -h --bind --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +381,18 @@ _fcall() {
                     return 0
                     ;;
                 --secret-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -414,7 +432,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help)
-            opts="invoke status stop profile decode completions emulator help"
+            opts="invoke status stop listen profile decode completions emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -512,6 +530,20 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__invoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -638,7 +670,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -H -p -v -h --data --content-type --async --wait --tail --qualifier --invocation-id --header --output --timeout --connect-timeout --retries --dry-run --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --content-type --async --wait --tail --qualifier --invocation-id --method --query --header --callback-url --listen --public-url --output --timeout --connect-timeout --retries --dry-run --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -668,11 +700,35 @@ _fcall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --query)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --callback-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -689,6 +745,48 @@ _fcall() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__listen)
+            opts="-p -v -h --bind --public-url --count --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

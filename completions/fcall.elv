@@ -31,6 +31,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
+            cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
             cand profile 'Manage profiles (one per provider account)'
             cand decode 'Decode what providers send in headers'
             cand completions 'Print a shell completion script'
@@ -44,8 +45,14 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --content-type 'Content type of the payload'
             cand --qualifier 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)'
             cand --invocation-id 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)'
+            cand -X 'HTTP method (Altair: POST GET PUT PATCH DELETE)'
+            cand --method 'HTTP method (Altair: POST GET PUT PATCH DELETE)'
+            cand --query 'Query parameter passed to the function, repeatable (Altair)'
             cand -H 'Extra request header, repeatable'
             cand --header 'Extra request header, repeatable'
+            cand --callback-url 'Where an async invocation''s result is sent (Altair X-Callback-Url)'
+            cand --listen 'With --async --wait: receive the result on this local address (Altair)'
+            cand --public-url 'With --listen: the public URL that reaches the listen address (a tunnel, say)'
             cand --output 'Output format: human (result on stdout, report on stderr) or a JSON envelope'
             cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
             cand --connect-timeout 'Connection timeout in seconds'
@@ -55,7 +62,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
             cand --color 'When to colour stderr'
             cand --async 'Invoke asynchronously; prints the request id'
-            cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6)'
+            cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
             cand --tail 'Ask for the log tail and show it decoded on stderr'
             cand --dry-run 'Print the request that would be sent (secrets masked) and exit 0'
             cand -v 'Show requests and responses on stderr (secrets masked)'
@@ -84,6 +91,19 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
             cand --connect-timeout 'Connection timeout in seconds'
             cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;listen'= {
+            cand --bind 'Address to listen on (loopback by default; port 0 picks a free one)'
+            cand --public-url 'The public URL that reaches the bind address (a tunnel, say)'
+            cand --count 'Stop after this many callbacks'
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
@@ -241,6 +261,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --token 'FunctionGraph token accepted as X-Auth-Token'
             cand --access-key 'Access key accepted for AK/SK signing'
             cand --secret-key 'Secret key for AK/SK signing'
+            cand --client-id 'Altair OAuth2 client id'
+            cand --client-secret 'Altair OAuth2 client secret'
+            cand --token-ttl 'Lifetime of the Altair tokens it issues, in seconds'
             cand --iam-user 'IAM user that can fetch tokens'
             cand --iam-password 'That user''s password'
             cand --iam-domain 'That user''s domain (account name)'
@@ -257,6 +280,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
+            cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
             cand profile 'Manage profiles (one per provider account)'
             cand decode 'Decode what providers send in headers'
             cand completions 'Print a shell completion script'
@@ -268,6 +292,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;status'= {
         }
         &'fcall;help;stop'= {
+        }
+        &'fcall;help;listen'= {
         }
         &'fcall;help;profile'= {
             cand add 'Add (or with --force replace) a profile'

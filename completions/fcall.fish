@@ -35,6 +35,7 @@ complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print vers
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "profile" -d 'Manage profiles (one per provider account)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "decode" -d 'Decode what providers send in headers'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -44,7 +45,12 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s d -l data -d 'Pay
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s t -l content-type -d 'Content type of the payload' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s X -l method -d 'HTTP method (Altair: POST GET PUT PATCH DELETE)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l query -d 'Query parameter passed to the function, repeatable (Altair)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l callback-url -d 'Where an async invocation\'s result is sent (Altair X-Callback-Url)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With --async --wait: receive the result on this local address (Altair)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l public-url -d 'With --listen: the public URL that reaches the listen address (a tunnel, say)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l output -d 'Output format: human (result on stdout, report on stderr) or a JSON envelope' -r -f -a "human\t''
 json\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
@@ -56,7 +62,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l color -d 'When to
 always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously; prints the request id'
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6)'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail and show it decoded on stderr'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
@@ -87,6 +93,16 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand stop" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand stop" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -l bind -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -l public-url -d 'The public URL that reaches the bind address (a tunnel, say)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -l count -d 'Stop after this many callbacks' -r
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -182,6 +198,9 @@ complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l bind -d 'Addres
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token -d 'FunctionGraph token accepted as X-Auth-Token' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l access-key -d 'Access key accepted for AK/SK signing' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l secret-key -d 'Secret key for AK/SK signing' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l client-id -d 'Altair OAuth2 client id' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l client-secret -d 'Altair OAuth2 client secret' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token-ttl -d 'Lifetime of the Altair tokens it issues, in seconds' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-user -d 'IAM user that can fetch tokens' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-password -d 'That user\'s password' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-domain -d 'That user\'s domain (account name)' -r
@@ -192,14 +211,15 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop profile decode completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

@@ -78,6 +78,8 @@ pub enum Command {
   echo '{}' | fcall invoke hello                       payload from stdin
   fcall invoke hello --qualifier alias:prod            an alias (also written '!prod')
   fcall invoke hello --async --wait                    async, then wait for the outcome
+  fcall invoke stock-quote/market/today -X GET --query company=Google    (Altair)
+  fcall invoke job --async --wait --listen 127.0.0.1:0 receive the callback (Altair)
   fcall invoke hello --output json | jq .duration_ms   the JSON envelope
   fcall invoke hello --dry-run                         show the request, send nothing
 
@@ -94,6 +96,12 @@ pub enum Command {
     #[command(after_help = "Example:
   fcall stop svc/job job-001")]
     Stop(TaskArgs),
+
+    /// Receive async callbacks and print them: bodies on stdout, status lines on stderr
+    #[command(after_help = "Example:
+  fcall listen --bind 127.0.0.1:8080            prints the callback URL to give to --callback-url
+  fcall invoke job --async --callback-url URL   (in another shell)")]
+    Listen(ListenArgs),
 
     /// Manage profiles (one per provider account)
     #[command(
@@ -119,12 +127,14 @@ pub enum Command {
     /// Run the local emulator of every provider's invoke API
     #[command(after_help = "Example:
   fcall emulator --bind 127.0.0.1:9000
-Prints \"listening on ADDR\" first. It serves FunctionGraph (and its IAM) and Function
-Compute 2.0/3.0. Default credentials: FunctionGraph token testtoken; AK/SK testak/testsk
-(also Function Compute's AccessKey); IAM user testuser / testpassword in domain testdomain.
+Prints \"listening on ADDR\" first. It serves FunctionGraph (and its IAM), Function
+Compute 2.0/3.0 and Altair IoT Studio. Default credentials: FunctionGraph token testtoken;
+AK/SK testak/testsk (also Function Compute's AccessKey); IAM user testuser / testpassword in
+domain testdomain; Altair client testclient / testsecret.
 Functions: echo (returns the payload), fail (a function error), longlog (a log longer
 than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), busy (FC: 429 on every other
-call); others are not found. GET /_emulator/stats returns request counters.")]
+call), notready and stock-quote (Altair); others are not found. Altair callbacks go to
+loopback addresses only. GET /_emulator/stats returns request counters.")]
     Emulator(EmulatorArgs),
 }
 
@@ -156,8 +166,9 @@ pub struct InvokeArgs {
     #[arg(long = "async")]
     pub async_: bool,
 
-    /// With --async: wait until the invocation finishes (exit 0 or 6)
-    #[arg(long, requires = "async_")]
+    /// With --async: wait until the invocation finishes (exit 0 or 6); also retry a function
+    /// that is not ready yet (Altair) until it is, within --timeout
+    #[arg(long)]
     pub wait: bool,
 
     /// Ask for the log tail and show it decoded on stderr
@@ -172,9 +183,34 @@ pub struct InvokeArgs {
     #[arg(long, value_name = "ID", requires = "async_")]
     pub invocation_id: Option<String>,
 
+    /// HTTP method (Altair: POST GET PUT PATCH DELETE)
+    #[arg(short = 'X', long, value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Query parameter passed to the function, repeatable (Altair)
+    #[arg(long = "query", value_name = "K=V")]
+    pub query: Vec<String>,
+
     /// Extra request header, repeatable
     #[arg(short = 'H', long = "header", value_name = "K: V")]
     pub headers: Vec<String>,
+
+    /// Where an async invocation's result is sent (Altair X-Callback-Url)
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "async_",
+        conflicts_with = "listen"
+    )]
+    pub callback_url: Option<String>,
+
+    /// With --async --wait: receive the result on this local address (Altair)
+    #[arg(long, value_name = "ADDR", requires = "wait")]
+    pub listen: Option<String>,
+
+    /// With --listen: the public URL that reaches the listen address (a tunnel, say)
+    #[arg(long, value_name = "URL", requires = "listen")]
+    pub public_url: Option<String>,
 
     /// Output format: human (result on stdout, report on stderr) or a JSON envelope
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
@@ -286,6 +322,19 @@ pub enum DecodeCommand {
 }
 
 #[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to listen on (loopback by default; port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub bind: String,
+    /// The public URL that reaches the bind address (a tunnel, say)
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Stop after this many callbacks
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+}
+
+#[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free one)
     #[arg(long, default_value = "127.0.0.1:9000")]
@@ -299,6 +348,15 @@ pub struct EmulatorArgs {
     /// Secret key for AK/SK signing
     #[arg(long, default_value = "testsk")]
     pub secret_key: String,
+    /// Altair OAuth2 client id
+    #[arg(long, default_value = "testclient")]
+    pub client_id: String,
+    /// Altair OAuth2 client secret
+    #[arg(long, default_value = "testsecret")]
+    pub client_secret: String,
+    /// Lifetime of the Altair tokens it issues, in seconds
+    #[arg(long, default_value_t = 3600)]
+    pub token_ttl: i64,
     /// IAM user that can fetch tokens
     #[arg(long, default_value = "testuser")]
     pub iam_user: String,

@@ -24,6 +24,26 @@ pub fn fingerprint(parts: &[&str]) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
+/// 32 hex characters that cannot be guessed: std's randomly seeded hasher (OS randomness)
+/// mixed with the clock and the process id.
+pub fn random_hex() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut parts = Vec::new();
+    for _ in 0..2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        parts.push(h.finish().to_string());
+    }
+    parts.push(std::process::id().to_string());
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    fingerprint(&refs)
+}
+
 #[derive(Debug, Clone)]
 pub struct TokenCache {
     dir: PathBuf,
@@ -105,6 +125,13 @@ mod tests {
         assert_ne!(fingerprint(&["ab", ""]), fingerprint(&["a", "b"]));
         assert_eq!(fingerprint(&["x"]).len(), 32);
         assert!(!fingerprint(&["secret-password"]).contains("secret"));
+    }
+
+    #[test]
+    fn random_hex_differs_each_time() {
+        let (a, b) = (random_hex(), random_hex());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! decoding, rendering) is unit-tested, and `tests/` drive the built binary against
 //! the bundled emulator.
 
+pub mod callback;
 pub mod cli;
 pub mod commands;
 pub mod config;

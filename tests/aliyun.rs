@@ -305,8 +305,13 @@ fn dry_run_shows_the_signed_fc_request() {
 fn throttling_is_retried_for_async_only() {
     let (emu, sb) = setup();
     // `busy` answers 429 ResourceExhausted to every other call
-    sb.run(&["invoke", "svc/busy", "--async", "--invocation-id", "b-1"]).code(0);
-    assert_eq!(emu.counter("aliyun.busy.calls"), 2, "the async call was sent again");
+    sb.run(&["invoke", "svc/busy", "--async", "--invocation-id", "b-1"])
+        .code(0);
+    assert_eq!(
+        emu.counter("aliyun.busy.calls"),
+        2,
+        "the async call was sent again"
+    );
     sb.run(&["invoke", "svc/busy", "-d", "x"])
         .code(4)
         .stderr_has("ResourceExhausted");

@@ -227,9 +227,14 @@ fn async_wait_polls_until_success_or_failure() {
 }
 
 #[test]
-fn wait_requires_async() {
-    let (_emu, sb) = setup();
-    sb.run(&["invoke", "echo", "--wait"]).code(2);
+fn wait_on_a_sync_call_changes_nothing() {
+    let (emu, sb) = setup();
+    let o = sb.run(&["invoke", "echo", "--wait", "-d", "1"]);
+    assert_eq!(o.code(0).stdout, b"1");
+    assert_eq!(emu.counter("huawei.sync.echo"), 1);
+    sb.run(&["invoke", "echo", "--listen", "127.0.0.1:0", "--wait"])
+        .code(2)
+        .stderr_has("--listen receives callbacks");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::session::{now, NetOptions, Session};
 use super::{process_env, warn, write_stdout, Ctx};
+use crate::callback::Receiver;
 use crate::cli::{InvokeArgs, NetArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::http::HttpRequest;
@@ -81,6 +82,18 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
         .iter()
         .map(|h| parse_header(h))
         .collect::<Result<_>>()?;
+    inv.method = args.method.clone();
+    inv.query = args
+        .query
+        .iter()
+        .map(|q| match q.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+            _ => Err(Error::Usage(format!(
+                "--query '{q}': a query parameter is written KEY=VALUE (e.g. --query company=Google)"
+            ))),
+        })
+        .collect::<Result<_>>()?;
+    inv.callback_url = args.callback_url.clone();
     Ok(inv)
 }
 
@@ -130,8 +143,7 @@ impl Target {
 
 /// A made-up id for `--wait` where the provider needs the caller to choose one.
 fn generated_invocation_id() -> String {
-    let seed = format!("{}-{}", std::process::id(), now().unix_timestamp_nanos());
-    format!("fcall-{}", &crate::credentials::fingerprint(&[&seed])[..20])
+    format!("fcall-{}", &crate::credentials::random_hex()[..20])
 }
 
 pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
@@ -142,7 +154,7 @@ pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
         inv.invocation_id = Some(generated_invocation_id());
     }
     let rctx = target.context(inv.mode);
-    let result = execute(ctx, args, provider, &inv, &rctx).await;
+    let result = execute(ctx, args, provider, inv.clone(), &rctx).await;
     if let Err(e) = &result {
         if args.output == OutputFormat::Json && !matches!(e, Error::Function(_)) {
             let mut line = render::error_envelope(&rctx, e).to_string();
@@ -157,38 +169,107 @@ async fn execute(
     ctx: &Ctx,
     args: &InvokeArgs,
     provider: &dyn Provider,
-    inv: &Invocation,
+    mut inv: Invocation,
     rctx: &Context<'_>,
 ) -> Result<u8> {
+    let by_callback = provider.delivers_by_callback();
+    if args.listen.is_some() && !(inv.mode == Mode::Async && by_callback) {
+        return Err(Error::Usage(format!(
+            "--listen receives callbacks of async invocations: use it with --async --wait on a provider that sends them, not {}",
+            provider.product()
+        )));
+    }
+    if inv.mode == Mode::Async && args.wait && by_callback && args.listen.is_none() {
+        return Err(Error::Usage(format!(
+            "{} sends the result to a callback URL: add --listen ADDR (e.g. --listen 127.0.0.1:0) to wait for it",
+            provider.product()
+        )));
+    }
     if args.dry_run {
+        if let Some(addr) = &args.listen {
+            let base = args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{addr}"));
+            inv.callback_url = Some(format!("{}/callback/(secret)", base.trim_end_matches('/')));
+        }
         let placeholder = provider.token_source().map(|_| "(fetched when sent)");
-        let req = provider.build(inv, placeholder, now())?;
+        let req = provider.build(&inv, placeholder, now())?;
         write_stdout(describe(&req, provider.secret_headers()).as_bytes())?;
         return Ok(code::OK);
     }
     if args.tail && inv.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
     }
-    let mut session = Session::new(provider, &net_options(ctx, &args.net))?;
-    let submitted = now();
-    let resp = session
-        .send(
-            |token, now| provider.build(inv, token, now),
-            provider.retry_throttled(inv),
-        )
-        .await?;
-    let outcome = provider.interpret(inv, &resp)?;
-    if inv.mode == Mode::Async && args.wait {
-        let id = outcome.async_id.clone().ok_or_else(|| {
-            Error::Refused(format!(
-                "{} accepted the call but gave no id to wait on",
-                provider.product()
-            ))
-        })?;
-        if args.output == OutputFormat::Human {
-            eprintln!("accepted · {id} · waiting for it to finish");
+    let mut receiver = match &args.listen {
+        Some(addr) => {
+            let r = Receiver::bind(addr).await?;
+            inv.callback_url = Some(r.new_url(args.public_url.as_deref()));
+            Some(r)
         }
-        let state = wait(args, &mut session, inv, &id, submitted).await?;
+        None => None,
+    };
+    let inv = &inv;
+    let mut session = Session::new(provider, &net_options(ctx, &args.net))?;
+    let started = Instant::now();
+    let limit = Duration::from_secs(args.net.timeout.max(1));
+    let submitted = now();
+    let mut delay = Duration::from_millis(250);
+    let resp = loop {
+        let resp = session
+            .send(
+                |token, now| provider.build(inv, token, now),
+                provider.retry_throttled(inv),
+            )
+            .await?;
+        // a function that is not ready ran nothing: with --wait, ask again
+        if !(args.wait && provider.not_ready(&resp)) || started.elapsed() + delay > limit {
+            break resp;
+        }
+        if args.output == OutputFormat::Human {
+            eprintln!(
+                "function not ready yet; asking again in {} ms",
+                delay.as_millis()
+            );
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    };
+    let mut outcome = provider.interpret(inv, &resp)?;
+    if inv.mode == Mode::Async && args.wait {
+        let id = outcome.async_id.clone();
+        if args.output == OutputFormat::Human {
+            let what = id.as_deref().map(|i| format!(" · {i}")).unwrap_or_default();
+            eprintln!("accepted{what} · waiting for it to finish");
+        }
+        let state = if let Some(r) = receiver.as_mut() {
+            let left = limit.saturating_sub(started.elapsed());
+            let cb = tokio::time::timeout(left, r.next())
+                .await
+                .ok()
+                .flatten()
+                .ok_or_else(|| {
+                    Error::Transport(format!(
+                        "no callback arrived within {} s (raise --timeout to wait longer)",
+                        limit.as_secs()
+                    ))
+                })?;
+            if let Some(d) = cb.duration_secs {
+                outcome.summary.duration_ms = Some(d * 1000.0);
+            }
+            if outcome.request_id.is_none() {
+                outcome.request_id = cb.call_id.clone();
+            }
+            provider.interpret_callback(&cb)
+        } else {
+            let id = id.ok_or_else(|| {
+                Error::Refused(format!(
+                    "{} accepted the call but gave no id to wait on",
+                    provider.product()
+                ))
+            })?;
+            wait(args, &mut session, inv, &id, submitted).await?
+        };
         return finish(ctx, args, rctx, outcome, Some(state));
     }
     finish(ctx, args, rctx, outcome, None)

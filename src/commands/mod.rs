@@ -2,6 +2,7 @@
 
 mod decode;
 mod invoke;
+mod listen;
 mod profile;
 mod session;
 mod tasks;
@@ -138,6 +139,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     colored::control::set_override(ctx.color);
     match cli.command {
         Command::Invoke(args) => block_on(invoke::run(&ctx, &args)),
+        Command::Listen(args) => block_on(listen::run(&args)),
         Command::Status(args) => block_on(tasks::status(&ctx, &args)),
         Command::Stop(args) => block_on(tasks::stop(&ctx, &args)),
         Command::Profile(cmd) => profile::run(&ctx, cmd),

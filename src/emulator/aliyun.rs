@@ -143,12 +143,21 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
         // throttled on every other call: 429 on the 1st, 3rd, ... (with Retry-After: 0)
         st.count("aliyun.busy.calls");
         if st.counter("aliyun.busy.calls") % 2 == 1 {
-            let mut r = error(st, 429, "ResourceExhausted", "the concurrency limit was reached");
+            let mut r = error(
+                st,
+                429,
+                "ResourceExhausted",
+                "the concurrency limit was reached",
+            );
             r.response.headers.push(("Retry-After".into(), "0".into()));
             return r;
         }
     }
-    let run_name = if route.function == "busy" { "echo" } else { route.function.as_str() };
+    let run_name = if route.function == "busy" {
+        "echo"
+    } else {
+        route.function.as_str()
+    };
     let Some(run) = functions::run(run_name, &req.body) else {
         return not_found(st, &route.function);
     };
@@ -222,6 +231,7 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
             body: run.result,
         },
         delay: run.delay,
+        callback: None,
     }
 }
 

@@ -83,7 +83,7 @@ fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<()
     }
     match req.header("X-Auth-Token") {
         None => Err(deny("x-auth-token not found")),
-        Some(t) if t == st.creds.token || st.issued_tokens.lock().unwrap().contains(t) => Ok(()),
+        Some(t) if t == st.creds.token || st.token_valid(t, now) => Ok(()),
         Some(_) => Err(deny("decrypt token fail")),
     }
 }
@@ -156,6 +156,7 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
             body,
         },
         delay: run.delay,
+        callback: None,
     }
 }
 
@@ -229,7 +230,7 @@ fn issue_token(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Reply {
         .into();
     }
     let token = format!("MIIemu{}", st.new_id().replace('-', ""));
-    st.issued_tokens.lock().unwrap().insert(token.clone());
+    st.issue(&token, (now + time::Duration::hours(24)).unix_timestamp());
     let expires = (now + time::Duration::hours(24))
         .format(&Rfc3339)
         .unwrap_or_default();

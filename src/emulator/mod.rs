@@ -6,10 +6,11 @@
 //! so it is testable without sockets. `GET /_emulator/stats` returns request counters.
 
 mod aliyun;
+mod altair;
 mod functions;
 mod huawei;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,6 +31,9 @@ pub struct Credentials {
     pub iam_user: String,
     pub iam_password: String,
     pub iam_domain: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub token_ttl: i64,
 }
 
 impl From<&EmulatorArgs> for Credentials {
@@ -41,6 +45,9 @@ impl From<&EmulatorArgs> for Credentials {
             iam_user: a.iam_user.clone(),
             iam_password: a.iam_password.clone(),
             iam_domain: a.iam_domain.clone(),
+            client_id: a.client_id.clone(),
+            client_secret: a.client_secret.clone(),
+            token_ttl: a.token_ttl,
         }
     }
 }
@@ -59,14 +66,17 @@ pub struct State {
     creds: Credentials,
     counters: Mutex<BTreeMap<String, u64>>,
     jobs: Mutex<HashMap<String, Job>>,
-    issued_tokens: Mutex<HashSet<String>>,
+    /// Tokens it issued (IAM, OAuth2) and when they expire (unix seconds).
+    issued_tokens: Mutex<HashMap<String, i64>>,
     seq: AtomicU64,
 }
 
-/// An answer, possibly after a delay (slow functions).
+/// An answer, possibly after a delay (slow functions), possibly followed by a callback
+/// request the emulator sends once the delay has passed (async invocations).
 pub struct Reply {
     pub response: HttpResponse,
     pub delay: Option<Duration>,
+    pub callback: Option<Box<HttpRequest>>,
 }
 
 impl From<HttpResponse> for Reply {
@@ -74,6 +84,7 @@ impl From<HttpResponse> for Reply {
         Reply {
             response,
             delay: None,
+            callback: None,
         }
     }
 }
@@ -102,6 +113,23 @@ impl State {
         self.counters.lock().unwrap().get(key).copied().unwrap_or(0)
     }
 
+    /// Remember a token it issued.
+    fn issue(&self, token: &str, expires_at: i64) {
+        self.issued_tokens
+            .lock()
+            .unwrap()
+            .insert(token.to_string(), expires_at);
+    }
+
+    /// Whether `token` is one it issued that has not expired at `now`.
+    fn token_valid(&self, token: &str, now: OffsetDateTime) -> bool {
+        self.issued_tokens
+            .lock()
+            .unwrap()
+            .get(token)
+            .is_some_and(|exp| *exp > now.unix_timestamp())
+    }
+
     /// A fresh, unique, UUID-shaped id.
     fn new_id(&self) -> String {
         let n = self.seq.fetch_add(1, Ordering::Relaxed);
@@ -123,8 +151,9 @@ impl State {
             return json_response(200, &serde_json::json!({ "counters": counters })).into();
         }
         self.count("requests");
-        if let Some(reply) =
-            huawei::handle(self, req, now).or_else(|| aliyun::handle(self, req, now))
+        if let Some(reply) = huawei::handle(self, req, now)
+            .or_else(|| aliyun::handle(self, req, now))
+            .or_else(|| altair::handle(self, req, now))
         {
             return reply;
         }
@@ -182,7 +211,13 @@ async fn serve_one(
         body,
     };
     let reply = state.handle(&request, OffsetDateTime::now_utc());
-    if let Some(d) = reply.delay {
+    if let Some(cb) = reply.callback {
+        tokio::spawn(send_callback(
+            state.clone(),
+            *cb,
+            reply.delay.unwrap_or_default(),
+        ));
+    } else if let Some(d) = reply.delay {
         tokio::time::sleep(d).await;
     }
     let mut builder = axum::response::Response::builder().status(reply.response.status);
@@ -192,6 +227,48 @@ async fn serve_one(
     builder
         .body(axum::body::Body::from(reply.response.body))
         .unwrap_or_default()
+}
+
+/// Whether a callback URL points at this machine: the emulator calls nothing else.
+fn is_loopback(url: &str) -> bool {
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r)
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Send an async invocation's callback after the function's run time (loopback only).
+async fn send_callback(state: Arc<State>, cb: HttpRequest, delay: Duration) {
+    tokio::time::sleep(delay).await;
+    let url = cb.url();
+    if !is_loopback(&url) {
+        state.count("callbacks.refused");
+        return;
+    }
+    let client = reqwest::Client::new();
+    let mut rb = client.post(url).body(cb.body.clone());
+    for (k, v) in &cb.headers {
+        rb = rb.header(k.as_str(), v.as_str());
+    }
+    let key = match rb.send().await {
+        Ok(r) if r.status().is_success() => "callbacks.delivered",
+        _ => "callbacks.failed",
+    };
+    state.count(key);
 }
 
 /// Bind, print `listening on ADDR` (flushed), and serve until killed.

@@ -159,10 +159,12 @@ impl Aliyun {
             (Some((s, f)), Api::V2(_)) => (Some(s.to_string()), f.to_string()),
             (None, Api::V2(_)) => match &self.service {
                 Some(s) => (Some(s.clone()), inv.function.clone()),
-                None => return Err(Error::Usage(format!(
+                None => {
+                    return Err(Error::Usage(format!(
                     "no service for '{}': write SERVICE/FUNCTION or set `service` in the profile",
                     inv.function
-                ))),
+                )))
+                }
             },
             (None, Api::V3) => (None, inv.function.clone()),
         };

@@ -5,6 +5,7 @@
 //! It never touches the network, the clock or files itself.
 
 pub mod aliyun;
+pub mod altair;
 pub mod huawei;
 
 use time::OffsetDateTime;
@@ -101,6 +102,34 @@ pub trait Provider {
         true
     }
 
+    /// Whether async results arrive as a callback (to `--listen`) rather than by polling.
+    fn delivers_by_callback(&self) -> bool {
+        false
+    }
+
+    /// What a callback says about the invocation.
+    fn interpret_callback(&self, cb: &crate::callback::Callback) -> AsyncState {
+        match cb.status {
+            Some(s) if s >= 400 => AsyncState::Failed {
+                status: format!("HTTP {s}"),
+                message: String::from_utf8_lossy(&cb.body)
+                    .trim()
+                    .chars()
+                    .take(300)
+                    .collect(),
+            },
+            s => AsyncState::Succeeded {
+                status: s.map_or("received".into(), |s| format!("HTTP {s}")),
+                result: Some(cb.body.clone()),
+            },
+        }
+    }
+
+    /// A "not ready yet" answer: nothing ran, and the same request may be sent again.
+    fn not_ready(&self, _resp: &HttpResponse) -> bool {
+        false
+    }
+
     /// Whether `--wait` needs a caller-chosen invocation id (fcall then makes one up).
     fn wait_needs_invocation_id(&self) -> bool {
         false
@@ -121,6 +150,7 @@ pub trait Provider {
 pub const PROVIDERS: &[(&str, &[&str])] = &[
     ("huawei", huawei::PROFILE_KEYS),
     ("aliyun", aliyun::PROFILE_KEYS),
+    ("altair", altair::PROFILE_KEYS),
 ];
 
 /// The keys a provider accepts in a profile, or a usage error naming the known providers.
@@ -146,6 +176,7 @@ pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
     match profile.provider.as_str() {
         "huawei" => Ok(Box::new(huawei::Huawei::from_profile(profile, env)?)),
         "aliyun" => Ok(Box::new(aliyun::Aliyun::from_profile(profile, env)?)),
+        "altair" => Ok(Box::new(altair::Altair::from_profile(profile, env)?)),
         other => Err(Error::Config(format!(
             "profile '{}' has unknown provider '{other}': use one of {}",
             profile.name,

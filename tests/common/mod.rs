@@ -19,7 +19,9 @@ pub const IAM_PASSWORD: &str = "pw-S3CRET-4d2e";
 pub const IAM_DOMAIN: &str = "ci-domain";
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 pub const ACCOUNT: &str = "123456789012";
-pub const SECRETS: &[&str] = &[TOKEN, SK, IAM_PASSWORD, "sts-S3CRET-token"];
+pub const CLIENT_ID: &str = "ci-client";
+pub const CLIENT_SECRET: &str = "cs-S3CRET-5e6f";
+pub const SECRETS: &[&str] = &[TOKEN, SK, IAM_PASSWORD, "sts-S3CRET-token", CLIENT_SECRET];
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fcall"))
@@ -50,6 +52,10 @@ impl Emulator {
                 IAM_PASSWORD,
                 "--iam-domain",
                 IAM_DOMAIN,
+                "--client-id",
+                CLIENT_ID,
+                "--client-secret",
+                CLIENT_SECRET,
             ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -125,6 +131,7 @@ impl Sandbox {
         c.env("FCALL_CONFIG", self.config())
             .env("FCALL_CACHE_DIR", self.cache())
             .env("TEST_HW_SK", SK)
+            .env("TEST_ALTAIR_SECRET", CLIENT_SECRET)
             .env_remove("FCALL_PROFILE")
             .env_remove("NO_COLOR")
             .env_remove("HUAWEICLOUD_SDK_AK")
@@ -207,6 +214,17 @@ impl Sandbox {
         );
         self.write_config(&format!(
             "default_profile = \"fc\"\n\n[profiles.fc]\n{common}service = \"svc\"\n\n[profiles.fc2016]\n{common}api_version = \"2016-08-15\"\n\n[profiles.sts]\n{common}security_token = \"sts-S3CRET-token\"\n\n[profiles.fc3]\n{common}api = \"3.0\"\n"
+        ));
+    }
+}
+
+impl Sandbox {
+    /// Altair profiles (client credentials, a bad scope, a static token) for the emulator.
+    pub fn altair_profiles(&self, emu: &Emulator) {
+        let url = emu.url();
+        let common = format!("provider = \"altair\"\nspace = \"my-space\"\nendpoint = \"{url}\"\n");
+        self.write_config(&format!(
+            "default_profile = \"iot\"\n\n[profiles.iot]\n{common}client_id = \"{CLIENT_ID}\"\nclient_secret = {{ env = \"TEST_ALTAIR_SECRET\" }}\n\n[profiles.badscope]\n{common}client_id = \"{CLIENT_ID}\"\nclient_secret = {{ env = \"TEST_ALTAIR_SECRET\" }}\nscopes = [\"function\", \"admin\"]\n\n[profiles.static]\n{common}token = \"{TOKEN}\"\n"
         ));
     }
 }

@@ -1,0 +1,130 @@
+//! A receiver for async-invocation callbacks (Altair, OpenFaaS): a small HTTP server that
+//! answers only its own unguessable paths, bounds the body, and hands each callback over.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+use crate::error::{Error, Result};
+
+/// Callback bodies above this are refused (413).
+pub const MAX_BODY: usize = 16 << 20;
+
+/// One callback as it arrived.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    pub path: String,
+    /// `X-Function-Status`: the function's HTTP status.
+    pub status: Option<u16>,
+    pub call_id: Option<String>,
+    pub duration_secs: Option<f64>,
+    pub function: Option<String>,
+    pub body: Vec<u8>,
+}
+
+struct Shared {
+    paths: Mutex<HashSet<String>>,
+    tx: mpsc::UnboundedSender<Callback>,
+}
+
+pub struct Receiver {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    rx: mpsc::UnboundedReceiver<Callback>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A fresh unguessable path: `/callback/<32 hex>`.
+fn secret_path() -> String {
+    format!("/callback/{}", crate::credentials::random_hex())
+}
+
+async fn receive(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    req: axum::extract::Request,
+) -> (axum::http::StatusCode, &'static str) {
+    use axum::http::StatusCode;
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    if parts.method != axum::http::Method::POST || !shared.paths.lock().unwrap().contains(&path) {
+        return (StatusCode::NOT_FOUND, "not found\n");
+    }
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "callback body too large\n");
+    };
+    let header = |n: &str| {
+        parts
+            .headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_string())
+    };
+    let _ = shared.tx.send(Callback {
+        path,
+        status: header("x-function-status").and_then(|s| s.parse().ok()),
+        call_id: header("x-call-id"),
+        duration_secs: header("x-duration-seconds").and_then(|s| s.parse().ok()),
+        function: header("x-function-name"),
+        body: body.to_vec(),
+    });
+    (StatusCode::OK, "ok\n")
+}
+
+impl Receiver {
+    /// Listen on `addr` (port 0 picks one).
+    pub async fn bind(addr: &str) -> Result<Receiver> {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Error::Usage(format!(
+                "cannot listen for callbacks on {addr}: {e}: pick another address (port 0 picks a free one)"
+            ))
+        })?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            paths: Mutex::default(),
+            tx,
+        });
+        let app = axum::Router::new()
+            .fallback(receive)
+            .with_state(shared.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Receiver {
+            addr: local,
+            shared,
+            rx,
+            server,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Register a new unguessable path and return the callback URL for it, on `public`
+    /// (e.g. `https://tunnel.example`) or else on the listening address.
+    pub fn new_url(&self, public: Option<&str>) -> String {
+        let path = secret_path();
+        self.shared.paths.lock().unwrap().insert(path.clone());
+        let base = public
+            .map(|p| p.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| format!("http://{}", self.addr));
+        format!("{base}{path}")
+    }
+
+    /// The next callback on any registered path.
+    pub async fn next(&mut self) -> Option<Callback> {
+        self.rx.recv().await
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}

@@ -1,0 +1,455 @@
+//! Altair IoT Studio Functions (OpenFaaS underneath).
+//!
+//! Sync: any of POST GET PUT PATCH DELETE on `/spaces/{space}/functions/{name}/invoke[/a/b/c]`
+//! with the query passed through; the body is the function's output. A response with
+//! `X-Invoked` came from the function; one without it came from the platform. Async: POST
+//! `/async-invoke` with `X-Callback-Url` → 202; the result arrives later as a callback.
+//! Auth: OAuth2 client credentials (`/oauth2/token`) or a static bearer token.
+
+use serde_json::Value as Json;
+use time::OffsetDateTime;
+
+use super::{Env, Provider, Settings, Token, TokenSource};
+use crate::config::{Profile, Value};
+use crate::error::{Error, Result};
+use crate::http::{encode_component, HttpRequest, HttpResponse};
+use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
+
+pub const PROFILE_KEYS: &[&str] = &[
+    "endpoint",
+    "space",
+    "client_id",
+    "client_secret",
+    "scopes",
+    "token",
+];
+
+const DEFAULT_ENDPOINT: &str = "https://api.swx.altairone.com";
+const METHODS: &[&str] = &["POST", "GET", "PUT", "PATCH", "DELETE"];
+
+#[derive(Debug, Clone)]
+enum Auth {
+    Token(String),
+    Client {
+        id: String,
+        secret: String,
+        scopes: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Altair {
+    endpoint: String,
+    space: String,
+    auth: Auth,
+}
+
+/// `name[/a[/b[/c]]]`: the function and the extra path it receives.
+#[derive(Debug, PartialEq, Eq)]
+struct Target {
+    name: String,
+    extra: Vec<String>,
+}
+
+fn parse_function(function: &str) -> Result<Target> {
+    let mut parts = function.trim_matches('/').split('/');
+    let name = parts.next().unwrap_or_default().to_string();
+    let extra: Vec<String> = parts.map(str::to_string).collect();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(Error::Usage(format!(
+            "invalid function name '{name}': lowercase letters, digits and '-'"
+        )));
+    }
+    if extra.len() > 3 {
+        return Err(Error::Usage(format!(
+            "'{function}' has {} extra path levels: Altair passes at most three (NAME/a/b/c)",
+            extra.len()
+        )));
+    }
+    if extra.iter().any(String::is_empty) {
+        return Err(Error::Usage(format!(
+            "'{function}' has an empty path level: write NAME/a/b/c"
+        )));
+    }
+    Ok(Target { name, extra })
+}
+
+fn text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .trim()
+        .chars()
+        .take(300)
+        .collect()
+}
+
+/// `{"error":{"status","message","details"}}` → (message, details).
+fn platform_error(body: &[u8]) -> (Option<String>, Option<Json>) {
+    let json: Json = serde_json::from_slice(body).unwrap_or(Json::Null);
+    let err = json.get("error");
+    let msg = err
+        .and_then(|e| e.get("message"))
+        .and_then(Json::as_str)
+        .map(str::to_string)
+        .or_else(|| err.and_then(Json::as_str).map(str::to_string));
+    (msg, err.and_then(|e| e.get("details")).cloned())
+}
+
+/// "function not ready": a 202 whose body says so.
+pub fn not_ready(resp: &HttpResponse) -> bool {
+    resp.status == 202
+        && serde_json::from_slice::<Json>(&resp.body)
+            .ok()
+            .and_then(|j| j.get("details")?.as_str().map(|d| d.contains("not ready")))
+            .unwrap_or(false)
+}
+
+impl Altair {
+    pub fn from_profile(profile: &Profile, env: Env) -> Result<Altair> {
+        let s = Settings { profile, env };
+        let space = s.require("space", &[], "the IoT Studio space")?;
+        let endpoint = s
+            .get("endpoint", &[])?
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+        let auth = if s.has("token") {
+            Auth::Token(s.require("token", &[], "a bearer token")?)
+        } else {
+            let scopes = match profile.values.get("scopes") {
+                Some(Value::List(l)) => l.clone(),
+                Some(_) => s
+                    .get("scopes", &[])?
+                    .unwrap_or_default()
+                    .split([',', ' '])
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                None => vec!["function".to_string()],
+            };
+            Auth::Client {
+                id: s.require("client_id", &[], "the OAuth2 client (app) id")?,
+                secret: s.require("client_secret", &[], "the OAuth2 client secret")?,
+                scopes,
+            }
+        };
+        Ok(Altair {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            space,
+            auth,
+        })
+    }
+
+    fn scopes(&self) -> String {
+        match &self.auth {
+            Auth::Client { scopes, .. } => scopes.join(" "),
+            Auth::Token(_) => String::new(),
+        }
+    }
+}
+
+impl Provider for Altair {
+    fn key(&self) -> &'static str {
+        "altair"
+    }
+
+    fn product(&self) -> &'static str {
+        "Altair IoT Studio"
+    }
+
+    fn function_id(&self, inv: &Invocation) -> Result<String> {
+        let t = parse_function(&inv.function)?;
+        if let Some(m) = &inv.method {
+            let m = m.to_ascii_uppercase();
+            if !METHODS.contains(&m.as_str()) {
+                return Err(Error::Usage(format!(
+                    "-X {m}: Altair functions take {}",
+                    METHODS.join(", ")
+                )));
+            }
+            if inv.mode == Mode::Async && m != "POST" {
+                return Err(Error::Usage(format!(
+                    "-X {m}: async invocations are POST only"
+                )));
+            }
+        }
+        Ok(format!(
+            "{}/{}",
+            self.space,
+            [vec![t.name], t.extra].concat().join("/")
+        ))
+    }
+
+    fn token_source(&self) -> Option<TokenSource> {
+        let Auth::Client { id, secret, .. } = &self.auth else {
+            return None;
+        };
+        let scopes = self.scopes();
+        let mut request = HttpRequest::new("POST", &self.endpoint, "/oauth2/token");
+        request.set_header("Content-Type", "application/x-www-form-urlencoded");
+        request.set_header("Accept", "application/json");
+        request.body = [
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+            ("scope", &scopes),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes();
+        let cache_key =
+            crate::credentials::fingerprint(&["altair", &self.endpoint, id, &scopes, secret]);
+        Some(TokenSource { cache_key, request })
+    }
+
+    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
+        let json: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
+        if !(200..300).contains(&resp.status) {
+            let code = json.get("error").and_then(Json::as_str).unwrap_or("");
+            let desc = json
+                .get("error_description")
+                .and_then(Json::as_str)
+                .unwrap_or("");
+            let line = format!(
+                "Altair IoT Studio refused the token request: {code}{}{desc} (HTTP {})",
+                if desc.is_empty() { "" } else { ": " },
+                resp.status
+            );
+            return Err(match code {
+                "invalid_client" | "unauthorized_client" => {
+                    Error::Auth(format!("{line}: check the profile's client_id and client_secret"))
+                }
+                "invalid_scope" => Error::Auth(format!(
+                    "{line}: the client may not have the scopes asked for ({}): change `scopes` in the profile",
+                    self.scopes()
+                )),
+                _ if matches!(resp.status, 400 | 401 | 403) => Error::Auth(line),
+                _ => Error::Refused(line),
+            });
+        }
+        let value = json
+            .get("access_token")
+            .and_then(Json::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Error::Refused("the token endpoint answered without an access_token".into())
+            })?;
+        let expires_in = json
+            .get("expires_in")
+            .and_then(Json::as_i64)
+            .unwrap_or(3600);
+        Ok(Token {
+            value: value.to_string(),
+            expires_at: now.unix_timestamp() + expires_in,
+        })
+    }
+
+    fn build(
+        &self,
+        inv: &Invocation,
+        token: Option<&str>,
+        _now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        let t = parse_function(&inv.function)?;
+        self.function_id(inv)?;
+        let mut path = format!(
+            "/spaces/{}/functions/{}/{}",
+            encode_component(&self.space),
+            encode_component(&t.name),
+            if inv.mode == Mode::Async {
+                "async-invoke"
+            } else {
+                "invoke"
+            }
+        );
+        for seg in &t.extra {
+            path.push('/');
+            path.push_str(&encode_component(seg));
+        }
+        let method = match inv.mode {
+            Mode::Async => "POST".to_string(),
+            Mode::Sync => inv
+                .method
+                .clone()
+                .unwrap_or_else(|| "POST".into())
+                .to_ascii_uppercase(),
+        };
+        let mut req = HttpRequest::new(&method, &self.endpoint, &path);
+        req.query = inv.query.clone();
+        let bearer = match (&self.auth, token) {
+            (Auth::Token(t), _) => t.as_str(),
+            (Auth::Client { .. }, Some(t)) => t,
+            (Auth::Client { .. }, None) => {
+                return Err(Error::Internal("the OAuth2 token was not fetched".into()))
+            }
+        };
+        req.set_header("Authorization", format!("Bearer {bearer}"));
+        if let Some(p) = inv.payload.as_ref().filter(|p| !p.is_empty()) {
+            req.set_header("Content-Type", inv.content_type.clone());
+            req.body = p.clone();
+        }
+        if inv.mode == Mode::Async {
+            let url = inv.callback_url.as_ref().ok_or_else(|| {
+                Error::Usage(
+                    "an async Altair invocation needs --callback-url URL, or --wait --listen ADDR"
+                        .into(),
+                )
+            })?;
+            req.set_header("X-Callback-Url", url.clone());
+        }
+        for (k, v) in &inv.headers {
+            req.set_header(k, v.clone());
+        }
+        Ok(req)
+    }
+
+    fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
+        let invoked = resp.header("X-Invoked").is_some();
+        if not_ready(resp) {
+            return Err(Error::Refused(
+                "Altair IoT Studio: function not ready (HTTP 202): it is still starting; retry, or pass --wait to retry until it is ready".into(),
+            ));
+        }
+        if !invoked && !(200..300).contains(&resp.status) {
+            return Err(self.refused(resp));
+        }
+        let mut out = Outcome {
+            status: resp.status,
+            request_id: resp.header("X-Call-Id").map(str::to_string),
+            ..Outcome::default()
+        };
+        if inv.mode == Mode::Async {
+            out.async_id = out.request_id.clone();
+            return Ok(out);
+        }
+        out.result = resp.body.clone();
+        if let Some(d) = resp
+            .header("X-Duration-Seconds")
+            .and_then(|d| d.trim().parse::<f64>().ok())
+        {
+            out.summary.duration_ms = Some(d * 1000.0);
+        }
+        if resp.status >= 400 {
+            out.function_error = Some(function_error(resp.status, &resp.body));
+        }
+        Ok(out)
+    }
+
+    /// `Altair IoT Studio refused the request: function not found (HTTP 404)`.
+    fn refused(&self, resp: &HttpResponse) -> Error {
+        let (msg, _) = platform_error(&resp.body);
+        let what = msg.unwrap_or_else(|| {
+            if resp.body.is_empty() {
+                "no details".into()
+            } else {
+                text(&resp.body)
+            }
+        });
+        let line = format!(
+            "Altair IoT Studio refused the request: {what} (HTTP {})",
+            resp.status
+        );
+        if matches!(resp.status, 401 | 403) {
+            Error::Auth(format!(
+                "{line}: check the profile's token, or its client's scopes ({})",
+                self.scopes()
+            ))
+        } else {
+            Error::Refused(line)
+        }
+    }
+
+    fn delivers_by_callback(&self) -> bool {
+        true
+    }
+
+    fn interpret_callback(&self, cb: &crate::callback::Callback) -> AsyncState {
+        match cb.status {
+            Some(s) if s >= 400 => {
+                let fe = function_error(s, &cb.body);
+                AsyncState::Failed {
+                    status: format!("HTTP {s}"),
+                    message: format!("{}: {}", fe.kind, fe.message),
+                }
+            }
+            s => AsyncState::Succeeded {
+                status: s.map_or("received".into(), |s| format!("HTTP {s}")),
+                result: Some(cb.body.clone()),
+            },
+        }
+    }
+
+    fn not_ready(&self, resp: &HttpResponse) -> bool {
+        not_ready(resp)
+    }
+
+    fn timeout_hint(&self) -> Option<&'static str> {
+        Some("Altair cuts synchronous calls after 5-10 s: for longer functions use --async --wait --listen ADDR")
+    }
+}
+
+/// A function's failure: its status and the platform's `details` (exception type, line).
+pub fn function_error(status: u16, body: &[u8]) -> FunctionError {
+    let (msg, details) = platform_error(body);
+    let field = |k: &str| {
+        details
+            .as_ref()
+            .and_then(|d| d.get(k))
+            .and_then(Json::as_str)
+            .map(str::to_string)
+    };
+    let kind = field("exception_type").unwrap_or_else(|| format!("HTTP {status}"));
+    let mut message = msg.unwrap_or_else(|| text(body));
+    if let Some(code) = field("exception_line_code").or_else(|| field("panic_line")) {
+        message.push_str(&format!(" (at: {})", code.trim()));
+    }
+    FunctionError { kind, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn functions_and_paths() {
+        assert_eq!(
+            parse_function("stock-quote/market/today").unwrap(),
+            Target {
+                name: "stock-quote".into(),
+                extra: vec!["market".into(), "today".into()]
+            }
+        );
+        assert!(parse_function("f/a/b/c").is_ok());
+        let e = parse_function("f/a/b/c/d").unwrap_err();
+        assert!(e.to_string().contains("at most three"), "{e}");
+        assert!(parse_function("Bad_Name").is_err());
+        assert!(parse_function("f//a").is_err());
+    }
+
+    #[test]
+    fn function_error_uses_details() {
+        let body = br#"{"error":{"status":500,"message":"ZeroDivisionError at line 9: division by zero","details":{"exception_type":"ZeroDivisionError","exception_line_code":"  return 1/0","exception_line_number":9}}}"#;
+        let fe = function_error(500, body);
+        assert_eq!(fe.kind, "ZeroDivisionError");
+        assert_eq!(
+            fe.message,
+            "ZeroDivisionError at line 9: division by zero (at: return 1/0)"
+        );
+        assert_eq!(function_error(404, b"nope").kind, "HTTP 404");
+    }
+
+    #[test]
+    fn not_ready_is_a_202_that_says_so() {
+        let mut r = HttpResponse {
+            status: 202,
+            body: br#"{"details":"function not ready"}"#.to_vec(),
+            ..Default::default()
+        };
+        assert!(not_ready(&r));
+        r.body = b"".to_vec();
+        assert!(!not_ready(&r));
+    }
+}
