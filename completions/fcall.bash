@@ -34,6 +34,9 @@ _fcall() {
             fcall,listen)
                 cmd="fcall__subcmd__listen"
                 ;;
+            fcall,man)
+                cmd="fcall__subcmd__man"
+                ;;
             fcall,profile)
                 cmd="fcall__subcmd__profile"
                 ;;
@@ -78,6 +81,9 @@ _fcall() {
                 ;;
             fcall__subcmd__help,listen)
                 cmd="fcall__subcmd__help__subcmd__listen"
+                ;;
+            fcall__subcmd__help,man)
+                cmd="fcall__subcmd__help__subcmd__man"
                 ;;
             fcall__subcmd__help,profile)
                 cmd="fcall__subcmd__help__subcmd__profile"
@@ -152,7 +158,7 @@ _fcall() {
 
     case "${cmd}" in
         fcall)
-            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke status stop listen profile decode completions emulator help"
+            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke status stop listen profile decode completions man emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,7 +438,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help)
-            opts="invoke status stop listen profile decode completions emulator help"
+            opts="invoke status stop listen profile decode completions man emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,6 +550,20 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -670,7 +690,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --content-type --async --wait --tail --qualifier --invocation-id --method --query --header --callback-url --listen --public-url --output --timeout --connect-timeout --retries --dry-run --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --content-type --async --wait --tail --qualifier --invocation-id --method --query --header --callback-url --listen --public-url --output --timeout --connect-timeout --retries --dry-run --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +810,36 @@ _fcall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__man)
+            opts="-p -v -h --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

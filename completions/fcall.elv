@@ -35,6 +35,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand profile 'Manage profiles (one per provider account)'
             cand decode 'Decode what providers send in headers'
             cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
             cand emulator 'Run the local emulator of every provider''s invoke API'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -64,7 +65,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --async 'Invoke asynchronously; prints the request id'
             cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
             cand --tail 'Ask for the log tail and show it decoded on stderr'
-            cand --dry-run 'Print the request that would be sent (secrets masked) and exit 0'
+            cand --dry-run 'Print the request that would be sent (signed, secrets masked) and exit 0'
+            cand --curl 'Print an equivalent curl command line (secrets masked) and exit 0'
+            cand --show-secrets 'With --dry-run or --curl: show secrets and signatures instead of ****'
             cand -v 'Show requests and responses on stderr (secrets masked)'
             cand --verbose 'Show requests and responses on stderr (secrets masked)'
             cand -h 'Print help'
@@ -256,6 +259,16 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'fcall;man'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'fcall;emulator'= {
             cand --bind 'Address to listen on (port 0 picks a free one)'
             cand --token 'FunctionGraph token accepted as X-Auth-Token'
@@ -284,6 +297,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand profile 'Manage profiles (one per provider account)'
             cand decode 'Decode what providers send in headers'
             cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff)'
             cand emulator 'Run the local emulator of every provider''s invoke API'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -321,6 +335,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;decode;summary'= {
         }
         &'fcall;help;completions'= {
+        }
+        &'fcall;help;man'= {
         }
         &'fcall;help;emulator'= {
         }

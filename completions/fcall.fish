@@ -39,6 +39,7 @@ complete -c fcall -n "__fish_fcall_needs_command" -f -a "listen" -d 'Receive asy
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "profile" -d 'Manage profiles (one per provider account)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "decode" -d 'Decode what providers send in headers'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s d -l data -d 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)' -r
@@ -64,7 +65,9 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously; prints the request id'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail and show it decoded on stderr'
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (secrets masked) and exit 0'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (signed, secrets masked) and exit 0'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an equivalent curl command line (secrets masked) and exit 0'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d 'With --dry-run or --curl: show secrets and signatures instead of ****'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
@@ -194,6 +197,13 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand completions" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand man" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand man" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand man" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand man" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l bind -d 'Address to listen on (port 0 picks a free one)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token -d 'FunctionGraph token accepted as X-Auth-Token' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l access-key -d 'Access key accepted for AK/SK signing' -r
@@ -211,15 +221,16 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

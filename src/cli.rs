@@ -124,6 +124,10 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  fcall man > /usr/local/share/man/man1/fcall.1")]
+    Man,
+
     /// Run the local emulator of every provider's invoke API
     #[command(after_help = "Example:
   fcall emulator --bind 127.0.0.1:9000
@@ -219,9 +223,17 @@ pub struct InvokeArgs {
     #[command(flatten)]
     pub net: NetArgs,
 
-    /// Print the request that would be sent (secrets masked) and exit 0
-    #[arg(long)]
+    /// Print the request that would be sent (signed, secrets masked) and exit 0
+    #[arg(long, conflicts_with = "curl")]
     pub dry_run: bool,
+
+    /// Print an equivalent curl command line (secrets masked) and exit 0
+    #[arg(long)]
+    pub curl: bool,
+
+    /// With --dry-run or --curl: show secrets and signatures instead of ****
+    #[arg(long)]
+    pub show_secrets: bool,
 }
 
 /// Timeouts and retries, shared by every command that talks to a provider.

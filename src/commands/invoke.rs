@@ -111,6 +111,37 @@ fn describe(req: &HttpRequest, secret: &[&str]) -> String {
     s
 }
 
+/// Quote for a POSIX shell: single quotes, with `'` written `'\''`.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// The request as a curl command line, secrets masked: what `--curl` prints.
+fn curl_command(req: &HttpRequest, secret: &[&str]) -> String {
+    let method = if req.method != "GET" || !req.body.is_empty() {
+        format!(" -X {}", req.method)
+    } else {
+        String::new()
+    };
+    let mut parts = vec![format!("curl -sS{method} {}", shell_quote(&req.url()))];
+    for (k, v) in &req.headers {
+        parts.push(format!(
+            "-H {}",
+            shell_quote(&format!("{k}: {}", shown_value(k, v, secret)))
+        ));
+    }
+    if !req.body.is_empty() {
+        match std::str::from_utf8(&req.body) {
+            Ok(text) => parts.push(format!("--data-binary {}", shell_quote(text))),
+            Err(_) => parts.push(format!(
+                "--data-binary @payload.bin  # the {}-byte binary payload",
+                req.body.len()
+            )),
+        }
+    }
+    parts.join(" \\\n  ") + "\n"
+}
+
 /// The provider, profile and invocation a command line names.
 pub struct Target {
     pub provider: Box<dyn Provider>,
@@ -185,7 +216,7 @@ async fn execute(
             provider.product()
         )));
     }
-    if args.dry_run {
+    if args.dry_run || args.curl {
         if let Some(addr) = &args.listen {
             let base = args
                 .public_url
@@ -195,7 +226,17 @@ async fn execute(
         }
         let placeholder = provider.token_source().map(|_| "(fetched when sent)");
         let req = provider.build(&inv, placeholder, now())?;
-        write_stdout(describe(&req, provider.secret_headers()).as_bytes())?;
+        let secret = if args.show_secrets {
+            &[][..]
+        } else {
+            provider.secret_headers()
+        };
+        let text = if args.curl {
+            curl_command(&req, secret)
+        } else {
+            describe(&req, secret)
+        };
+        write_stdout(text.as_bytes())?;
         return Ok(code::OK);
     }
     if args.tail && inv.mode == Mode::Async {
@@ -452,6 +493,20 @@ mod tests {
             assert_eq!(e.code(), code::USAGE, "{bad}");
             assert!(e.to_string().contains("Name: value"));
         }
+    }
+
+    #[test]
+    fn curl_quotes_and_masks() {
+        let mut r = HttpRequest::new("POST", "https://h", "/p");
+        r.query.push(("q".into(), "a b".into()));
+        r.set_header("Authorization", "FC ak:sig");
+        r.body = b"{\"it's\":1}".to_vec();
+        assert_eq!(
+            curl_command(&r, &["authorization"]),
+            "curl -sS -X POST 'https://h/p?q=a%20b' \\\n  -H 'Authorization: ****' \\\n  --data-binary '{\"it'\\''s\":1}'\n"
+        );
+        let get = HttpRequest::new("GET", "https://h", "/p");
+        assert_eq!(curl_command(&get, &[]), "curl -sS 'https://h/p'\n");
     }
 
     #[test]

@@ -150,6 +150,14 @@ pub fn run(cli: Cli) -> Result<u8> {
             write_stdout(&buf)?;
             Ok(0)
         }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| Error::Internal(format!("cannot render the man page: {e}")))?;
+            write_stdout(&buf)?;
+            Ok(0)
+        }
         Command::Emulator(args) => block_on(async { crate::emulator::run(&args).await.map(|_| 0) }),
     }
 }

@@ -1,0 +1,172 @@
+//! The `--output json` envelopes of every provider, success and failure, validate against
+//! the JSON Schemas in schema/; `--curl` prints a command that really works; the man page
+//! in the repo is current.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn validator(file: &str) -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(file);
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("a valid schema")
+}
+
+fn check(v: &jsonschema::Validator, o: &Outcome) {
+    let j = o.json();
+    let errors: Vec<String> = v.iter_errors(&j).map(|e| e.to_string()).collect();
+    assert!(
+        errors.is_empty(),
+        "{j}\ndoes not match the schema: {errors:?}"
+    );
+}
+
+#[test]
+fn every_provider_envelope_matches_the_schema() {
+    let env = validator("envelope.schema.json");
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+
+    sb.huawei_profiles(&emu);
+    for args in [
+        vec!["invoke", "echo", "--tail"],
+        vec!["invoke", "longlog", "--tail"],
+        vec!["invoke", "fail", "--tail"],
+        vec!["invoke", "echo", "--async"],
+        vec!["invoke", "fail", "--async", "--wait"],
+        vec!["invoke", "nosuch"],
+        vec!["-p", "badtoken", "invoke", "echo"],
+        vec!["-p", "iam", "invoke", "echo"],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--output", "json"]);
+        check(&env, &sb.run(&a));
+    }
+
+    sb.aliyun_profiles(&emu);
+    for args in [
+        vec!["invoke", "svc/echo", "--tail", "-d", "x"],
+        vec!["invoke", "svc/fail"],
+        vec!["invoke", "svc/echo", "--async", "--wait"],
+        vec!["invoke", "svc/nosuch"],
+        vec!["-p", "fc3", "invoke", "echo", "--qualifier", "prod"],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--output", "json"]);
+        check(&env, &sb.run(&a));
+    }
+    // a binary result is carried as base64
+    let bin = sb.dir.path().join("payload.bin");
+    std::fs::write(&bin, [0u8, 0xff, 0xfe, 1]).unwrap();
+    let o = sb.run(&[
+        "invoke",
+        "svc/echo",
+        "-t",
+        "application/octet-stream",
+        "-d",
+        &format!("@{}", bin.display()),
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.json()["result_encoding"], "base64");
+    assert_eq!(o.json()["result"], "AP/+AQ==");
+    check(&env, &o);
+
+    sb.altair_profiles(&emu);
+    for args in [
+        vec!["invoke", "stock-quote/a", "-X", "GET", "--query", "k=v"],
+        vec!["invoke", "fail"],
+        vec!["invoke", "nosuch"],
+        vec![
+            "invoke",
+            "job",
+            "--async",
+            "--wait",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--output", "json"]);
+        check(&env, &sb.run(&a));
+    }
+}
+
+#[test]
+fn status_output_matches_its_schema() {
+    let status = validator("status.schema.json");
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    sb.run(&["invoke", "svc/echo", "--async", "--invocation-id", "s-1"])
+        .code(0);
+    for _ in 0..3 {
+        check(
+            &status,
+            &sb.run(&["status", "svc/echo", "s-1", "--output", "json"]),
+        );
+    }
+}
+
+#[test]
+fn curl_output_is_a_working_command() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    // masked by default
+    let o = sb.run(&[
+        "-p",
+        "aksk",
+        "invoke",
+        "echo",
+        "-d",
+        "{\"k\":\"it's\"}",
+        "--curl",
+    ]);
+    o.code(0).stdout_has("-H 'Authorization: ****'");
+    assert_eq!(emu.counter("requests"), 0);
+    // with --show-secrets, the signed command runs as is
+    let mut c = sb.cmd();
+    c.args([
+        "-p",
+        "aksk",
+        "invoke",
+        "echo",
+        "-d",
+        "{\"k\":\"it's\"}",
+        "--curl",
+        "--show-secrets",
+    ]);
+    let out = c.assert().success().get_output().stdout.clone();
+    let script = String::from_utf8(out).unwrap();
+    assert!(script.starts_with("curl -sS -X POST "), "{script}");
+    let run = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .expect("sh and curl");
+    assert!(
+        run.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let body: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(body["result"], "{\"k\":\"it's\"}");
+    assert_eq!(emu.counter("huawei.sync.echo"), 1);
+}
+
+#[test]
+fn man_page_in_the_repo_is_current() {
+    let o = Sandbox::new().run(&["man"]);
+    o.code(0);
+    let committed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/fcall.1"))
+        .unwrap_or_default();
+    assert!(
+        committed == o.stdout,
+        "man/fcall.1 is stale: run `cargo run -q -- man > man/fcall.1`"
+    );
+}
