@@ -1,0 +1,238 @@
+//! The exit-code contract, pinned: one case per exit code per provider, run against the
+//! emulator. A change that shifts a code fails here.
+//!
+//! 0 ok · 2 usage · 3 config/credentials · 4 refused · 5 transport · 6 function failed · 130 interrupted
+
+mod common;
+
+use common::*;
+
+/// (profile, args, exit code, a piece of the one-line message on stderr)
+type Case = (&'static str, &'static [&'static str], i32, &'static str);
+
+const HUAWEI: &[Case] = &[
+    ("token", &["invoke", "echo", "-d", "{}"], 0, "ok · HTTP 200"),
+    (
+        "token",
+        &["invoke", "echo", "--async"],
+        0,
+        "accepted · HTTP 202",
+    ),
+    ("token", &["invoke", "urn:fss:x"], 2, "invalid function URN"),
+    ("badtoken", &["invoke", "echo"], 3, "APIGW.0301"),
+    ("nosuchprofile", &["invoke", "echo"], 3, "nosuchprofile"),
+    ("token", &["invoke", "nosuch"], 4, "FSS.1051"),
+    (
+        "dead",
+        &["invoke", "echo", "--retries", "0"],
+        5,
+        "could not connect",
+    ),
+    (
+        "token",
+        &["invoke", "fail"],
+        6,
+        "function error: ZeroDivisionError",
+    ),
+    (
+        "token",
+        &["invoke", "fail", "--async", "--wait"],
+        6,
+        "async status FAIL",
+    ),
+];
+
+const ALIYUN: &[Case] = &[
+    ("fc", &["invoke", "svc/echo"], 0, "ok · HTTP 200"),
+    (
+        "fc",
+        &["invoke", "svc/echo", "--async", "--invocation-id", "j1"],
+        0,
+        "accepted · HTTP 202",
+    ),
+    (
+        "fc",
+        &["invoke", "svc/echo", "--async", "--invocation-id", "1j"],
+        2,
+        "invalid invocation id",
+    ),
+    ("badkey", &["invoke", "svc/echo"], 3, "SignatureNotMatch"),
+    ("fc", &["invoke", "svc/nosuch"], 4, "FunctionNotFound"),
+    (
+        "dead",
+        &["invoke", "svc/echo", "--retries", "0"],
+        5,
+        "could not connect",
+    ),
+    (
+        "fc",
+        &["invoke", "svc/fail"],
+        6,
+        "function error: ZeroDivisionError",
+    ),
+    (
+        "fc",
+        &["invoke", "svc/fail", "--async", "--wait"],
+        6,
+        "async status Failed",
+    ),
+];
+
+const ALTAIR: &[Case] = &[
+    ("iot", &["invoke", "echo", "-X", "GET"], 0, "ok · HTTP 200"),
+    (
+        "iot",
+        &[
+            "invoke",
+            "echo",
+            "--async",
+            "--callback-url",
+            "http://127.0.0.1:9/x",
+        ],
+        0,
+        "accepted · HTTP 202",
+    ),
+    ("iot", &["invoke", "echo/a/b/c/d"], 2, "at most three"),
+    ("badclient", &["invoke", "echo"], 3, "invalid_client"),
+    ("iot", &["invoke", "nosuch"], 4, "function not found"),
+    (
+        "dead",
+        &["invoke", "echo", "--retries", "0"],
+        5,
+        "could not connect",
+    ),
+    (
+        "iot",
+        &["invoke", "fail"],
+        6,
+        "function error: ZeroDivisionError",
+    ),
+    (
+        "iot",
+        &[
+            "invoke",
+            "fail",
+            "--async",
+            "--wait",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        6,
+        "async status HTTP 500",
+    ),
+];
+
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn run_table(sb: &Sandbox, cases: &[Case]) {
+    for (profile, args, code, message) in cases {
+        let mut all = vec!["-p", profile];
+        all.extend_from_slice(args);
+        let o = sb.run(&all);
+        assert_eq!(
+            o.code,
+            *code,
+            "fcall {}: exit code\nstderr:\n{}",
+            all.join(" "),
+            o.stderr
+        );
+        assert!(
+            o.stderr.contains(message),
+            "fcall {}: stderr lacks {message:?}:\n{}",
+            all.join(" "),
+            o.stderr
+        );
+        if *code != 0 && *code != 6 {
+            // failures before an outcome are one line on stderr
+            assert_eq!(
+                o.stderr.lines().count(),
+                1,
+                "fcall {}:\n{}",
+                all.join(" "),
+                o.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn huawei_exit_codes() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let cfg = std::fs::read_to_string(sb.config()).unwrap();
+    sb.write_config(&format!(
+        "{cfg}\n[profiles.dead]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\nendpoint = \"http://127.0.0.1:{}\"\ntoken = \"x\"\n",
+        dead_port()
+    ));
+    run_table(&sb, HUAWEI);
+}
+
+#[test]
+fn aliyun_exit_codes() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    let cfg = std::fs::read_to_string(sb.config()).unwrap();
+    sb.write_config(&format!(
+        "{cfg}\n[profiles.badkey]\nprovider = \"aliyun\"\naccount_id = \"{ACCOUNT}\"\nendpoint = \"{}\"\naccess_key_id = \"{AK}\"\naccess_key_secret = \"wrong\"\n\n[profiles.dead]\nprovider = \"aliyun\"\nendpoint = \"http://127.0.0.1:{}\"\naccess_key_id = \"a\"\naccess_key_secret = \"b\"\n",
+        emu.url(),
+        dead_port()
+    ));
+    run_table(&sb, ALIYUN);
+}
+
+#[test]
+fn altair_exit_codes() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.altair_profiles(&emu);
+    let cfg = std::fs::read_to_string(sb.config()).unwrap();
+    sb.write_config(&format!(
+        "{cfg}\n[profiles.badclient]\nprovider = \"altair\"\nspace = \"s\"\nendpoint = \"{}\"\nclient_id = \"{CLIENT_ID}\"\nclient_secret = \"wrong\"\n\n[profiles.dead]\nprovider = \"altair\"\nspace = \"s\"\nendpoint = \"http://127.0.0.1:{}\"\ntoken = \"t\"\n",
+        emu.url(),
+        dead_port()
+    ));
+    run_table(&sb, ALTAIR);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let child = std::process::Command::new(bin())
+        .env("FCALL_CONFIG", sb.config())
+        .env("FCALL_CACHE_DIR", sb.cache())
+        .args(["invoke", "slow", "-d", r#"{"sleep_ms":30000}"#])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // wait until the call is in flight at the emulator
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while emu.counter("huawei.sync.slow") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the call never arrived"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert!(out.stdout.is_empty(), "no half-written result");
+}
