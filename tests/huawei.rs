@@ -475,3 +475,29 @@ fn status_looks_once_and_stop_is_not_offered() {
         .code(2)
         .stderr_has("cannot stop");
 }
+
+#[test]
+fn a_reader_that_goes_away_is_not_an_error() {
+    use std::io::Read;
+    let (_emu, sb) = setup();
+    let file = sb.dir.path().join("big.json");
+    std::fs::write(&file, format!("\"{}\"", "x".repeat(2 << 20))).unwrap();
+    let mut child = std::process::Command::new(bin())
+        .env("FCALL_CONFIG", sb.config())
+        .env("FCALL_CACHE_DIR", sb.cache())
+        .args(["invoke", "echo", "-d", &format!("@{}", file.display())])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // like `| head -c1`: read one byte, then close the pipe
+    let mut stdout = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    stdout.read_exact(&mut one).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
