@@ -8,7 +8,7 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::{Env, Provider, Settings};
+use super::{body_snippet, refusal_line, Env, Provider, Settings};
 use crate::config::Profile;
 use crate::decode::{self, FC_TAIL_LIMIT};
 use crate::error::{Error, Result};
@@ -85,14 +85,6 @@ pub fn check_invocation_id(id: &str) -> Result<()> {
 fn first_str(v: &Json, keys: &[&str]) -> Option<String> {
     keys.iter()
         .find_map(|k| v.get(*k).and_then(Json::as_str).map(str::to_string))
-}
-
-fn text(body: &[u8]) -> String {
-    String::from_utf8_lossy(body)
-        .trim()
-        .chars()
-        .take(300)
-        .collect()
 }
 
 impl Aliyun {
@@ -394,7 +386,7 @@ impl Provider for Aliyun {
             out.extra.insert("error_type".into(), kind.to_string());
             out.function_error = Some(FunctionError {
                 kind: field("errorType").unwrap_or_else(|| kind.to_string()),
-                message: field("errorMessage").unwrap_or_else(|| text(&resp.body)),
+                message: field("errorMessage").unwrap_or_else(|| body_snippet(&resp.body)),
             });
         }
         Ok(out)
@@ -437,7 +429,7 @@ impl Provider for Aliyun {
         let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
             Error::Refused(format!(
                 "Function Compute answered the status query with something that is not JSON: {}",
-                text(&resp.body)
+                body_snippet(&resp.body)
             ))
         })?;
         let status = first_str(&body, &["status"]).unwrap_or_default();
@@ -482,21 +474,16 @@ impl Provider for Aliyun {
         let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
         let code = first_str(&body, &["ErrorCode", "errorCode", "Code"]);
         let msg = first_str(&body, &["ErrorMessage", "errorMessage", "Message"]);
-        let what = match (&code, msg) {
-            (Some(c), Some(m)) => format!("{c} {m}"),
-            (Some(c), None) => c.clone(),
-            (None, Some(m)) => m,
-            (None, None) if resp.body.is_empty() => "no details".into(),
-            (None, None) => text(&resp.body),
-        };
         let id = resp
             .header("X-Fc-Request-Id")
             .map(str::to_string)
             .or_else(|| first_str(&body, &["RequestId", "requestId"]));
-        let line = format!(
-            "Function Compute refused the request: {what} (HTTP {}{})",
-            resp.status,
-            id.map(|i| format!(", request id {i}")).unwrap_or_default()
+        let line = refusal_line(
+            self.product(),
+            code.as_deref(),
+            msg.as_deref(),
+            resp,
+            id.as_deref(),
         );
         let auth_codes = [
             "SignatureNotMatch",

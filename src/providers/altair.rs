@@ -9,7 +9,7 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::{Env, Provider, Settings, Token, TokenSource};
+use super::{body_snippet, refusal_line, Env, Provider, Settings, Token, TokenSource};
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
@@ -76,14 +76,6 @@ fn parse_function(function: &str) -> Result<Target> {
         )));
     }
     Ok(Target { name, extra })
-}
-
-fn text(body: &[u8]) -> String {
-    String::from_utf8_lossy(body)
-        .trim()
-        .chars()
-        .take(300)
-        .collect()
 }
 
 /// `{"error":{"status","message","details"}}` → (message, details).
@@ -341,17 +333,7 @@ impl Provider for Altair {
     /// `Altair IoT Studio refused the request: function not found (HTTP 404)`.
     fn refused(&self, resp: &HttpResponse) -> Error {
         let (msg, _) = platform_error(&resp.body);
-        let what = msg.unwrap_or_else(|| {
-            if resp.body.is_empty() {
-                "no details".into()
-            } else {
-                text(&resp.body)
-            }
-        });
-        let line = format!(
-            "Altair IoT Studio refused the request: {what} (HTTP {})",
-            resp.status
-        );
+        let line = refusal_line(self.product(), None, msg.as_deref(), resp, None);
         if matches!(resp.status, 401 | 403) {
             Error::Auth(format!(
                 "{line}: check the profile's token, or its client's scopes ({})",
@@ -402,7 +384,7 @@ pub fn function_error(status: u16, body: &[u8]) -> FunctionError {
             .map(str::to_string)
     };
     let kind = field("exception_type").unwrap_or_else(|| format!("HTTP {status}"));
-    let mut message = msg.unwrap_or_else(|| text(body));
+    let mut message = msg.unwrap_or_else(|| body_snippet(body));
     if let Some(code) = field("exception_line_code").or_else(|| field("panic_line")) {
         message.push_str(&format!(" (at: {})", code.trim()));
     }

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::{Env, Provider, Settings, Token, TokenSource};
+use super::{body_snippet, refusal_line, Env, Provider, Settings, Token, TokenSource};
 use crate::config::Profile;
 use crate::decode::{self, HUAWEI_TAIL_LIMIT};
 use crate::error::{Error, Result};
@@ -251,14 +251,6 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>)
     (code, msg, pick(&json, &["request_id"]))
 }
 
-fn text(body: &[u8]) -> String {
-    String::from_utf8_lossy(body)
-        .trim()
-        .chars()
-        .take(300)
-        .collect()
-}
-
 impl Huawei {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<Huawei> {
         let s = Settings { profile, env };
@@ -403,7 +395,7 @@ fn function_error(result: &[u8], code: Option<&str>) -> FunctionError {
                 .map(|c| format!("error code {c}"))
         })
         .unwrap_or_else(|| "FunctionError".to_string());
-    let message = field("errorMessage").unwrap_or_else(|| text(result));
+    let message = field("errorMessage").unwrap_or_else(|| body_snippet(result));
     FunctionError { kind, message }
 }
 
@@ -455,7 +447,7 @@ impl Provider for Huawei {
     fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
         if !(200..300).contains(&resp.status) {
             let (_, msg, _) = error_fields(&resp.body);
-            let msg = msg.unwrap_or_else(|| text(&resp.body));
+            let msg = msg.unwrap_or_else(|| body_snippet(&resp.body));
             let line = format!(
                 "IAM refused the token request: {msg} (HTTP {})",
                 resp.status
@@ -644,7 +636,7 @@ impl Provider for Huawei {
         let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
             Error::Refused(format!(
                 "FunctionGraph answered the status query with something that is not JSON: {}",
-                text(&resp.body)
+                body_snippet(&resp.body)
             ))
         })?;
         let found = body
@@ -687,23 +679,18 @@ impl Provider for Huawei {
             .or(resp.header("X-Request-Id"))
             .map(str::to_string)
             .or(body_id);
-        let what = match (code, msg) {
-            (Some(c), Some(m)) => format!("{c} {m}"),
-            (Some(c), None) => c,
-            (None, Some(m)) => m,
-            (None, None) if resp.body.is_empty() => "no details".to_string(),
-            (None, None) => text(&resp.body),
-        };
-        let mut line = format!(
-            "FunctionGraph refused the request: {what} (HTTP {}{})",
-            resp.status,
-            id.map(|i| format!(", request id {i}")).unwrap_or_default()
+        let mut line = refusal_line(
+            self.product(),
+            code.as_deref(),
+            msg.as_deref(),
+            resp,
+            id.as_deref(),
         );
         match resp.status {
             401 | 403 => {
                 line.push_str(": ");
                 line.push_str(
-                    if what.contains("expired") && matches!(self.auth, Auth::AkSk { .. }) {
+                    if line.contains("expired") && matches!(self.auth, Auth::AkSk { .. }) {
                         "the signature expired: check this machine's clock"
                     } else {
                         self.auth_hint()

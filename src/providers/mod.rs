@@ -146,6 +146,40 @@ pub trait Provider {
     }
 }
 
+/// At most 300 characters of a body, for messages.
+pub fn body_snippet(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .trim()
+        .chars()
+        .take(300)
+        .collect()
+}
+
+/// The one line every refusal starts with:
+/// `PRODUCT refused the request: CODE MESSAGE (HTTP 404, request id …)`. Without a code or a
+/// message, the body (or "no details") stands in.
+pub fn refusal_line(
+    product: &str,
+    code: Option<&str>,
+    message: Option<&str>,
+    resp: &HttpResponse,
+    request_id: Option<&str>,
+) -> String {
+    let what = match (code, message) {
+        (Some(c), Some(m)) => format!("{c} {m}"),
+        (Some(x), None) | (None, Some(x)) => x.to_string(),
+        (None, None) if resp.body.is_empty() => "no details".to_string(),
+        (None, None) => body_snippet(&resp.body),
+    };
+    format!(
+        "{product} refused the request: {what} (HTTP {}{})",
+        resp.status,
+        request_id
+            .map(|i| format!(", request id {i}"))
+            .unwrap_or_default()
+    )
+}
+
 /// Every provider key and the profile keys it accepts.
 pub const PROVIDERS: &[(&str, &[&str])] = &[
     ("huawei", huawei::PROFILE_KEYS),
