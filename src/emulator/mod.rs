@@ -7,6 +7,7 @@
 
 mod aliyun;
 mod altair;
+mod faults;
 mod functions;
 mod huawei;
 
@@ -144,6 +145,25 @@ impl State {
         )
     }
 
+    /// Answer one request, with the fault it asks for (`X-Emulator-Fault`), if any; the
+    /// second value is a fault the HTTP adapter must carry out.
+    pub fn respond(
+        &self,
+        req: &HttpRequest,
+        now: OffsetDateTime,
+    ) -> (Reply, Option<faults::Transport>) {
+        let Some(fault) = faults::requested(self, req) else {
+            return (self.handle(req, now), None);
+        };
+        if let Some(reply) = faults::before(self, &fault) {
+            self.count("requests");
+            return (reply, None);
+        }
+        let mut reply = self.handle(req, now);
+        let transport = faults::after(&fault, &mut reply);
+        (reply, transport)
+    }
+
     /// Answer one request.
     pub fn handle(&self, req: &HttpRequest, now: OffsetDateTime) -> Reply {
         if req.method == "GET" && req.path == "/_emulator/stats" {
@@ -210,7 +230,7 @@ async fn serve_one(
             .collect(),
         body,
     };
-    let reply = state.handle(&request, OffsetDateTime::now_utc());
+    let (reply, fault) = state.respond(&request, OffsetDateTime::now_utc());
     if let Some(cb) = reply.callback {
         tokio::spawn(send_callback(
             state.clone(),
@@ -220,9 +240,28 @@ async fn serve_one(
     } else if let Some(d) = reply.delay {
         tokio::time::sleep(d).await;
     }
+    if fault == Some(faults::Transport::Reset) {
+        // unwinding out of the handler drops the connection with no answer
+        std::panic::resume_unwind(Box::new(RESET));
+    }
     let mut builder = axum::response::Response::builder().status(reply.response.status);
     for (k, v) in &reply.response.headers {
         builder = builder.header(k.as_str(), v.as_str());
+    }
+    if fault == Some(faults::Transport::Truncate) {
+        // announce the whole body, send half of it, then fail the stream: the connection drops
+        let body = reply.response.body;
+        builder = builder.header("Content-Length", body.len());
+        let half = body[..body.len() / 2].to_vec();
+        let chunks: Vec<std::io::Result<Vec<u8>>> = vec![
+            Ok(half),
+            Err(std::io::Error::other("emulator fault: truncate")),
+        ];
+        return builder
+            .body(axum::body::Body::from_stream(futures_util::stream::iter(
+                chunks,
+            )))
+            .unwrap_or_default();
     }
     builder
         .body(axum::body::Body::from(reply.response.body))
@@ -271,6 +310,9 @@ async fn send_callback(state: Arc<State>, cb: HttpRequest, delay: Duration) {
     state.count(key);
 }
 
+/// The payload of the unwinding that carries out the `reset` fault.
+const RESET: &str = "emulator fault: reset";
+
 /// Bind, print `listening on ADDR` (flushed), and serve until killed.
 pub async fn run(args: &EmulatorArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(&args.bind)
@@ -290,6 +332,13 @@ pub async fn run(args: &EmulatorArgs) -> Result<()> {
         let _ = writeln!(out, "listening on {addr}");
         let _ = out.flush();
     }
+    // the `reset` fault unwinds on purpose: keep it off stderr
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.payload().downcast_ref::<&str>() != Some(&RESET) {
+            default_hook(info);
+        }
+    }));
     let state = Arc::new(State::new(Credentials::from(args)));
     let app = axum::Router::new().fallback(serve_one).with_state(state);
     axum::serve(listener, app)

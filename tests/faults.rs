@@ -1,0 +1,141 @@
+//! Faults injected by the emulator (`X-Emulator-Fault`): for each, the exit code, a one-line
+//! message naming what happened, and — from the emulator's counters — that a synchronous
+//! invocation reached the function exactly once.
+
+mod common;
+
+use common::*;
+
+fn fault(name: &str) -> String {
+    format!("X-Emulator-Fault: {name}")
+}
+
+/// (fault, extra args, exit code, message piece, retried requests expected at the fault)
+type Case = (
+    &'static str,
+    &'static [&'static str],
+    i32,
+    &'static str,
+    u64,
+);
+
+const HUAWEI_SYNC: &[Case] = &[
+    ("reset", &[], 5, "the exchange with 127.0.0.1:", 1),
+    (
+        "stall",
+        &["--timeout", "1"],
+        5,
+        "no answer from 127.0.0.1:",
+        1,
+    ),
+    ("truncate", &[], 5, "the exchange with 127.0.0.1:", 1),
+    ("bigheader", &[], 5, "the exchange with 127.0.0.1:", 1),
+    ("redirect", &[], 4, "(HTTP 302", 1),
+    // throttling means nothing ran: retried (twice by default), then reported
+    ("429", &[], 4, "(HTTP 429", 3),
+    ("503", &["--retries", "1"], 4, "(HTTP 503", 2),
+    ("429-once", &[], 0, "ok · HTTP 200", 2),
+    ("503-once", &[], 0, "ok · HTTP 200", 2),
+];
+
+#[test]
+fn huawei_sync_faults() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let mut ran = 0;
+    for (name, extra, code, message, attempts) in HUAWEI_SYNC {
+        let h = fault(name);
+        let mut args = vec!["-p", "aksk", "invoke", "echo", "-d", "{}", "-H", &h];
+        args.extend_from_slice(extra);
+        let o = sb.run(&args);
+        assert_eq!(o.code, *code, "fault {name}: {}", o.stderr);
+        assert!(o.stderr.contains(message), "fault {name}: {}", o.stderr);
+        if *code != 0 {
+            assert_eq!(
+                o.stderr.lines().count(),
+                1,
+                "fault {name}: one line\n{}",
+                o.stderr
+            );
+        }
+        assert_eq!(
+            emu.counter(&format!("faults.{name}")),
+            *attempts,
+            "fault {name}: requests"
+        );
+        // faults after the function ran must not make it run again
+        if ["reset", "truncate", "bigheader"].contains(name) || *code == 0 {
+            ran += 1;
+        }
+        assert_eq!(
+            emu.counter("huawei.sync.echo"),
+            ran,
+            "fault {name}: the function ran once"
+        );
+    }
+}
+
+#[test]
+fn spoiled_answers_still_deliver_the_result() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let h = fault("badtail");
+    let o = sb.run(&["invoke", "echo", "-d", "{\"a\":1}", "--tail", "-H", &h]);
+    o.code(0).stderr_has("warning: X-Cff-Function-Log: ");
+    assert_eq!(o.stdout, b"{\"a\":1}");
+
+    let h = fault("binary");
+    let o = sb.run(&["invoke", "echo", "-H", &h]);
+    assert_eq!(o.code(0).stdout, [0xff, 0xfe, 0x00, 0x80]);
+    let o = sb.run(&["invoke", "echo", "-H", &h, "--output", "json"]);
+    assert_eq!(o.code(0).json()["result"], "//4AgA==");
+    assert_eq!(o.json()["result_encoding"], "base64");
+}
+
+#[test]
+fn function_compute_retries_throttling_for_async_only() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    let h = fault("429");
+    sb.run(&["invoke", "svc/echo", "-H", &h])
+        .code(4)
+        .stderr_has("(HTTP 429");
+    assert_eq!(
+        emu.counter("faults.429"),
+        1,
+        "a sync call is not sent again"
+    );
+    sb.run(&["invoke", "svc/echo", "--async", "-H", &h]).code(4);
+    assert_eq!(emu.counter("faults.429"), 4, "an async one is, twice");
+    let h = fault("503-once");
+    sb.run(&[
+        "invoke",
+        "svc/echo",
+        "--async",
+        "--invocation-id",
+        "r-1",
+        "-H",
+        &h,
+    ])
+    .code(0);
+    assert_eq!(emu.counter("aliyun.async.echo"), 1);
+}
+
+#[test]
+fn altair_reset_and_redirect() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.altair_profiles(&emu);
+    let h = fault("reset");
+    sb.run(&["invoke", "echo", "-H", &h])
+        .code(5)
+        .stderr_has("the exchange with");
+    assert_eq!(emu.counter("altair.sync.echo"), 1);
+    let h = fault("redirect");
+    sb.run(&["invoke", "echo", "-H", &h])
+        .code(4)
+        .stderr_has("(HTTP 302)");
+}
