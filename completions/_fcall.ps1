@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -49,12 +50,12 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)')
-            [CompletionResult]::new('--invocation-id', '--invocation-id', [CompletionResultType]::ParameterName, 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)')
             [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method (Altair: POST GET PUT PATCH DELETE)')
             [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'HTTP method (Altair: POST GET PUT PATCH DELETE)')
             [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query parameter passed to the function, repeatable (Altair)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
+            [CompletionResult]::new('--invocation-id', '--invocation-id', [CompletionResultType]::ParameterName, 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)')
             [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Where an async invocation''s result is sent (Altair X-Callback-Url)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --async --wait: receive the result on this local address (Altair)')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'With --listen: the public URL that reaches the listen address (a tunnel, say)')
@@ -66,12 +67,44 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
-            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously; prints the request id')
+            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout')
-            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail and show it decoded on stderr')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (signed, secrets masked) and exit 0')
             [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command line (secrets masked) and exit 0')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'With --dry-run or --curl: show secrets and signatures instead of ****')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;batch' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'NDJSON input: a file, or - for stdin')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'NDJSON input: a file, or - for stdin')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Content type of the payload')
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content type of the payload')
+            [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)')
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method (Altair: POST GET PUT PATCH DELETE)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'HTTP method (Altair: POST GET PUT PATCH DELETE)')
+            [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query parameter passed to the function, repeatable (Altair)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
+            [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'With --async: where each invocation''s result is sent (Altair X-Callback-Url)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: batch prints one JSON envelope per line')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'After the first line that is not ok, start no more; those in flight finish and are printed')
+            [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -322,6 +355,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;help' {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -334,6 +368,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;invoke' {
+            break
+        }
+        'fcall;help;batch' {
             break
         }
         'fcall;help;status' {

@@ -33,6 +33,7 @@ complete -c fcall -n "__fish_fcall_needs_command" -s v -l verbose -d 'Show reque
 complete -c fcall -n "__fish_fcall_needs_command" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print version'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "stop" -d 'Stop an async invocation that is still running'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -45,10 +46,10 @@ complete -c fcall -n "__fish_fcall_needs_command" -f -a "help" -d 'Print this me
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s d -l data -d 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s t -l content-type -d 'Content type of the payload' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s X -l method -d 'HTTP method (Altair: POST GET PUT PATCH DELETE)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l query -d 'Query parameter passed to the function, repeatable (Altair)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l callback-url -d 'Where an async invocation\'s result is sent (Altair X-Callback-Url)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With --async --wait: receive the result on this local address (Altair)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l public-url -d 'With --listen: the public URL that reaches the listen address (a tunnel, say)' -r
@@ -62,14 +63,37 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l config -d 'Config
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously; prints the request id'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail and show it decoded on stderr'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (signed, secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an equivalent curl command line (secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d 'With --dry-run or --curl: show secrets and signatures instead of ****'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s i -l input -d 'NDJSON input: a file, or - for stdin' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s j -l jobs -d 'Invocations in flight at most' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s t -l content-type -d 'Content type of the payload' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s X -l method -d 'HTTP method (Altair: POST GET PUT PATCH DELETE)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l query -d 'Query parameter passed to the function, repeatable (Altair)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l output -d 'Output format' -r -f -a "human\t''
 json\t''"
@@ -221,16 +245,17 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

@@ -86,6 +86,39 @@ pub enum Command {
 ", exit_codes!()))]
     Invoke(InvokeArgs),
 
+    /// Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line
+    #[command(after_help = concat!("Input (NDJSON, read line by line, never whole):
+  Each line is one invocation's payload, sent as is (a trailing CR is dropped; blank lines are
+  skipped but still counted). A line that is a JSON object with a \"payload\" key is instead
+    {\"payload\": P, \"id\": ID, \"qualifier\": Q}
+  where P is any JSON (a string is sent as its text, anything else as written), ID an optional
+  string or number copied to the envelope, Q an optional version or alias for that line. Such an
+  object may have no other key (a line with an unknown key fails as a bad line); to send an
+  object that has a \"payload\" key of its own, wrap it: {\"payload\": {\"payload\": 1}}.
+
+Output:
+  One --output json envelope per input line on stdout, in input order, each with \"line\" (the
+  1-based input line number) and \"id\" (the line's id, or null); a line is printed as soon as it
+  and every line before it are done. At most -j calls run at once, and finished lines wait for
+  earlier ones in a window of at most 2 x -j lines, so memory stays flat. On a terminal, stderr
+  shows a progress bar; at the end a summary line: invocations, ok, function errors, refused
+  (codes 3 and 4), transport errors, p50/p95/p99 latency.
+
+Exit code: 0 when every line was ok, else the most severe class met, in this order:
+  5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 6 function failed
+(the highest code, except that 6, the function's own failure, ranks below every failure of the
+request), --fail-fast or not; 130 when interrupted (lines already printed stay complete). A
+failure before the first call (profile, token, unreadable --input) ends the batch with no envelopes.
+
+Examples:
+  seq 1 100 | fcall batch echo -j 16                      payloads 1..100, 16 at a time
+  fcall batch hello --input events.ndjson --rate 20       at most 20 starts per second
+  fcall batch hello --input events.ndjson --fail-fast     stop starting calls at the first failure
+  fcall batch job --async < jobs.ndjson | jq -r .invocation_id
+
+", exit_codes!()))]
+    Batch(BatchArgs),
+
     /// Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)
     #[command(after_help = "Examples:
   fcall status svc/job job-001                      Function Compute stateful async invocation
@@ -157,47 +190,17 @@ pub struct InvokeArgs {
     #[arg(short, long, value_name = "DATA")]
     pub data: Option<String>,
 
-    /// Content type of the payload
-    #[arg(
-        short = 't',
-        long,
-        default_value = "application/json",
-        value_name = "TYPE"
-    )]
-    pub content_type: String,
-
-    /// Invoke asynchronously; prints the request id
-    #[arg(long = "async")]
-    pub async_: bool,
+    #[command(flatten)]
+    pub call: CallArgs,
 
     /// With --async: wait until the invocation finishes (exit 0 or 6); also retry a function
     /// that is not ready yet (Altair) until it is, within --timeout
     #[arg(long)]
     pub wait: bool,
 
-    /// Ask for the log tail and show it decoded on stderr
-    #[arg(long)]
-    pub tail: bool,
-
-    /// Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)
-    #[arg(long, value_name = "Q")]
-    pub qualifier: Option<String>,
-
     /// With --async: your id for the invocation (Function Compute stateful async invocation / task id)
     #[arg(long, value_name = "ID", requires = "async_")]
     pub invocation_id: Option<String>,
-
-    /// HTTP method (Altair: POST GET PUT PATCH DELETE)
-    #[arg(short = 'X', long, value_name = "METHOD")]
-    pub method: Option<String>,
-
-    /// Query parameter passed to the function, repeatable (Altair)
-    #[arg(long = "query", value_name = "K=V")]
-    pub query: Vec<String>,
-
-    /// Extra request header, repeatable
-    #[arg(short = 'H', long = "header", value_name = "K: V")]
-    pub headers: Vec<String>,
 
     /// Where an async invocation's result is sent (Altair X-Callback-Url)
     #[arg(
@@ -234,6 +237,100 @@ pub struct InvokeArgs {
     /// With --dry-run or --curl: show secrets and signatures instead of ****
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+/// How each call is made: shared by `invoke` and `batch`.
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// Content type of the payload
+    #[arg(
+        short = 't',
+        long,
+        default_value = "application/json",
+        value_name = "TYPE"
+    )]
+    pub content_type: String,
+
+    /// Invoke asynchronously: the provider accepts the call and gives an id (exit 0)
+    #[arg(long = "async")]
+    pub async_: bool,
+
+    /// Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)
+    #[arg(long)]
+    pub tail: bool,
+
+    /// Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)
+    #[arg(long, value_name = "Q")]
+    pub qualifier: Option<String>,
+
+    /// HTTP method (Altair: POST GET PUT PATCH DELETE)
+    #[arg(short = 'X', long, value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Query parameter passed to the function, repeatable (Altair)
+    #[arg(long = "query", value_name = "K=V")]
+    pub query: Vec<String>,
+
+    /// Extra request header, repeatable
+    #[arg(short = 'H', long = "header", value_name = "K: V")]
+    pub headers: Vec<String>,
+}
+
+/// `fcall batch`: one invocation per input line.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Function: as for invoke
+    pub function: String,
+
+    /// NDJSON input: a file, or - for stdin
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub input: PathBuf,
+
+    /// Invocations in flight at most
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(1..=4096)
+    )]
+    pub jobs: u32,
+
+    /// Start at most N invocations per second (N may be a fraction, e.g. 0.5)
+    #[arg(long, value_name = "N", value_parser = positive_rate)]
+    pub rate: Option<f64>,
+
+    /// After the first line that is not ok, start no more; those in flight finish and are printed
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    #[command(flatten)]
+    pub call: CallArgs,
+
+    /// With --async: where each invocation's result is sent (Altair X-Callback-Url)
+    #[arg(long, value_name = "URL", requires = "async_")]
+    pub callback_url: Option<String>,
+
+    /// Output format: batch prints one JSON envelope per line
+    #[arg(long, value_enum, default_value_t = BatchOutput::Json)]
+    pub output: BatchOutput,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchOutput {
+    Json,
+}
+
+fn positive_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!(
+            "'{s}' is not a rate: give starts per second, a number above 0 (e.g. 20 or 0.5)"
+        )),
+    }
 }
 
 /// Timeouts and retries, shared by every command that talks to a provider.

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::session::{now, NetOptions, Session};
 use super::{process_env, warn, write_stdout, Ctx};
 use crate::callback::Receiver;
-use crate::cli::{InvokeArgs, NetArgs, OutputFormat};
+use crate::cli::{CallArgs, InvokeArgs, NetArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::http::HttpRequest;
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
@@ -69,21 +69,28 @@ fn parse_header(h: &str) -> Result<(String, String)> {
 }
 
 fn invocation(args: &InvokeArgs) -> Result<Invocation> {
-    let mut inv = Invocation::new(&args.function);
+    let mut inv = call_invocation(&args.function, &args.call)?;
     inv.payload = read_payload(args.data.as_deref())?;
-    inv.content_type = args.content_type.clone();
-    inv.mode = if args.async_ { Mode::Async } else { Mode::Sync };
-    inv.tail = args.tail;
-    inv.qualifier = args.qualifier.clone();
     inv.invocation_id = args.invocation_id.clone();
     inv.wait = args.wait;
-    inv.headers = args
+    inv.callback_url = args.callback_url.clone();
+    Ok(inv)
+}
+
+/// The invocation the options shared by `invoke` and `batch` describe (no payload yet).
+pub fn call_invocation(function: &str, call: &CallArgs) -> Result<Invocation> {
+    let mut inv = Invocation::new(function);
+    inv.content_type = call.content_type.clone();
+    inv.mode = if call.async_ { Mode::Async } else { Mode::Sync };
+    inv.tail = call.tail;
+    inv.qualifier = call.qualifier.clone();
+    inv.headers = call
         .headers
         .iter()
         .map(|h| parse_header(h))
         .collect::<Result<_>>()?;
-    inv.method = args.method.clone();
-    inv.query = args
+    inv.method = call.method.clone();
+    inv.query = call
         .query
         .iter()
         .map(|q| match q.split_once('=') {
@@ -93,7 +100,6 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
             ))),
         })
         .collect::<Result<_>>()?;
-    inv.callback_url = args.callback_url.clone();
     Ok(inv)
 }
 
@@ -239,7 +245,7 @@ async fn execute(
         write_stdout(text.as_bytes())?;
         return Ok(code::OK);
     }
-    if args.tail && inv.mode == Mode::Async {
+    if inv.tail && inv.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
     }
     let mut receiver = match &args.listen {
@@ -251,7 +257,7 @@ async fn execute(
         None => None,
     };
     let inv = &inv;
-    let mut session = Session::new(provider, &net_options(ctx, &args.net))?;
+    let session = Session::new(provider, &net_options(ctx, &args.net))?;
     let started = Instant::now();
     let limit = Duration::from_secs(args.net.timeout.max(1));
     let submitted = now();
@@ -309,7 +315,7 @@ async fn execute(
                     provider.product()
                 ))
             })?;
-            wait(args, &mut session, inv, &id, submitted).await?
+            wait(args, &session, inv, &id, submitted).await?
         };
         return finish(ctx, args, rctx, outcome, Some(state));
     }
@@ -327,7 +333,7 @@ pub fn net_options(ctx: &Ctx, args: &NetArgs) -> NetOptions {
 
 /// One status query for an accepted async invocation.
 pub async fn look(
-    session: &mut Session<'_>,
+    session: &Session<'_>,
     inv: &Invocation,
     id: &str,
     submitted: OffsetDateTime,
@@ -354,7 +360,7 @@ pub async fn look(
 /// Poll the status API with backoff until the invocation ends or `--timeout` runs out.
 async fn wait(
     args: &InvokeArgs,
-    session: &mut Session<'_>,
+    session: &Session<'_>,
     inv: &Invocation,
     id: &str,
     submitted: OffsetDateTime,

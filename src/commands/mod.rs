@@ -1,5 +1,6 @@
 //! Commands: the edges where arguments, files, environment, network and terminal meet the core.
 
+mod batch;
 mod decode;
 mod invoke;
 mod listen;
@@ -139,6 +140,8 @@ pub fn run(cli: Cli) -> Result<u8> {
     colored::control::set_override(ctx.color);
     match cli.command {
         Command::Invoke(args) => block_on(invoke::run(&ctx, &args)),
+        // batch handles Ctrl-C itself: it prints what finished and a summary first
+        Command::Batch(args) => runtime()?.block_on(batch::run(&ctx, &args)),
         Command::Listen(args) => block_on(listen::run(&args)),
         Command::Status(args) => block_on(tasks::status(&ctx, &args)),
         Command::Stop(args) => block_on(tasks::stop(&ctx, &args)),

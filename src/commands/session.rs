@@ -3,6 +3,11 @@
 //! Every request goes through [`Session::send`]: it is built (and signed) afresh for each
 //! attempt, and when the provider answers 401 to a token that came from the cache, the
 //! token is dropped, fetched once more and the request sent again (a 401 ran nothing).
+//!
+//! A session is shared by reference (`&self`), so the concurrent invocations of `batch`
+//! use one token: it is fetched once (under a lock, so concurrent first sends wait for the
+//! one fetch), and a 401 to a cached token is answered by one refetch however many
+//! requests saw it.
 
 use std::time::Duration;
 
@@ -27,12 +32,19 @@ pub struct NetOptions {
     pub verbose: bool,
 }
 
+/// The token in use: its value, whether it came from the on-disk cache, and a generation
+/// that changes on every fetch (so one 401 refetches once, not once per request).
+#[derive(Default)]
+struct TokenState {
+    token: Option<(String, bool)>,
+    generation: u64,
+}
+
 pub struct Session<'a> {
     pub provider: &'a dyn Provider,
     pub transport: Transport,
     cache: Option<TokenCache>,
-    /// The token in use and whether it came from the cache.
-    token: Option<(String, bool)>,
+    token: tokio::sync::Mutex<TokenState>,
     verbose: bool,
 }
 
@@ -47,29 +59,58 @@ impl<'a> Session<'a> {
                 verbose: net.verbose,
             })?,
             cache: TokenCache::from_env(&process_env),
-            token: None,
+            token: tokio::sync::Mutex::default(),
             verbose: net.verbose,
         })
     }
 
-    /// Make sure a token is at hand if the auth mode needs one: cached, or fetched now.
-    async fn ensure_token(&mut self, fresh: bool) -> Result<()> {
-        let Some(src) = self.provider.token_source() else {
-            return Ok(());
-        };
-        if !fresh {
-            if self.token.is_some() {
-                return Ok(());
-            }
-            if let Some(t) = self
-                .cache
-                .as_ref()
-                .and_then(|c| c.get(&src.cache_key, now().unix_timestamp()))
-            {
-                self.token = Some((t.value, true));
-                return Ok(());
+    /// Get the token now (from the cache or the provider) if the auth mode needs one, so
+    /// that a failure shows before any invocation is sent.
+    pub async fn prepare(&self) -> Result<()> {
+        self.current_token().await.map(|_| ())
+    }
+
+    /// The token to use (and its generation), fetching it if there is none yet.
+    async fn current_token(&self) -> Result<(Option<(String, bool)>, u64)> {
+        let mut state = self.token.lock().await;
+        if state.token.is_none() {
+            if let Some(src) = self.provider.token_source() {
+                let cached = self
+                    .cache
+                    .as_ref()
+                    .and_then(|c| c.get(&src.cache_key, now().unix_timestamp()));
+                state.token = Some(match cached {
+                    Some(t) => (t.value, true),
+                    None => (self.fetch_token().await?, false),
+                });
+                state.generation += 1;
             }
         }
+        Ok((state.token.clone(), state.generation))
+    }
+
+    /// After a 401 to the token of generation `seen`: drop it from the cache and fetch a
+    /// new one, unless another request has done so already.
+    async fn refresh_token(&self, seen: u64) -> Result<Option<(String, bool)>> {
+        let mut state = self.token.lock().await;
+        if state.generation == seen {
+            if let (Some(src), Some(cache)) = (self.provider.token_source(), &self.cache) {
+                cache.remove(&src.cache_key);
+            }
+            state.token = None;
+            state.token = Some((self.fetch_token().await?, false));
+            state.generation += 1;
+        }
+        Ok(state.token.clone())
+    }
+
+    /// Ask the provider for a token and cache it.
+    async fn fetch_token(&self) -> Result<String> {
+        let Some(src) = self.provider.token_source() else {
+            return Err(crate::error::Error::Internal(
+                "no token to fetch for this auth mode".into(),
+            ));
+        };
         let policy = Policy {
             secret: self.provider.secret_headers(),
             timeout_hint: None,
@@ -87,24 +128,22 @@ impl<'a> Session<'a> {
                 }
             }
         }
-        self.token = Some((token.value, false));
-        Ok(())
+        Ok(token.value)
     }
 
     /// Send what `build(token, now)` makes. `retry_throttled`: whether a 429/503 may be
     /// retried (never for a call that may have run the function).
     pub async fn send(
-        &mut self,
+        &self,
         build: impl Fn(Option<&str>, OffsetDateTime) -> Result<HttpRequest>,
         retry_throttled: bool,
     ) -> Result<HttpResponse> {
-        self.ensure_token(false).await?;
+        let (token, generation) = self.current_token().await?;
         let policy = Policy {
             secret: self.provider.secret_headers(),
             timeout_hint: self.provider.timeout_hint(),
             retry_throttled,
         };
-        let token = self.token.clone();
         let resp = self
             .transport
             .execute(
@@ -116,11 +155,7 @@ impl<'a> Session<'a> {
             return Ok(resp);
         }
         // a cached token the provider no longer takes: fetch once more
-        if let (Some(src), Some(cache)) = (self.provider.token_source(), &self.cache) {
-            cache.remove(&src.cache_key);
-        }
-        self.ensure_token(true).await?;
-        let token = self.token.clone();
+        let token = self.refresh_token(generation).await?;
         self.transport
             .execute(
                 || build(token.as_ref().map(|t| t.0.as_str()), now()),

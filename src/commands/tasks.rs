@@ -23,10 +23,10 @@ fn invocation(args: &TaskArgs) -> Invocation {
 pub async fn status(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     let inv = invocation(args);
     let target = Target::resolve(ctx, &inv)?;
-    let mut session = Session::new(target.provider.as_ref(), &net_options(ctx, &args.net))?;
+    let session = Session::new(target.provider.as_ref(), &net_options(ctx, &args.net))?;
     // ids are looked up from a day back: the provider's status window starts there
     let since = now() - time::Duration::days(1);
-    let state = look(&mut session, &inv, &args.id, since).await?;
+    let state = look(&session, &inv, &args.id, since).await?;
     let (status, terminal, message, result, exit) = match &state {
         AsyncState::Pending(s) => (s.clone(), false, None, None, code::OK),
         AsyncState::Succeeded { status, result } => {
@@ -82,7 +82,7 @@ pub async fn stop(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     let inv = invocation(args);
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
-    let mut session = Session::new(provider, &net_options(ctx, &args.net))?;
+    let session = Session::new(provider, &net_options(ctx, &args.net))?;
     let resp = session
         .send(
             |token, now| {
