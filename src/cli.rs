@@ -169,7 +169,8 @@ Compute 2.0/3.0 and Altair IoT Studio. Default credentials: FunctionGraph token 
 AK/SK testak/testsk (also Function Compute's AccessKey); IAM user testuser / testpassword in
 domain testdomain; Altair client testclient / testsecret.
 Functions: echo (returns the payload), fail (a function error), longlog (a log longer
-than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), busy (FC: 429 on every other
+than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), maybe (fails when the payload
+has \"fail\": true), busy (FC: 429 on every other
 call), notready and stock-quote (Altair); others are not found. Altair callbacks go to
 loopback addresses only. GET /_emulator/stats returns request counters.")]
     Emulator(EmulatorArgs),

@@ -446,3 +446,24 @@ fn a_revoked_cached_token_is_refetched_once_for_all_lines_in_flight() {
     assert_eq!(emu.counter("huawei.iam.tokens"), 2);
     assert_eq!(emu.counter("huawei.sync.echo"), 21);
 }
+
+#[test]
+fn some_failing_lines_exit_6_counted_and_in_order() {
+    let (emu, sb) = huawei();
+    let input: String = (1..=20)
+        .map(|i| format!("{{\"n\":{i},\"fail\":{}}}\n", i % 7 == 0))
+        .collect();
+    let o = batch(&sb, &["batch", "maybe", "-j", "4"], &input);
+    o.code(6)
+        .stderr_has("batch: 20 invocations · ok 18 · function errors 2 ·");
+    let envs = envelopes(&o);
+    assert_eq!(lines_of(&envs), (1..=20).collect::<Vec<u64>>());
+    let failed: Vec<u64> = envs
+        .iter()
+        .filter(|e| e["ok"] == false)
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(failed, vec![7, 14]);
+    assert_eq!(envs[6]["function_error"]["kind"], "ZeroDivisionError");
+    assert_eq!(emu.counter("huawei.sync.maybe"), 20);
+}

@@ -202,16 +202,15 @@ fn altair_exit_codes() {
     run_table(&sb, ALTAIR);
 }
 
+/// Start a slow invocation, interrupt it once it is in flight, expect 130 and no output.
 #[cfg(unix)]
-#[test]
-fn ctrl_c_exits_130() {
-    let emu = Emulator::start();
-    let sb = Sandbox::new();
-    sb.huawei_profiles(&emu);
+fn interrupted(sb: &Sandbox, emu: &Emulator, args: &[&str], counter: &str) {
     let child = std::process::Command::new(bin())
         .env("FCALL_CONFIG", sb.config())
         .env("FCALL_CACHE_DIR", sb.cache())
-        .args(["invoke", "slow", "-d", r#"{"sleep_ms":30000}"#])
+        .env("TEST_HW_SK", SK)
+        .env("TEST_ALTAIR_SECRET", CLIENT_SECRET)
+        .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -219,7 +218,7 @@ fn ctrl_c_exits_130() {
         .unwrap();
     // wait until the call is in flight at the emulator
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while emu.counter("huawei.sync.slow") == 0 {
+    while emu.counter(counter) == 0 {
         assert!(
             std::time::Instant::now() < deadline,
             "the call never arrived"
@@ -232,7 +231,38 @@ fn ctrl_c_exits_130() {
         .unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(out.status.code(), Some(130), "{args:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
     assert!(out.stdout.is_empty(), "no half-written result");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130_for_every_provider() {
+    let emu = Emulator::start();
+    let slow = r#"{"sleep_ms":30000}"#;
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    interrupted(
+        &sb,
+        &emu,
+        &["invoke", "slow", "-d", slow],
+        "huawei.sync.slow",
+    );
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    interrupted(
+        &sb,
+        &emu,
+        &["invoke", "svc/slow", "-d", slow],
+        "aliyun.sync.slow",
+    );
+    let sb = Sandbox::new();
+    sb.altair_profiles(&emu);
+    interrupted(
+        &sb,
+        &emu,
+        &["invoke", "slow", "-d", slow],
+        "altair.sync.slow",
+    );
 }

@@ -112,51 +112,101 @@ fn status_output_matches_its_schema() {
     }
 }
 
-#[test]
-fn curl_output_is_a_working_command() {
-    let emu = Emulator::start();
-    let sb = Sandbox::new();
-    sb.huawei_profiles(&emu);
-    // masked by default
-    let o = sb.run(&[
-        "-p",
-        "aksk",
-        "invoke",
-        "echo",
-        "-d",
-        "{\"k\":\"it's\"}",
-        "--curl",
-    ]);
-    o.code(0).stdout_has("-H 'Authorization: ****'");
-    assert_eq!(emu.counter("requests"), 0);
-    // with --show-secrets, the signed command runs as is
+/// Run what `fcall ... --curl --show-secrets` prints with sh; the response body.
+fn run_curl(sb: &Sandbox, args: &[&str]) -> Vec<u8> {
     let mut c = sb.cmd();
-    c.args([
-        "-p",
-        "aksk",
-        "invoke",
-        "echo",
-        "-d",
-        "{\"k\":\"it's\"}",
-        "--curl",
-        "--show-secrets",
-    ]);
+    c.args(args).args(["--curl", "--show-secrets"]);
     let out = c.assert().success().get_output().stdout.clone();
     let script = String::from_utf8(out).unwrap();
-    assert!(script.starts_with("curl -sS -X POST "), "{script}");
+    assert!(script.starts_with("curl -sS "), "{script}");
     let run = std::process::Command::new("sh")
         .arg("-c")
-        .arg(&script)
+        .arg(format!("{} --fail-with-body", script.trim_end()))
         .output()
         .expect("sh and curl");
     assert!(
         run.status.success(),
-        "{script}\n{}",
+        "{script}\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
-    let body: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    assert_eq!(body["result"], "{\"k\":\"it's\"}");
-    assert_eq!(emu.counter("huawei.sync.echo"), 1);
+    run.stdout
+}
+
+#[test]
+fn curl_output_is_a_working_command_for_every_provider() {
+    let emu = Emulator::start();
+    let payload = "{\"k\":\"it's\"}";
+
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    // masked by default, and nothing is sent
+    let o = sb.run(&["-p", "aksk", "invoke", "echo", "-d", payload, "--curl"]);
+    o.code(0).stdout_has("-H 'Authorization: ****'");
+    sb.run(&["-p", "token", "invoke", "echo", "--curl"])
+        .code(0)
+        .stdout_has("-H 'X-Auth-Token: ****'");
+    assert_eq!(emu.counter("requests"), 0);
+    for profile in ["token", "aksk"] {
+        let body = run_curl(
+            &sb,
+            &["-p", profile, "invoke", "echo", "-d", payload, "--tail"],
+        );
+        let v1: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v1["result"], payload, "huawei {profile}");
+    }
+    assert_eq!(emu.counter("huawei.sync.echo"), 2);
+
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    let body = run_curl(
+        &sb,
+        &["invoke", "svc/echo", "--qualifier", "prod", "-d", payload],
+    );
+    assert_eq!(body, payload.as_bytes(), "FC 2.0");
+    let body = run_curl(&sb, &["-p", "sts", "invoke", "svc/echo", "-d", payload]);
+    assert_eq!(body, payload.as_bytes(), "FC 2.0 with STS");
+    let body = run_curl(
+        &sb,
+        &[
+            "-p",
+            "fc3",
+            "invoke",
+            "echo",
+            "--qualifier",
+            "prod",
+            "-d",
+            payload,
+        ],
+    );
+    assert_eq!(body, payload.as_bytes(), "FC 3.0");
+    assert_eq!(emu.counter("aliyun.sync.echo"), 3);
+
+    let sb = Sandbox::new();
+    sb.altair_profiles(&emu);
+    let body = run_curl(
+        &sb,
+        &[
+            "-p",
+            "static",
+            "invoke",
+            "stock-quote/a/b",
+            "-X",
+            "GET",
+            "--query",
+            "q=1 2",
+        ],
+    );
+    let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (j["path"].as_str(), j["query"]["q"].as_str()),
+        (Some("/a/b"), Some("1 2"))
+    );
+    let body = run_curl(
+        &sb,
+        &["-p", "static", "invoke", "echo", "-X", "PUT", "-d", payload],
+    );
+    assert_eq!(body, payload.as_bytes(), "Altair");
 }
 
 #[test]

@@ -23,7 +23,8 @@ pub const TS: &str = "2024-01-02T03:04:05Z";
 /// - `echo` returns the payload and logs a line with non-ASCII text;
 /// - `fail` raises ZeroDivisionError (a function error) after a traceback;
 /// - `longlog` logs more than any provider's tail holds, in several scripts;
-/// - `slow` sleeps `{"sleep_ms": N}` (default 3000) and then echoes.
+/// - `slow` sleeps `{"sleep_ms": N}` (default 3000) and then echoes;
+/// - `maybe` fails like `fail` when the payload is a JSON object with `"fail": true`, else echoes.
 pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
     let echo = |log: String| Run {
         result: payload.to_vec(),
@@ -52,6 +53,13 @@ pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
                 .map(|i| format!("{TS} 第{i:03}行 日志 línea données ✓ — {}\n", "x".repeat(i % 7)))
                 .collect(),
         ),
+        "maybe" => {
+            let fails = serde_json::from_slice::<Json>(payload)
+                .ok()
+                .and_then(|j| j.get("fail")?.as_bool())
+                .unwrap_or(false);
+            return run(if fails { "fail" } else { "echo" }, payload);
+        }
         "slow" => {
             let ms = serde_json::from_slice::<Json>(payload)
                 .ok()
@@ -114,5 +122,7 @@ mod tests {
             Some(Duration::from_millis(5))
         );
         assert!(run("nosuch", b"").is_none());
+        assert!(run("maybe", br#"{"fail":true}"#).unwrap().error.is_some());
+        assert!(run("maybe", br#"{"fail":false}"#).unwrap().error.is_none());
     }
 }
