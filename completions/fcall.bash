@@ -194,7 +194,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__batch)
-            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --content-type --async --tail --qualifier --method --query --header --callback-url --output --timeout --connect-timeout --retries --profile --config --color --verbose --help"
+            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --content-type --async --tail --qualifier --method --query --header --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,7 +812,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --dry-run --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1268,7 +1268,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__status)
-            opts="-p -v -h --qualifier --output --timeout --connect-timeout --retries --profile --config --color --verbose --help"
+            opts="-p -v -h --qualifier --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1318,7 +1318,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__stop)
-            opts="-p -v -h --qualifier --output --timeout --connect-timeout --retries --profile --config --color --verbose --help"
+            opts="-p -v -h --qualifier --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

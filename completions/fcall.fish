@@ -66,6 +66,8 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (signed, secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an equivalent curl command line (secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d 'With --dry-run or --curl: show secrets and signatures instead of ****'
@@ -92,6 +94,8 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
@@ -105,6 +109,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand status" -l config -d 'Config
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand status" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand stop" -l qualifier -d 'Version or alias the invocation was made on' -r
@@ -118,6 +124,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand stop" -l config -d 'Config f
 complete -c fcall -n "__fish_fcall_using_subcommand stop" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand stop" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand stop" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand listen" -l bind -d 'Address to listen on (loopback by default; port 0 picks a free one)' -r

@@ -348,6 +348,15 @@ pub struct NetArgs {
     /// Retries for failures that cannot have run the function (connect errors, 429, 503)
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub retries: u32,
+
+    /// Also retry a synchronous call that may have reached the function (reset, timeout,
+    /// 502/503/504): this MAY RUN YOUR FUNCTION TWICE
+    #[arg(long)]
+    pub retry_sync: bool,
+
+    /// Do not verify TLS certificates (warns every time: the exchange can be read and changed)
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 /// An accepted async invocation: `fcall status` and `fcall stop`.

@@ -19,6 +19,8 @@ pub struct Options {
     pub retries: u32,
     /// Print requests and responses (secrets masked) on stderr.
     pub verbose: bool,
+    /// Accept any TLS certificate (`--insecure`).
+    pub insecure: bool,
 }
 
 impl Default for Options {
@@ -28,6 +30,7 @@ impl Default for Options {
             connect_timeout: Duration::from_secs(10),
             retries: 2,
             verbose: false,
+            insecure: false,
         }
     }
 }
@@ -77,6 +80,9 @@ pub struct Policy<'a> {
     pub timeout_hint: Option<&'a str>,
     /// Whether 429/503 answers may be retried: not for a call that may already have run.
     pub retry_throttled: bool,
+    /// Whether failures after the request left (reset, timeout, 502/504) may be retried:
+    /// only when the user accepts that the function may run twice (`--retry-sync`).
+    pub retry_after_send: bool,
 }
 
 pub struct Transport {
@@ -110,6 +116,7 @@ impl Transport {
             // a redirect would move a signed request elsewhere: report it instead
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("fcall/", env!("CARGO_PKG_VERSION")))
+            .danger_accept_invalid_certs(opts.insecure)
             .build()
             .map_err(|e| Error::Internal(format!("cannot set up HTTP: {}", root_cause(&e))))?;
         Ok(Transport { client, opts })
@@ -185,8 +192,12 @@ impl Transport {
             let result = self.send(&req, policy.secret).await;
             let wait = match &result {
                 Err(SendError::Connect(_)) => Some(backoff(attempt)),
+                Err(_) if policy.retry_after_send => Some(backoff(attempt)),
                 Ok(r) if policy.retry_throttled && (r.status == 429 || r.status == 503) => {
                     Some(retry_after(r).unwrap_or_else(|| backoff(attempt)))
+                }
+                Ok(r) if policy.retry_after_send && (r.status == 502 || r.status == 504) => {
+                    Some(backoff(attempt))
                 }
                 _ => None,
             };

@@ -139,3 +139,47 @@ fn altair_reset_and_redirect() {
         .code(4)
         .stderr_has("(HTTP 302)");
 }
+
+#[test]
+fn retry_sync_is_the_only_way_to_send_a_sync_call_again() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let h = fault("reset");
+    sb.run(&["invoke", "echo", "-H", &h, "--retry-sync", "--retries", "2"])
+        .code(5)
+        .stderr_has("the exchange with");
+    // asked for: three attempts, and the function ran three times
+    assert_eq!(emu.counter("faults.reset"), 3);
+    assert_eq!(emu.counter("huawei.sync.echo"), 3);
+    let h = fault("429");
+    let sb2 = Sandbox::new();
+    sb2.aliyun_profiles(&emu);
+    sb2.run(&[
+        "invoke",
+        "svc/echo",
+        "-H",
+        &h,
+        "--retry-sync",
+        "--retries",
+        "1",
+    ])
+    .code(4);
+    assert_eq!(
+        emu.counter("faults.429"),
+        2,
+        "FC sync throttling retried only when asked"
+    );
+}
+
+#[test]
+fn insecure_warns_every_time() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    for _ in 0..2 {
+        sb.run(&["invoke", "echo", "--insecure"])
+            .code(0)
+            .stderr_has("warning: --insecure: TLS certificates are not verified");
+    }
+}

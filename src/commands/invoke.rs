@@ -328,6 +328,8 @@ pub fn net_options(ctx: &Ctx, args: &NetArgs) -> NetOptions {
         connect_timeout: args.connect_timeout,
         retries: args.retries,
         verbose: ctx.verbose,
+        retry_sync: args.retry_sync,
+        insecure: args.insecure,
     }
 }
 

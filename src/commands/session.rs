@@ -30,6 +30,9 @@ pub struct NetOptions {
     pub connect_timeout: u64,
     pub retries: u32,
     pub verbose: bool,
+    /// Retry even what may have reached the function (`--retry-sync`).
+    pub retry_sync: bool,
+    pub insecure: bool,
 }
 
 /// The token in use: its value, whether it came from the on-disk cache, and a generation
@@ -46,10 +49,14 @@ pub struct Session<'a> {
     cache: Option<TokenCache>,
     token: tokio::sync::Mutex<TokenState>,
     verbose: bool,
+    retry_sync: bool,
 }
 
 impl<'a> Session<'a> {
     pub fn new(provider: &'a dyn Provider, net: &NetOptions) -> Result<Session<'a>> {
+        if net.insecure {
+            super::warn("--insecure: TLS certificates are not verified, so anyone on the way can read and change this exchange");
+        }
         Ok(Session {
             provider,
             transport: Transport::new(transport::Options {
@@ -57,7 +64,9 @@ impl<'a> Session<'a> {
                 connect_timeout: Duration::from_secs(net.connect_timeout.max(1)),
                 retries: net.retries,
                 verbose: net.verbose,
+                insecure: net.insecure,
             })?,
+            retry_sync: net.retry_sync,
             cache: TokenCache::from_env(&process_env),
             token: tokio::sync::Mutex::default(),
             verbose: net.verbose,
@@ -115,6 +124,7 @@ impl<'a> Session<'a> {
             secret: self.provider.secret_headers(),
             timeout_hint: None,
             retry_throttled: true,
+            retry_after_send: false,
         };
         let resp = self
             .transport
@@ -142,7 +152,8 @@ impl<'a> Session<'a> {
         let policy = Policy {
             secret: self.provider.secret_headers(),
             timeout_hint: self.provider.timeout_hint(),
-            retry_throttled,
+            retry_throttled: retry_throttled || self.retry_sync,
+            retry_after_send: self.retry_sync,
         };
         let resp = self
             .transport
