@@ -191,6 +191,10 @@ pub struct InvokeArgs {
     #[arg(short, long, value_name = "DATA")]
     pub data: Option<String>,
 
+    /// Refuse a payload that is not valid JSON before sending anything
+    #[arg(long)]
+    pub validate_json: bool,
+
     #[command(flatten)]
     pub call: CallArgs,
 

@@ -241,3 +241,74 @@ fn emulator_refuses_a_port_in_use() {
         .code(2)
         .stderr_has("cannot listen on");
 }
+
+#[test]
+fn twenty_concurrent_writers_lose_nothing() {
+    let sb = Sandbox::new();
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            std::process::Command::new(bin())
+                .env("FCALL_CONFIG", sb.config())
+                .args([
+                    "profile",
+                    "add",
+                    &format!("p{i}"),
+                    "--provider",
+                    "huawei",
+                    "region=cn-north-4",
+                    &format!("project_id=p{i}"),
+                ])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let o = sb.run(&["profile", "list"]);
+    o.code(0);
+    assert_eq!(o.stdout_str().lines().count(), 20, "{}", o.stdout_str());
+    for i in 0..20 {
+        assert!(
+            o.stdout_str().contains(&format!("p{i}\thuawei")),
+            "p{i} lost"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_writer_leaves_the_old_or_the_new_file() {
+    let sb = Sandbox::new();
+    // a config big enough that writing it takes a moment
+    let filler: String = (0..2000)
+        .map(|i| format!("\n[profiles.f{i}]\nprovider = \"huawei\"\nregion = \"r\"\n"))
+        .collect();
+    sb.write_config(&filler);
+    for round in 0..15 {
+        let mut child = std::process::Command::new(bin())
+            .env("FCALL_CONFIG", sb.config())
+            .args([
+                "profile",
+                "add",
+                &format!("k{round}"),
+                "--provider",
+                "huawei",
+                "region=r",
+            ])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // kill it at a different moment each round, wherever it is
+        std::thread::sleep(std::time::Duration::from_micros(300 * round));
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(sb.config()).unwrap();
+        let parsed: toml::Table = text.parse().expect("the config is never left broken");
+        let profiles = parsed["profiles"].as_table().unwrap();
+        assert!(profiles.len() >= 2000, "round {round}: profiles lost");
+    }
+}

@@ -71,6 +71,13 @@ fn parse_header(h: &str) -> Result<(String, String)> {
 fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     let mut inv = call_invocation(&args.function, &args.call)?;
     inv.payload = read_payload(args.data.as_deref())?;
+    if let (true, Some(payload)) = (args.validate_json, inv.payload.as_deref()) {
+        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(payload) {
+            return Err(Error::Usage(format!(
+                "--validate-json: the payload is not valid JSON ({e}): fix it, or drop --validate-json to send it as it is"
+            )));
+        }
+    }
     inv.invocation_id = args.invocation_id.clone();
     inv.wait = args.wait;
     inv.callback_url = args.callback_url.clone();
