@@ -282,8 +282,7 @@ fn stale_cached_iam_token_is_refetched_once() {
 #[test]
 fn wrong_iam_password_exits_3() {
     let (_emu, sb) = setup();
-    let cfg = std::fs::read_to_string(sb.config()).unwrap();
-    sb.write_config(&cfg.replace(&format!("printf %s {IAM_PASSWORD}"), "printf %s wrong"));
+    std::fs::write(sb.secret_file(), "wrong").unwrap();
     sb.run(&["-p", "iam", "invoke", "echo"])
         .code(3)
         .stderr_has("IAM refused the token request: The username or password is wrong. (HTTP 401)");

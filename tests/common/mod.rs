@@ -163,9 +163,22 @@ impl Sandbox {
         }
     }
 
+    /// The user's own secret store: a 0600 file a `{ command = "cat ..." }` reads.
+    pub fn secret_file(&self) -> PathBuf {
+        self.dir.path().join("iam-password.txt")
+    }
+
     /// Profiles for every Huawei auth mode, pointed at the emulator.
     pub fn huawei_profiles(&self, emu: &Emulator) {
         let url = emu.url();
+        let secret = self.secret_file();
+        std::fs::write(&secret, IAM_PASSWORD).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let secret = secret.display();
         self.write_config(&format!(
             r#"default_profile = "token"
 
@@ -191,7 +204,7 @@ project_id = "{PROJECT}"
 endpoint = "{url}"
 iam_endpoint = "{url}"
 iam_user = "{IAM_USER}"
-iam_password = {{ command = "printf %s {IAM_PASSWORD}" }}
+iam_password = {{ command = "cat '{secret}'" }}
 iam_domain = "{IAM_DOMAIN}"
 
 [profiles.badtoken]
