@@ -812,7 +812,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -63,6 +63,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
             cand --color 'When to colour stderr'
+            cand --validate-json 'Refuse a payload that is not valid JSON before sending anything'
             cand --async 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
             cand --tail 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
             cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'

@@ -63,6 +63,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l config -d 'Config
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l validate-json -d 'Refuse a payload that is not valid JSON before sending anything'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
