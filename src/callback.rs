@@ -128,3 +128,62 @@ impl Drop for Receiver {
         self.server.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn post(url: &str, body: Vec<u8>) -> u16 {
+        reqwest::Client::new()
+            .post(url)
+            .header("X-Function-Status", "201")
+            .header("X-Call-Id", "c-1")
+            .body(body)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn answers_only_its_secret_paths_and_bounds_bodies() {
+        let mut r = Receiver::bind("127.0.0.1:0").await.unwrap();
+        assert!(r.local_addr().ip().is_loopback());
+        let url = r.new_url(None);
+        let base = format!("http://{}", r.local_addr());
+        assert!(url.starts_with(&format!("{base}/callback/")) && url.len() > base.len() + 40);
+        assert_ne!(url, r.new_url(None), "each invocation gets its own path");
+        // guessing, another method, or a huge body gets nothing through
+        assert_eq!(
+            post(&format!("{base}/callback/0000"), b"x".to_vec()).await,
+            404
+        );
+        assert_eq!(post(&format!("{base}/"), b"x".to_vec()).await, 404);
+        let get = reqwest::get(&url).await.unwrap().status().as_u16();
+        assert_eq!(get, 404);
+        assert_eq!(post(&url, vec![b'x'; MAX_BODY + 1]).await, 413);
+        // a slow client that never finishes its request does not block a real callback
+        let mut slow = tokio::net::TcpStream::connect(r.local_addr())
+            .await
+            .unwrap();
+        slow.write_all(b"POST /callback/x HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nab")
+            .await
+            .unwrap();
+        assert_eq!(post(&url, b"result".to_vec()).await, 200);
+        let cb = r.next().await.unwrap();
+        assert_eq!(cb.body, b"result");
+        assert_eq!(cb.status, Some(201));
+        assert_eq!(cb.call_id.as_deref(), Some("c-1"));
+        // a malformed request is refused without disturbing the receiver
+        let mut bad = tokio::net::TcpStream::connect(r.local_addr())
+            .await
+            .unwrap();
+        bad.write_all(b"NONSENSE\r\n\r\n").await.unwrap();
+        let mut answer = Vec::new();
+        let _ = bad.read_to_end(&mut answer).await;
+        assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 4"));
+        assert_eq!(post(&url, b"again".to_vec()).await, 200);
+        assert_eq!(r.next().await.unwrap().body, b"again");
+    }
+}
