@@ -170,7 +170,7 @@ AK/SK testak/testsk (also Function Compute's AccessKey); IAM user testuser / tes
 domain testdomain; Altair client testclient / testsecret.
 Functions: echo (returns the payload), fail (a function error), longlog (a log longer
 than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), maybe (fails when the payload
-has \"fail\": true), busy (FC: 429 on every other
+has \"fail\": true), big (returns {\"bytes\": N} bytes), busy (FC: 429 on every other
 call), notready and stock-quote (Altair); others are not found. Altair callbacks go to
 loopback addresses only. GET /_emulator/stats returns request counters.")]
     Emulator(EmulatorArgs),

@@ -24,7 +24,8 @@ pub const TS: &str = "2024-01-02T03:04:05Z";
 /// - `fail` raises ZeroDivisionError (a function error) after a traceback;
 /// - `longlog` logs more than any provider's tail holds, in several scripts;
 /// - `slow` sleeps `{"sleep_ms": N}` (default 3000) and then echoes;
-/// - `maybe` fails like `fail` when the payload is a JSON object with `"fail": true`, else echoes.
+/// - `maybe` fails like `fail` when the payload is a JSON object with `"fail": true`, else echoes;
+/// - `big` returns `{"bytes": N}` bytes of `x` (for streaming and memory benchmarks).
 pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
     let echo = |log: String| Run {
         result: payload.to_vec(),
@@ -53,6 +54,16 @@ pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
                 .map(|i| format!("{TS} 第{i:03}行 日志 línea données ✓ — {}\n", "x".repeat(i % 7)))
                 .collect(),
         ),
+        "big" => {
+            let n = serde_json::from_slice::<Json>(payload)
+                .ok()
+                .and_then(|j| j.get("bytes")?.as_u64())
+                .unwrap_or(1 << 20);
+            Run {
+                result: vec![b'x'; n.min(1 << 30) as usize],
+                ..echo(format!("{TS} returned {n} bytes\n"))
+            }
+        }
         "maybe" => {
             let fails = serde_json::from_slice::<Json>(payload)
                 .ok()
