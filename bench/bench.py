@@ -68,7 +68,7 @@ target_url = req.splitlines()[0].split(" ", 1)[1]
 headers = " ".join(f"-H {json.dumps(l)}" for l in req.splitlines()[1:] if ": " in l and not l.startswith("Authorization"))
 headers = headers.replace("****", "testtoken")
 def oha_rps(c):
-    out = subprocess.run(f"{a.oha} --no-tui -j -n {n} -c {c} -m POST -d '{{}}' {headers} '{target_url}'",
+    out = subprocess.run(f"{a.oha} --no-tui --output-format json -n {n} -c {c} -m POST -d '{{}}' {headers} '{target_url}'",
                          shell=True, env=env, capture_output=True, text=True).stdout
     return json.loads(out)["summary"]["requestsPerSec"]
 oha64 = oha_rps(64)
