@@ -3,3 +3,4 @@ pub mod acs3;
 mod common;
 pub mod fc;
 pub mod huawei;
+pub mod sigv4;
