@@ -62,8 +62,15 @@ fn parse_header(h: &str) -> Result<(String, String)> {
         {
             Ok((k.trim().to_string(), v.trim().to_string()))
         }
+        // name only what comes before any value: `-H "Authorization Bearer …"` holds a secret
         _ => Err(Error::Usage(format!(
-            "-H '{h}': a header is written \"Name: value\" (e.g. -H 'X-Trace: 1')"
+            "-H '{}…': a header is written \"Name: value\" (e.g. -H 'X-Trace: 1')",
+            h.split([' ', ':'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect::<String>()
         ))),
     }
 }
@@ -508,6 +515,10 @@ mod tests {
             assert_eq!(e.code(), code::USAGE, "{bad}");
             assert!(e.to_string().contains("Name: value"));
         }
+        // a header missing its colon is not echoed past its name: the value may be a secret
+        let e = parse_header("Authorization Bearer s3cret").unwrap_err();
+        assert!(e.to_string().starts_with("-H 'Authorization…'"), "{e}");
+        assert!(!e.to_string().contains("s3cret"));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::{body_snippet, refusal_line, Env, Provider, Settings};
+use super::{body_snippet, json_field, refusal_line, Env, Provider, Settings};
 use crate::config::Profile;
 use crate::decode::{self, FC_TAIL_LIMIT};
 use crate::error::{Error, Result};
@@ -80,11 +80,6 @@ pub fn check_invocation_id(id: &str) -> Result<()> {
             "invalid invocation id '{id}': start with a letter or '_', then letters, digits, '_' or '-', at most 128 characters"
         )))
     }
-}
-
-fn first_str(v: &Json, keys: &[&str]) -> Option<String> {
-    keys.iter()
-        .find_map(|k| v.get(*k).and_then(Json::as_str).map(str::to_string))
 }
 
 impl Aliyun {
@@ -382,7 +377,7 @@ impl Provider for Aliyun {
         }
         if let Some(kind) = resp.header("X-Fc-Error-Type") {
             let body: Option<Json> = serde_json::from_slice(&resp.body).ok();
-            let field = |k: &str| body.as_ref().and_then(|b| first_str(b, &[k]));
+            let field = |k: &str| body.as_ref().and_then(|b| json_field(b, &[k]));
             out.extra.insert("error_type".into(), kind.to_string());
             out.function_error = Some(FunctionError {
                 kind: field("errorType").unwrap_or_else(|| kind.to_string()),
@@ -415,7 +410,7 @@ impl Provider for Aliyun {
     fn interpret_status(&self, _id: &str, resp: &HttpResponse) -> Result<AsyncState> {
         if resp.status == 404 {
             let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
-            let code = first_str(&body, &["ErrorCode", "errorCode", "Code"]).unwrap_or_default();
+            let code = json_field(&body, &["ErrorCode", "errorCode", "Code"]).unwrap_or_default();
             if code.contains("NotFound")
                 && !code.starts_with("Function")
                 && !code.starts_with("Service")
@@ -432,14 +427,14 @@ impl Provider for Aliyun {
                 body_snippet(&resp.body)
             ))
         })?;
-        let status = first_str(&body, &["status"]).unwrap_or_default();
+        let status = json_field(&body, &["status"]).unwrap_or_default();
         Ok(match status.as_str() {
             "Succeeded" => AsyncState::Succeeded {
                 status,
-                result: first_str(&body, &["returnPayload"]).map(String::into_bytes),
+                result: json_field(&body, &["returnPayload"]).map(String::into_bytes),
             },
             "Failed" | "Stopped" | "Invalid" | "Expired" => {
-                let message = first_str(
+                let message = json_field(
                     &body,
                     &["invocationErrorMessage", "taskErrorMessage", "errorMessage"],
                 )
@@ -472,12 +467,12 @@ impl Provider for Aliyun {
     /// `Function Compute refused the request: FunctionNotFound ... (HTTP 404, request id …)`.
     fn refused(&self, resp: &HttpResponse) -> Error {
         let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
-        let code = first_str(&body, &["ErrorCode", "errorCode", "Code"]);
-        let msg = first_str(&body, &["ErrorMessage", "errorMessage", "Message"]);
+        let code = json_field(&body, &["ErrorCode", "errorCode", "Code"]);
+        let msg = json_field(&body, &["ErrorMessage", "errorMessage", "Message"]);
         let id = resp
             .header("X-Fc-Request-Id")
             .map(str::to_string)
-            .or_else(|| first_str(&body, &["RequestId", "requestId"]));
+            .or_else(|| json_field(&body, &["RequestId", "requestId"]));
         let line = refusal_line(
             self.product(),
             code.as_deref(),

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::{body_snippet, refusal_line, Env, Provider, Settings, Token, TokenSource};
+use super::{body_snippet, json_field, refusal_line, Env, Provider, Settings, Token, TokenSource};
 use crate::config::Profile;
 use crate::decode::{self, HUAWEI_TAIL_LIMIT};
 use crate::error::{Error, Result};
@@ -225,17 +225,10 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>)
     let Ok(json) = serde_json::from_slice::<Json>(body) else {
         return (None, None, None);
     };
-    let pick = |v: &Json, keys: &[&str]| -> Option<String> {
-        keys.iter().find_map(|k| match v.get(*k)? {
-            Json::String(s) => Some(s.clone()),
-            Json::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-    };
     let find = |v: &Json| {
         (
-            pick(v, &["error_code", "errorCode", "code"]),
-            pick(v, &["error_msg", "errorMsg", "message"]),
+            json_field(v, &["error_code", "errorCode", "code"]),
+            json_field(v, &["error_msg", "errorMsg", "message"]),
         )
     };
     let (mut code, mut msg) = find(&json);
@@ -248,7 +241,7 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>)
             (code, msg) = find(inner);
         }
     }
-    (code, msg, pick(&json, &["request_id"]))
+    (code, msg, json_field(&json, &["request_id"]))
 }
 
 impl Huawei {

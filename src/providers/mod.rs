@@ -146,6 +146,16 @@ pub trait Provider {
     }
 }
 
+/// The first of `keys` that `v` has as a string (or a number, as text): providers spell the
+/// same field several ways (`ErrorCode`/`errorCode`/`Code`...).
+pub fn json_field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match v.get(*k)? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
 /// At most 300 characters of a body, for messages.
 pub fn body_snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(body)
