@@ -78,6 +78,23 @@ fn parse_function(function: &str) -> Result<Target> {
     Ok(Target { name, extra })
 }
 
+/// The HTTP method: `-X` (one of the five Altair takes; async is POST only), else POST.
+fn method(inv: &Invocation) -> Result<String> {
+    let m = inv.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
+    if !METHODS.contains(&m.as_str()) {
+        return Err(Error::Usage(format!(
+            "-X {m}: Altair functions take {}",
+            METHODS.join(", ")
+        )));
+    }
+    if inv.mode == Mode::Async && m != "POST" {
+        return Err(Error::Usage(format!(
+            "-X {m}: async invocations are POST only"
+        )));
+    }
+    Ok(m)
+}
+
 /// `{"error":{"status","message","details"}}` → (message, details).
 fn platform_error(body: &[u8]) -> (Option<String>, Option<Json>) {
     let json: Json = serde_json::from_slice(body).unwrap_or(Json::Null);
@@ -152,20 +169,7 @@ impl Provider for Altair {
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
         let t = parse_function(&inv.function)?;
-        if let Some(m) = &inv.method {
-            let m = m.to_ascii_uppercase();
-            if !METHODS.contains(&m.as_str()) {
-                return Err(Error::Usage(format!(
-                    "-X {m}: Altair functions take {}",
-                    METHODS.join(", ")
-                )));
-            }
-            if inv.mode == Mode::Async && m != "POST" {
-                return Err(Error::Usage(format!(
-                    "-X {m}: async invocations are POST only"
-                )));
-            }
-        }
+        method(inv)?;
         Ok(format!(
             "{}/{}",
             self.space,
@@ -246,7 +250,7 @@ impl Provider for Altair {
         _now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let t = parse_function(&inv.function)?;
-        self.function_id(inv)?;
+        let method = method(inv)?;
         let mut path = format!(
             "/spaces/{}/functions/{}/{}",
             encode_component(&self.space),
@@ -261,14 +265,6 @@ impl Provider for Altair {
             path.push('/');
             path.push_str(&encode_component(seg));
         }
-        let method = match inv.mode {
-            Mode::Async => "POST".to_string(),
-            Mode::Sync => inv
-                .method
-                .clone()
-                .unwrap_or_else(|| "POST".into())
-                .to_ascii_uppercase(),
-        };
         let mut req = HttpRequest::new(&method, &self.endpoint, &path);
         req.query = inv.query.clone();
         let bearer = match (&self.auth, token) {
