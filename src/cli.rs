@@ -435,11 +435,12 @@ pub enum DecodeCommand {
         #[arg(long, value_name = "BYTES")]
         limit: Option<usize>,
     },
-    /// Render an X-Cff-Invoke-Summary JSON with units
-    #[command(after_help = "Example:
-  fcall decode summary '{\"duration\":1.913,\"billingDuration\":2,\"memorySize\":128,\"memoryUsed\":41.5}'")]
+    /// Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line
+    #[command(after_help = "Examples:
+  fcall decode summary '{\"duration\":1.913,\"billingDuration\":2,\"memorySize\":128,\"memoryUsed\":41.5}'
+  fcall decode log \"$LOG_RESULT\" | fcall decode summary     the REPORT line of a Lambda tail")]
     Summary {
-        /// The JSON or a whole header line; - or nothing reads stdin
+        /// The JSON, a whole header line, or a log holding a REPORT line; - or nothing reads stdin
         value: Option<String>,
     },
 }

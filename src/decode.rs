@@ -198,6 +198,63 @@ pub fn parse_cff_summary(input: &str) -> Result<InvokeSummary, DecodeError> {
     Ok(summary)
 }
 
+/// The summary in AWS Lambda's last `REPORT` line of `log`, e.g.
+/// `REPORT RequestId: 8f5…\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 150.12 ms`.
+///
+/// The fields may be separated by tabs (as Lambda writes them) or by spaces (as a paste
+/// may have them). Duration, billed duration, memory size and max memory used fill the
+/// known fields; any other field goes to `extra` in snake case with its unit
+/// (`init_duration_ms`), as a number when it is one. `None` when there is no REPORT line
+/// (the tail was cut before it, or the log is not Lambda's).
+pub fn parse_lambda_report(log: &str) -> Option<InvokeSummary> {
+    let line = log
+        .lines()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("REPORT "))?;
+    let mut summary = InvokeSummary::default();
+    let mut tokens = line.split_whitespace().peekable();
+    let mut label: Vec<&str> = Vec::new();
+    while let Some(token) = tokens.next() {
+        let Some(word) = token.strip_suffix(':') else {
+            label.push(token);
+            continue;
+        };
+        label.push(word);
+        let name = label.join(" ");
+        label.clear();
+        let Some(value) = tokens.next() else { break };
+        let number = value.parse::<f64>().ok().filter(|n| n.is_finite());
+        let unit = match (number, tokens.peek()) {
+            (Some(_), Some(&u)) if u == "ms" || u == "MB" => tokens.next(),
+            _ => None,
+        };
+        let slot = match name.as_str() {
+            "Duration" => Some(&mut summary.duration_ms),
+            "Billed Duration" => Some(&mut summary.billed_ms),
+            "Memory Size" => Some(&mut summary.memory_limit_mb),
+            "Max Memory Used" => Some(&mut summary.memory_used_mb),
+            _ => None,
+        };
+        match (slot, number) {
+            (Some(slot), Some(n)) => *slot = Some(n),
+            _ => {
+                let mut key = match name.as_str() {
+                    "RequestId" => "request_id".to_string(),
+                    _ => name.to_ascii_lowercase().replace(' ', "_"),
+                };
+                if let Some(u) = unit {
+                    key = format!("{key}_{}", u.to_ascii_lowercase());
+                }
+                let value = number
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(|| Value::String(value.to_string()), Value::Number);
+                summary.extra.insert(key, value);
+            }
+        }
+    }
+    Some(summary)
+}
+
 /// Human rendering for `fcall decode summary`: one `label: value unit` line per known
 /// field, e.g. `memory used: 64.39 MB of 128 MB (50.3%)`, then the extra keys as
 /// `key: value`. Every line ends with `\n`; none has trailing spaces. Strings that would
@@ -343,6 +400,29 @@ fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lambda_report_lines_parse_with_tabs_or_spaces() {
+        let log = "START RequestId: r1 Version: $LATEST\nhello\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 150.12 ms\t\n";
+        let s = parse_lambda_report(log).unwrap();
+        assert_eq!(s.duration_ms, Some(1.23));
+        assert_eq!(s.billed_ms, Some(2.0));
+        assert_eq!(s.memory_limit_mb, Some(128.0));
+        assert_eq!(s.memory_used_mb, Some(64.0));
+        assert_eq!(s.extra["init_duration_ms"], serde_json::json!(150.12));
+        assert_eq!(s.extra["request_id"], serde_json::json!("r1"));
+        let pasted = "REPORT RequestId: r2 Duration: 9 ms Billed Duration: 10 ms Memory Size: 256 MB Max Memory Used: 70 MB Status: timeout";
+        let s = parse_lambda_report(pasted).unwrap();
+        assert_eq!((s.duration_ms, s.billed_ms), (Some(9.0), Some(10.0)));
+        assert_eq!(s.extra["status"], serde_json::json!("timeout"));
+        assert!(parse_lambda_report("no report here\n").is_none());
+        // a cut line keeps what it has
+        let s = parse_lambda_report("REPORT RequestId: r3\tDuration: 4").unwrap();
+        assert_eq!(s.duration_ms, Some(4.0));
+        // the last REPORT wins
+        let two = "REPORT RequestId: a\tDuration: 1 ms\nREPORT RequestId: b\tDuration: 2 ms\n";
+        assert_eq!(parse_lambda_report(two).unwrap().duration_ms, Some(2.0));
+    }
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use proptest::prelude::*;
 
@@ -708,6 +788,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn lambda_report_never_panics(input in prop_oneof![any_text(200), "(REPORT |Duration: |ms |MB |[0-9. \t\n])*"]) {
+            let _ = parse_lambda_report(&input);
+        }
+
         #[test]
         fn decode_log_never_panics(
             input in prop_oneof![any_text(200), "[A-Za-z0-9+/=_ \n:\"<-]{0,200}"],

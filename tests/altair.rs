@@ -53,7 +53,7 @@ fn every_method_reaches_the_function() {
     assert_eq!(emu.counter("altair.sync.echo"), 5);
     sb.run(&["invoke", "echo", "-X", "HEAD"])
         .code(2)
-        .stderr_has("Altair functions take POST, GET, PUT, PATCH, DELETE");
+        .stderr_has("Altair IoT Studio functions take POST, GET, PUT, PATCH, DELETE");
     sb.run(&["invoke", "echo", "--query", "novalue"])
         .code(2)
         .stderr_has("KEY=VALUE");
@@ -135,7 +135,7 @@ fn four_extra_levels_are_refused_before_sending() {
     let (emu, sb) = setup();
     sb.run(&["invoke", "echo/a/b/c/d"])
         .code(2)
-        .stderr_has("at most three");
+        .stderr_has("Altair passes at most 3");
     sb.run(&["invoke", "Echo"]).code(2).stderr_has("lowercase");
     assert_eq!(emu.counter("requests"), 0);
 }

@@ -97,7 +97,7 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
         case("aliyun 3.0 with a service", Some(profile(FC3)), &["invoke", "s/f"], 2, "no services"),
         case("aliyun bad qualifier", Some(profile(FC)), &["invoke", "s/f", "--qualifier", "a.b"], 2, "invalid qualifier 'a.b'"),
         case("aliyun bad id for status", Some(profile(FC)), &["status", "s/f", "x.y"], 2, "invalid invocation id"),
-        case("altair four path levels", Some(profile(ALT)), &["invoke", "f/a/b/c/d"], 2, "at most three"),
+        case("altair four path levels", Some(profile(ALT)), &["invoke", "f/a/b/c/d"], 2, "Altair passes at most 3"),
         case("altair uppercase name", Some(profile(ALT)), &["invoke", "Fn"], 2, "lowercase"),
         case("altair unknown method", Some(profile(ALT)), &["invoke", "f", "-X", "TRACE"], 2, "take POST, GET"),
         case("altair async with GET", Some(profile(ALT)), &["invoke", "f", "--async", "-X", "GET", "--callback-url", "http://x"], 2, "POST only"),

@@ -92,7 +92,12 @@ const ALTAIR: &[Case] = &[
         0,
         "accepted · HTTP 202",
     ),
-    ("iot", &["invoke", "echo/a/b/c/d"], 2, "at most three"),
+    (
+        "iot",
+        &["invoke", "echo/a/b/c/d"],
+        2,
+        "Altair passes at most 3",
+    ),
     ("badclient", &["invoke", "echo"], 3, "invalid_client"),
     ("iot", &["invoke", "nosuch"], 4, "function not found"),
     (

@@ -31,7 +31,10 @@ pub fn run(cmd: DecodeCommand) -> Result<u8> {
         }
         DecodeCommand::Summary { value } => {
             let input = arg_or_stdin(value.as_deref(), "summary")?;
-            let summary = decode::parse_cff_summary(&input)?;
+            let summary = match decode::parse_lambda_report(&input) {
+                Some(report) => report,
+                None => decode::parse_cff_summary(&input)?,
+            };
             let mut text = decode::render_summary(&summary);
             if !text.ends_with('\n') {
                 text.push('\n');

@@ -8,12 +8,14 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::{body_snippet, json_field, refusal_line, Env, Provider, Settings};
+use super::{
+    body_snippet, json_field, refusal_line, runtime_error, tail_log, Env, Provider, Settings,
+};
 use crate::config::Profile;
-use crate::decode::{self, FC_TAIL_LIMIT};
+use crate::decode::FC_TAIL_LIMIT;
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
-use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
+use crate::invocation::{AsyncState, Invocation, Mode, Outcome};
 use crate::signing::{acs3, fc};
 
 pub const PROFILE_KEYS: &[&str] = &[
@@ -351,18 +353,7 @@ impl Provider for Aliyun {
             return Ok(out);
         }
         out.result = resp.body.clone();
-        if let Some(v) = resp
-            .header("X-Fc-Log-Result")
-            .filter(|v| !v.trim().is_empty())
-        {
-            match decode::decode_log(v, Some(FC_TAIL_LIMIT)) {
-                Ok(log) => out.log = Some(log),
-                Err(e) => {
-                    out.extra
-                        .insert("log_error".into(), format!("X-Fc-Log-Result: {e}"));
-                }
-            }
-        }
+        tail_log(resp, "X-Fc-Log-Result", FC_TAIL_LIMIT, &mut out);
         let number = |h: &str| resp.header(h).and_then(|v| v.trim().parse::<f64>().ok());
         out.summary.duration_ms = number("X-Fc-Invocation-Duration");
         out.summary.memory_used_mb = number("X-Fc-Max-Memory-Usage");
@@ -376,13 +367,8 @@ impl Provider for Aliyun {
             }
         }
         if let Some(kind) = resp.header("X-Fc-Error-Type") {
-            let body: Option<Json> = serde_json::from_slice(&resp.body).ok();
-            let field = |k: &str| body.as_ref().and_then(|b| json_field(b, &[k]));
             out.extra.insert("error_type".into(), kind.to_string());
-            out.function_error = Some(FunctionError {
-                kind: field("errorType").unwrap_or_else(|| kind.to_string()),
-                message: field("errorMessage").unwrap_or_else(|| body_snippet(&resp.body)),
-            });
+            out.function_error = Some(runtime_error(kind, &resp.body));
         }
         Ok(out)
     }

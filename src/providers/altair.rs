@@ -9,6 +9,7 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
+use super::faas::{self, Target};
 use super::{body_snippet, refusal_line, Env, Provider, Settings, Token, TokenSource};
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
@@ -25,7 +26,6 @@ pub const PROFILE_KEYS: &[&str] = &[
 ];
 
 const DEFAULT_ENDPOINT: &str = "https://api.swx.altairone.com";
-const METHODS: &[&str] = &["POST", "GET", "PUT", "PATCH", "DELETE"];
 
 #[derive(Debug, Clone)]
 enum Auth {
@@ -44,56 +44,12 @@ pub struct Altair {
     auth: Auth,
 }
 
-/// `name[/a[/b[/c]]]`: the function and the extra path it receives.
-#[derive(Debug, PartialEq, Eq)]
-struct Target {
-    name: String,
-    extra: Vec<String>,
-}
-
-fn parse_function(function: &str) -> Result<Target> {
-    let mut parts = function.trim_matches('/').split('/');
-    let name = parts.next().unwrap_or_default().to_string();
-    let extra: Vec<String> = parts.map(str::to_string).collect();
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        return Err(Error::Usage(format!(
-            "invalid function name '{name}': lowercase letters, digits and '-'"
-        )));
-    }
-    if extra.len() > 3 {
-        return Err(Error::Usage(format!(
-            "'{function}' has {} extra path levels: Altair passes at most three (NAME/a/b/c)",
-            extra.len()
-        )));
-    }
-    if extra.iter().any(String::is_empty) {
-        return Err(Error::Usage(format!(
-            "'{function}' has an empty path level: write NAME/a/b/c"
-        )));
-    }
-    Ok(Target { name, extra })
-}
-
-/// The HTTP method: `-X` (one of the five Altair takes; async is POST only), else POST.
-fn method(inv: &Invocation) -> Result<String> {
-    let m = inv.method.as_deref().unwrap_or("POST").to_ascii_uppercase();
-    if !METHODS.contains(&m.as_str()) {
-        return Err(Error::Usage(format!(
-            "-X {m}: Altair functions take {}",
-            METHODS.join(", ")
-        )));
-    }
-    if inv.mode == Mode::Async && m != "POST" {
-        return Err(Error::Usage(format!(
-            "-X {m}: async invocations are POST only"
-        )));
-    }
-    Ok(m)
-}
+const RULES: faas::Rules = faas::Rules {
+    product: "Altair",
+    name_char: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+    name_chars: "lowercase letters, digits and '-'",
+    max_extra: Some(3),
+};
 
 /// `{"error":{"status","message","details"}}` → (message, details).
 fn platform_error(body: &[u8]) -> (Option<String>, Option<Json>) {
@@ -168,13 +124,9 @@ impl Provider for Altair {
     }
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
-        let t = parse_function(&inv.function)?;
-        method(inv)?;
-        Ok(format!(
-            "{}/{}",
-            self.space,
-            [vec![t.name], t.extra].concat().join("/")
-        ))
+        let t = Target::parse(&inv.function, &RULES)?;
+        faas::method(inv, self.product())?;
+        Ok(format!("{}/{}", self.space, t.display()))
     }
 
     fn token_source(&self) -> Option<TokenSource> {
@@ -249,24 +201,19 @@ impl Provider for Altair {
         token: Option<&str>,
         _now: OffsetDateTime,
     ) -> Result<HttpRequest> {
-        let t = parse_function(&inv.function)?;
-        let method = method(inv)?;
-        let mut path = format!(
-            "/spaces/{}/functions/{}/{}",
+        let t = Target::parse(&inv.function, &RULES)?;
+        let method = faas::method(inv, self.product())?;
+        let path = format!(
+            "/spaces/{}/functions/{}/{}{}",
             encode_component(&self.space),
             encode_component(&t.name),
             if inv.mode == Mode::Async {
                 "async-invoke"
             } else {
                 "invoke"
-            }
+            },
+            t.extra_path()
         );
-        for seg in &t.extra {
-            path.push('/');
-            path.push_str(&encode_component(seg));
-        }
-        let mut req = HttpRequest::new(&method, &self.endpoint, &path);
-        req.query = inv.query.clone();
         let bearer = match (&self.auth, token) {
             (Auth::Token(t), _) => t.as_str(),
             (Auth::Client { .. }, Some(t)) => t,
@@ -274,22 +221,9 @@ impl Provider for Altair {
                 return Err(Error::Internal("the OAuth2 token was not fetched".into()))
             }
         };
-        req.set_header("Authorization", format!("Bearer {bearer}"));
-        if let Some(p) = inv.payload.as_ref().filter(|p| !p.is_empty()) {
-            req.set_header("Content-Type", inv.content_type.clone());
-            req.body = p.clone();
-        }
-        if inv.mode == Mode::Async {
-            let url = inv.callback_url.as_ref().ok_or_else(|| {
-                Error::Usage(
-                    "an async Altair invocation needs --callback-url URL, or --wait --listen ADDR"
-                        .into(),
-                )
-            })?;
-            req.set_header("X-Callback-Url", url.clone());
-        }
-        for (k, v) in &inv.headers {
-            req.set_header(k, v.clone());
+        let mut req = faas::request(inv, &method, &self.endpoint, &path)?;
+        if req.header("Authorization").is_none() {
+            req.set_header("Authorization", format!("Bearer {bearer}"));
         }
         Ok(req)
     }
@@ -304,23 +238,8 @@ impl Provider for Altair {
         if !invoked && !(200..300).contains(&resp.status) {
             return Err(self.refused(resp));
         }
-        let mut out = Outcome {
-            status: resp.status,
-            request_id: resp.header("X-Call-Id").map(str::to_string),
-            ..Outcome::default()
-        };
-        if inv.mode == Mode::Async {
-            out.async_id = out.request_id.clone();
-            return Ok(out);
-        }
-        out.result = resp.body.clone();
-        if let Some(d) = resp
-            .header("X-Duration-Seconds")
-            .and_then(|d| d.trim().parse::<f64>().ok())
-        {
-            out.summary.duration_ms = Some(d * 1000.0);
-        }
-        if resp.status >= 400 {
+        let mut out = faas::outcome(inv, resp);
+        if inv.mode == Mode::Sync && resp.status >= 400 {
             out.function_error = Some(function_error(resp.status, &resp.body));
         }
         Ok(out)
@@ -392,19 +311,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn functions_and_paths() {
-        assert_eq!(
-            parse_function("stock-quote/market/today").unwrap(),
-            Target {
-                name: "stock-quote".into(),
-                extra: vec!["market".into(), "today".into()]
-            }
-        );
-        assert!(parse_function("f/a/b/c").is_ok());
-        let e = parse_function("f/a/b/c/d").unwrap_err();
-        assert!(e.to_string().contains("at most three"), "{e}");
-        assert!(parse_function("Bad_Name").is_err());
-        assert!(parse_function("f//a").is_err());
+    fn altair_passes_three_path_levels_of_lowercase_names() {
+        assert!(Target::parse("stock-quote/market/today/x", &RULES).is_ok());
+        let e = Target::parse("f/a/b/c/d", &RULES).unwrap_err();
+        assert!(e.to_string().contains("Altair passes at most 3"), "{e}");
+        assert!(Target::parse("Bad_Name", &RULES).is_err());
     }
 
     #[test]

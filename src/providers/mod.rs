@@ -6,6 +6,7 @@
 
 pub mod aliyun;
 pub mod altair;
+pub mod faas;
 pub mod huawei;
 
 use time::OffsetDateTime;
@@ -154,6 +155,33 @@ pub fn json_field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     })
+}
+
+/// Decode the base64 log tail in `header` into `out.log` (a tail that does not decode is
+/// noted in `log_error`, never fatal: the function's result still stands).
+pub fn tail_log(resp: &HttpResponse, header: &str, limit: usize, out: &mut Outcome) {
+    let Some(v) = resp.header(header).filter(|v| !v.trim().is_empty()) else {
+        return;
+    };
+    match crate::decode::decode_log(v, Some(limit)) {
+        Ok(log) => out.log = Some(log),
+        Err(e) => {
+            out.extra
+                .insert("log_error".into(), format!("{header}: {e}"));
+        }
+    }
+}
+
+/// A function error whose body is the runtime's `{"errorType","errorMessage"}` (Lambda's
+/// and Function Compute's runtimes both write it); `signal` (the error header's value)
+/// stands in for a missing type, the body for a missing message.
+pub fn runtime_error(signal: &str, body: &[u8]) -> crate::invocation::FunctionError {
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let field = |k: &str| json.as_ref().and_then(|b| json_field(b, &[k]));
+    crate::invocation::FunctionError {
+        kind: field("errorType").unwrap_or_else(|| signal.to_string()),
+        message: field("errorMessage").unwrap_or_else(|| body_snippet(body)),
+    }
 }
 
 /// At most 300 characters of a body, for messages.
