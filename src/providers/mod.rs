@@ -8,6 +8,7 @@ pub mod aliyun;
 pub mod altair;
 pub mod faas;
 pub mod huawei;
+pub mod openfaas;
 
 use time::OffsetDateTime;
 
@@ -223,6 +224,7 @@ pub const PROVIDERS: &[(&str, &[&str])] = &[
     ("huawei", huawei::PROFILE_KEYS),
     ("aliyun", aliyun::PROFILE_KEYS),
     ("altair", altair::PROFILE_KEYS),
+    ("openfaas", openfaas::PROFILE_KEYS),
 ];
 
 /// The keys a provider accepts in a profile, or a usage error naming the known providers.
@@ -249,6 +251,7 @@ pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
         "huawei" => Ok(Box::new(huawei::Huawei::from_profile(profile, env)?)),
         "aliyun" => Ok(Box::new(aliyun::Aliyun::from_profile(profile, env)?)),
         "altair" => Ok(Box::new(altair::Altair::from_profile(profile, env)?)),
+        "openfaas" => Ok(Box::new(openfaas::OpenFaas::from_profile(profile, env)?)),
         other => Err(Error::Config(format!(
             "profile '{}' has unknown provider '{other}': use one of {}",
             profile.name,

@@ -1,0 +1,243 @@
+//! OpenFaaS, through its gateway: `/function/NAME[.NAMESPACE][/path]` runs a function
+//! synchronously with any method (extra path and query passed through);
+//! `/async-function/…` queues it (202 with `X-Call-Id`) and POSTs the result to
+//! `X-Callback-Url`, with the function's status in `X-Function-Status`.
+//!
+//! A response with `X-Duration-Seconds` (set by the function's watchdog) came from the
+//! function, so a non-2xx one is the function's failure (exit 6); one without it came from
+//! the gateway (401 → exit 3; "Cannot find service", 502, 503… → exit 4).
+//! Auth: HTTP basic, the gateway's admin user and password as `faas-cli login` takes them.
+
+use base64::Engine as _;
+
+use super::faas::{self, Target};
+use super::{body_snippet, refusal_line, Env, Provider, Settings};
+use crate::config::Profile;
+use crate::error::{Error, Result};
+use crate::http::{encode_component, HttpRequest, HttpResponse};
+use crate::invocation::{FunctionError, Invocation, Mode, Outcome};
+
+pub const PROFILE_KEYS: &[&str] = &["endpoint", "namespace", "username", "password"];
+
+/// faas-cli's default gateway, and the variable it reads one from.
+const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080";
+const ENV_URL: &str = "OPENFAAS_URL";
+
+const RULES: faas::Rules = faas::Rules {
+    product: "OpenFaaS",
+    name_char: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.',
+    name_chars: "lowercase letters, digits and '-', with .NAMESPACE after it if you like",
+    max_extra: None,
+};
+
+#[derive(Debug, Clone)]
+pub struct OpenFaas {
+    endpoint: String,
+    namespace: Option<String>,
+    /// `user:password` for basic auth.
+    basic: Option<String>,
+}
+
+impl OpenFaas {
+    pub fn from_profile(profile: &Profile, env: Env) -> Result<OpenFaas> {
+        let s = Settings { profile, env };
+        let endpoint = match s.get("endpoint", &[])? {
+            Some(e) => e,
+            None => env(ENV_URL)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string()),
+        };
+        let basic = match (s.get("username", &[])?, s.has("password")) {
+            (user, true) => Some(format!(
+                "{}:{}",
+                user.unwrap_or_else(|| "admin".into()),
+                s.require("password", &[], "the gateway's basic-auth password")?
+            )),
+            (Some(_), false) => {
+                s.require("password", &[], "the password that goes with `username`")?;
+                None
+            }
+            (None, false) => None,
+        };
+        Ok(OpenFaas {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            namespace: s.get("namespace", &[])?.filter(|n| !n.is_empty()),
+            basic,
+        })
+    }
+
+    /// The function and its `name.namespace` as the gateway routes it (a namespace written
+    /// after the name wins over the profile's).
+    fn target(&self, inv: &Invocation) -> Result<(Target, String)> {
+        let t = Target::parse(&inv.function, &RULES)?;
+        let (name, ns) = match t.name.split_once('.') {
+            Some((n, ns)) => (n, Some(ns)),
+            None => (t.name.as_str(), self.namespace.as_deref()),
+        };
+        if name.is_empty() || ns.is_some_and(|ns| ns.is_empty() || ns.contains('.')) {
+            return Err(Error::Usage(format!(
+                "invalid function '{}': write NAME or NAME.NAMESPACE",
+                t.name
+            )));
+        }
+        let routed = ns.map_or_else(|| name.to_string(), |ns| format!("{name}.{ns}"));
+        Ok((t, routed))
+    }
+}
+
+impl Provider for OpenFaas {
+    fn key(&self) -> &'static str {
+        "openfaas"
+    }
+
+    fn product(&self) -> &'static str {
+        "OpenFaaS"
+    }
+
+    fn function_id(&self, inv: &Invocation) -> Result<String> {
+        let (t, routed) = self.target(inv)?;
+        faas::method(inv, self.product())?;
+        Ok(format!("{routed}{}", &t.display()[t.name.len()..]))
+    }
+
+    fn build(
+        &self,
+        inv: &Invocation,
+        _token: Option<&str>,
+        _now: time::OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        let (t, routed) = self.target(inv)?;
+        let method = faas::method(inv, self.product())?;
+        let route = match inv.mode {
+            Mode::Sync => "function",
+            Mode::Async => "async-function",
+        };
+        let path = format!("/{route}/{}{}", encode_component(&routed), t.extra_path());
+        let mut req = faas::request(inv, &method, &self.endpoint, &path)?;
+        if let (Some(basic), None) = (&self.basic, req.header("Authorization")) {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(basic);
+            req.set_header("Authorization", format!("Basic {b64}"));
+        }
+        Ok(req)
+    }
+
+    fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
+        let from_function = faas::ran_for(resp).is_some();
+        if !(200..300).contains(&resp.status) && !(from_function && inv.mode == Mode::Sync) {
+            return Err(self.refused(resp));
+        }
+        let mut out = faas::outcome(inv, resp);
+        if inv.mode == Mode::Sync && resp.status >= 300 {
+            out.function_error = Some(FunctionError {
+                kind: format!("HTTP {}", resp.status),
+                message: body_snippet(&resp.body),
+            });
+        }
+        Ok(out)
+    }
+
+    /// `OpenFaaS refused the request: Cannot find service: nope.openfaas-fn. (HTTP 404)`.
+    fn refused(&self, resp: &HttpResponse) -> Error {
+        let line = refusal_line(self.product(), None, None, resp, resp.header("X-Call-Id"));
+        match resp.status {
+            401 | 403 => Error::Auth(format!(
+                "{line}: check the profile's username and password (the gateway's basic auth, as for `faas-cli login`)"
+            )),
+            404 => Error::Refused(format!(
+                "{line}: check the function name and namespace (`faas-cli list -n NAMESPACE`)"
+            )),
+            _ => Error::Refused(line),
+        }
+    }
+
+    fn delivers_by_callback(&self) -> bool {
+        true
+    }
+
+    fn timeout_hint(&self) -> Option<&'static str> {
+        Some("the OpenFaaS gateway ends synchronous calls at its write_timeout (8 s by default): for longer functions use --async --wait --listen ADDR")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn provider(values: &[(&str, &str)]) -> Result<OpenFaas> {
+        let profile = Profile {
+            name: "of".into(),
+            provider: "openfaas".into(),
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), crate::config::Value::Str(v.to_string())))
+                .collect::<BTreeMap<_, _>>(),
+        };
+        OpenFaas::from_profile(&profile, &|_| None)
+    }
+
+    #[test]
+    fn routes_name_namespace_and_extra_path() {
+        let p = provider(&[("endpoint", "http://gw:8080/"), ("namespace", "dev")]).unwrap();
+        let mut inv = Invocation::new("echo/a b");
+        inv.query.push(("q".into(), "1".into()));
+        let r = p
+            .build(&inv, None, time::OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(r.url(), "http://gw:8080/function/echo.dev/a%20b?q=1");
+        assert_eq!(r.header("Authorization"), None);
+        assert_eq!(p.function_id(&inv).unwrap(), "echo.dev/a b");
+        inv.function = "echo.prod".into();
+        inv.mode = Mode::Async;
+        inv.callback_url = Some("http://cb".into());
+        let r = p
+            .build(&inv, None, time::OffsetDateTime::UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(r.url(), "http://gw:8080/async-function/echo.prod?q=1");
+        for bad in ["echo.", ".dev", "a.b.c", "Echo"] {
+            inv.function = bad.into();
+            assert!(p.function_id(&inv).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn basic_auth_and_its_defaults() {
+        let p = provider(&[("password", "pw")]).unwrap();
+        let r = p
+            .build(
+                &Invocation::new("f"),
+                None,
+                time::OffsetDateTime::UNIX_EPOCH,
+            )
+            .unwrap();
+        // admin:pw
+        assert_eq!(r.header("Authorization"), Some("Basic YWRtaW46cHc="));
+        assert!(r.url().starts_with(DEFAULT_ENDPOINT));
+        let e = provider(&[("username", "u")]).unwrap_err();
+        assert!(e.to_string().contains("'password'"), "{e}");
+    }
+
+    #[test]
+    fn the_watchdog_header_tells_function_from_gateway() {
+        let p = provider(&[]).unwrap();
+        let inv = Invocation::new("f");
+        let mut resp = HttpResponse {
+            status: 500,
+            headers: vec![("X-Duration-Seconds".into(), "0.1".into())],
+            body: b"boom".to_vec(),
+        };
+        let out = p.interpret(&inv, &resp).unwrap();
+        assert_eq!(out.function_error.unwrap().kind, "HTTP 500");
+        resp.headers.clear();
+        resp.status = 404;
+        resp.body = b"Cannot find service: f.openfaas-fn.".to_vec();
+        let e = p.interpret(&inv, &resp).unwrap_err();
+        assert_eq!(e.code(), crate::error::code::REFUSED);
+        assert!(e.to_string().contains("Cannot find service"), "{e}");
+        resp.status = 401;
+        assert_eq!(
+            p.interpret(&inv, &resp).unwrap_err().code(),
+            crate::error::code::CONFIG
+        );
+    }
+}
