@@ -235,6 +235,11 @@ pub struct InvokeArgs {
     #[arg(long, conflicts_with = "curl")]
     pub dry_run: bool,
 
+    /// Have the provider check the call without running the function: it exists and you may
+    /// invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)
+    #[arg(long, conflicts_with_all = ["async_", "tail"])]
+    pub dry_run_remote: bool,
+
     /// Print an equivalent curl command line (secrets masked) and exit 0
     #[arg(long)]
     pub curl: bool,
@@ -490,4 +495,10 @@ pub struct EmulatorArgs {
     /// That user's domain (account name)
     #[arg(long, default_value = "testdomain")]
     pub iam_domain: String,
+    /// OpenFaaS gateway basic-auth user
+    #[arg(long, default_value = "admin")]
+    pub basic_user: String,
+    /// OpenFaaS gateway basic-auth password
+    #[arg(long, default_value = "testpassword")]
+    pub basic_password: String,
 }

@@ -34,6 +34,8 @@ pub struct Invocation {
     pub invocation_id: Option<String>,
     /// Whether the caller will wait for an async invocation to finish.
     pub wait: bool,
+    /// Ask the provider to check the call without running the function (Lambda DryRun).
+    pub validate_only: bool,
 }
 
 impl Invocation {
@@ -51,6 +53,7 @@ impl Invocation {
             callback_url: None,
             invocation_id: None,
             wait: false,
+            validate_only: false,
         }
     }
 }

@@ -134,6 +134,12 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
         (None, Some(l)) => parts.push(format!("memory limit {} MB", fmt_num(l))),
         (None, None) => {}
     }
+    // Lambda's REPORT: init 99.1 ms, restore 12 ms…
+    for (key, value) in &s.extra {
+        if let (Some(what), Some(n)) = (key.strip_suffix("_duration_ms"), value.as_f64()) {
+            parts.push(format!("{} {} ms", what.replace('_', " "), fmt_num(n)));
+        }
+    }
     for (label, value) in &out.shown {
         parts.push(format!("{label} {value}"));
     }

@@ -88,6 +88,7 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     inv.invocation_id = args.invocation_id.clone();
     inv.wait = args.wait;
     inv.callback_url = args.callback_url.clone();
+    inv.validate_only = args.dry_run_remote;
     Ok(inv)
 }
 
@@ -233,6 +234,18 @@ async fn execute(
     if inv.mode == Mode::Async && args.wait && by_callback && args.listen.is_none() {
         return Err(Error::Usage(format!(
             "{} sends the result to a callback URL: add --listen ADDR (e.g. --listen 127.0.0.1:0) to wait for it",
+            provider.product()
+        )));
+    }
+    if inv.validate_only && !provider.validates_remotely() {
+        return Err(Error::Usage(format!(
+            "--dry-run-remote: {} cannot check a call without running it; --dry-run prints the request without sending it",
+            provider.product()
+        )));
+    }
+    if inv.mode == Mode::Async && args.wait && !by_callback && !provider.has_async_status() {
+        return Err(Error::Usage(format!(
+            "{} keeps no status of async invocations to wait on: invoke synchronously to wait for the result",
             provider.product()
         )));
     }

@@ -3,7 +3,6 @@
 //! our signers; sync with tail logs, function errors, async with stateful invocations
 //! (tasks) that move Enqueued → Running → Succeeded/Failed as they are polled, and stop.
 
-use base64::Engine;
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -221,7 +220,7 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
     {
         headers.push((
             "X-Fc-Log-Result".into(),
-            base64::engine::general_purpose::STANDARD.encode(functions::tail(&log, FC_TAIL_LIMIT)),
+            functions::tail_base64(&log, FC_TAIL_LIMIT),
         ));
     }
     Reply {

@@ -7,7 +7,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{functions, json_response, Reply, State};
+use super::{faas, functions, json_response, Reply, State};
 use crate::http::{decode_component, parse_query, HttpRequest, HttpResponse};
 
 const SCOPES: &[&str] = &["function", "data", "thing"];
@@ -164,25 +164,12 @@ fn async_invoke(st: &State, req: &HttpRequest, name: &str, path: &str) -> Reply 
         Err(reply) => return reply,
     };
     st.count(&format!("altair.async.{name}"));
-    let call_id = st.new_id();
-    let mut callback = HttpRequest::new("POST", "", "");
-    // the URL is kept whole in `base`; HttpRequest::url() gives it back unchanged
-    callback.base = url.to_string();
-    callback.headers = vec![
-        ("X-Function-Status".into(), status.to_string()),
-        ("X-Call-Id".into(), call_id.clone()),
-        ("X-Duration-Seconds".into(), "0.012".into()),
-        ("X-Function-Name".into(), format!("{name}.space")),
-        ("Content-Type".into(), "application/json".into()),
-    ];
-    callback.body = body;
-    Reply {
-        response: HttpResponse {
-            status: 202,
-            headers: vec![("X-Call-Id".into(), call_id)],
-            body: Vec::new(),
-        },
-        delay: Some(delay.unwrap_or(std::time::Duration::from_millis(20))),
-        callback: Some(Box::new(callback)),
-    }
+    faas::accepted(
+        url,
+        st.new_id(),
+        &format!("{name}.space"),
+        status,
+        body,
+        delay,
+    )
 }

@@ -98,6 +98,12 @@ pub fn cut_inside_a_character(log: &mut String, limit: usize) {
     }
 }
 
+/// The last `limit` bytes of `log`, base64-encoded, as providers send a tail in a header.
+pub fn tail_base64(log: &str, limit: usize) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(tail(log, limit))
+}
+
 /// The last `limit` bytes, cut wherever they fall (as providers do).
 pub fn tail(log: &str, limit: usize) -> &[u8] {
     let b = log.as_bytes();

@@ -4,7 +4,6 @@
 //! with our own signer; answers with the headers FunctionGraph sends (summary, base64 log
 //! tail of the last 2,000 bytes, billing duration, error flags) and a v1 body.
 
-use base64::Engine;
 use serde_json::{json, Value as Json};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -137,8 +136,7 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
     if tail_wanted {
         headers.push((
             "X-Cff-Function-Log".to_string(),
-            base64::engine::general_purpose::STANDARD
-                .encode(functions::tail(&log, HUAWEI_TAIL_LIMIT)),
+            functions::tail_base64(&log, HUAWEI_TAIL_LIMIT),
         ));
     }
     let (content_type, body) = if v1 {

@@ -1,4 +1,5 @@
-//! A local emulator of the providers' invoke APIs (FunctionGraph and its IAM, Function Compute), for tests, benchmarks, the quick start
+//! A local emulator of the providers' invoke APIs (FunctionGraph and its IAM, Function
+//! Compute, Altair, AWS Lambda, an OpenFaaS gateway), for tests, benchmarks, the quick start
 //! and users' own CI. Each provider is a module that answers the requests it recognises;
 //! this module holds the shared state and the thin HTTP adapter (axum).
 //!
@@ -7,9 +8,12 @@
 
 mod aliyun;
 mod altair;
+mod aws;
+mod faas;
 mod faults;
 mod functions;
 mod huawei;
+mod openfaas;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -35,6 +39,8 @@ pub struct Credentials {
     pub client_id: String,
     pub client_secret: String,
     pub token_ttl: i64,
+    pub basic_user: String,
+    pub basic_password: String,
 }
 
 impl From<&EmulatorArgs> for Credentials {
@@ -49,6 +55,8 @@ impl From<&EmulatorArgs> for Credentials {
             client_id: a.client_id.clone(),
             client_secret: a.client_secret.clone(),
             token_ttl: a.token_ttl,
+            basic_user: a.basic_user.clone(),
+            basic_password: a.basic_password.clone(),
         }
     }
 }
@@ -174,6 +182,8 @@ impl State {
         if let Some(reply) = huawei::handle(self, req, now)
             .or_else(|| aliyun::handle(self, req, now))
             .or_else(|| altair::handle(self, req, now))
+            .or_else(|| aws::handle(self, req, now))
+            .or_else(|| openfaas::handle(self, req))
         {
             return reply;
         }

@@ -6,6 +6,8 @@
 
 pub mod aliyun;
 pub mod altair;
+pub mod aws;
+mod aws_files;
 pub mod faas;
 pub mod huawei;
 pub mod openfaas;
@@ -137,6 +139,17 @@ pub trait Provider {
         false
     }
 
+    /// Whether the provider can check a call without running it (`--dry-run-remote`).
+    fn validates_remotely(&self) -> bool {
+        false
+    }
+
+    /// Whether an accepted async invocation can be looked up (status, `--wait`) by
+    /// polling; providers that deliver by callback say so with `delivers_by_callback`.
+    fn has_async_status(&self) -> bool {
+        true
+    }
+
     /// Extra advice when a synchronous call times out (gateway limits...).
     fn timeout_hint(&self) -> Option<&'static str> {
         None
@@ -224,6 +237,7 @@ pub const PROVIDERS: &[(&str, &[&str])] = &[
     ("huawei", huawei::PROFILE_KEYS),
     ("aliyun", aliyun::PROFILE_KEYS),
     ("altair", altair::PROFILE_KEYS),
+    ("aws", aws::PROFILE_KEYS),
     ("openfaas", openfaas::PROFILE_KEYS),
 ];
 
@@ -251,6 +265,7 @@ pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
         "huawei" => Ok(Box::new(huawei::Huawei::from_profile(profile, env)?)),
         "aliyun" => Ok(Box::new(aliyun::Aliyun::from_profile(profile, env)?)),
         "altair" => Ok(Box::new(altair::Altair::from_profile(profile, env)?)),
+        "aws" => Ok(Box::new(aws::Aws::from_profile(profile, env)?)),
         "openfaas" => Ok(Box::new(openfaas::OpenFaas::from_profile(profile, env)?)),
         other => Err(Error::Config(format!(
             "profile '{}' has unknown provider '{other}': use one of {}",

@@ -1,0 +1,40 @@
+//! What the Altair and OpenFaaS emulations share: an accepted async call whose result is
+//! POSTed later to the caller's `X-Callback-Url`, as OpenFaaS's queue worker does, with
+//! `X-Function-Status`, `X-Call-Id`, `X-Duration-Seconds` and `X-Function-Name`.
+
+use std::time::Duration;
+
+use crate::http::{HttpRequest, HttpResponse};
+
+use super::Reply;
+
+/// The 202 for an accepted call, and the callback carrying the function's answer.
+pub fn accepted(
+    url: &str,
+    call_id: String,
+    function_name: &str,
+    status: u16,
+    body: Vec<u8>,
+    delay: Option<Duration>,
+) -> Reply {
+    let mut callback = HttpRequest::new("POST", "", "");
+    // the URL is kept whole in `base`; HttpRequest::url() gives it back unchanged
+    callback.base = url.to_string();
+    callback.headers = vec![
+        ("X-Function-Status".into(), status.to_string()),
+        ("X-Call-Id".into(), call_id.clone()),
+        ("X-Duration-Seconds".into(), "0.012".into()),
+        ("X-Function-Name".into(), function_name.to_string()),
+        ("Content-Type".into(), "application/json".into()),
+    ];
+    callback.body = body;
+    Reply {
+        response: HttpResponse {
+            status: 202,
+            headers: vec![("X-Call-Id".into(), call_id)],
+            body: Vec::new(),
+        },
+        delay: Some(delay.unwrap_or(Duration::from_millis(20))),
+        callback: Some(Box::new(callback)),
+    }
+}

@@ -1,0 +1,728 @@
+//! AWS Lambda: `POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=]`, SigV4
+//! signed. `X-Amz-Invocation-Type` RequestResponse (sync, 200), Event (async, 202) or
+//! DryRun (a permission check, 204). With `X-Amz-Log-Type: Tail` the last 4 KB of the log
+//! comes back base64 in `X-Amz-Log-Result`, its `REPORT` line holding the summary. A failed
+//! function is still HTTP 200, flagged by `X-Amz-Function-Error` (Handled/Unhandled) with
+//! `{"errorType","errorMessage"}` as the body. Platform errors name their type in
+//! `X-Amzn-ErrorType` and carry `{"message"}`.
+//!
+//! Credentials as the AWS tools find them: `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`
+//! (and `AWS_SESSION_TOKEN`), else the profile's keys, else the shared files' profile
+//! (`aws_profile`, `AWS_PROFILE` or `default`). Region: `AWS_REGION`/`AWS_DEFAULT_REGION`,
+//! the profile's, the shared config's; a full ARN's own region wins.
+
+use time::OffsetDateTime;
+
+use super::aws_files::SharedFiles;
+use super::{
+    body_snippet, json_field, refusal_line, runtime_error, tail_log, Env, Provider, Settings,
+};
+use crate::config::Profile;
+use crate::decode::{self, AWS_TAIL_LIMIT};
+use crate::error::{Error, Result};
+use crate::http::{encode_component, HttpRequest, HttpResponse};
+use crate::invocation::{Invocation, Mode, Outcome};
+use crate::signing::sigv4::{self, AwsKey};
+
+pub const PROFILE_KEYS: &[&str] = &[
+    "region",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "endpoint",
+    "aws_profile",
+];
+
+/// Error types that mean the credentials (or their rights) are wrong: exit 3.
+const AUTH_ERRORS: &[&str] = &[
+    "InvalidSignatureException",
+    "UnrecognizedClientException",
+    "IncompleteSignatureException",
+    "MissingAuthenticationTokenException",
+    "ExpiredTokenException",
+    "AccessDeniedException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+];
+
+#[derive(Debug, Clone)]
+pub struct Aws {
+    region: Option<String>,
+    endpoint: Option<String>,
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    /// Where the keys came from, for messages ("AWS_ACCESS_KEY_ID", "~/.aws/credentials [prod]"…).
+    source: String,
+}
+
+/// A function reference: a name, a partial ARN (`ACCOUNT:function:NAME`) or a full ARN,
+/// each with an optional `:QUALIFIER`.
+#[derive(Debug, PartialEq, Eq)]
+struct FunctionRef {
+    name: String,
+    qualifier: Option<String>,
+    /// A full ARN's region.
+    region: Option<String>,
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn valid_qualifier(s: &str) -> bool {
+    s == "$LATEST"
+        || (!s.is_empty()
+            && s.len() <= 128
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+}
+
+fn parse_function(function: &str) -> Result<FunctionRef> {
+    let bad = |why: &str| {
+        Error::Usage(format!(
+            "invalid Lambda function '{function}': {why}: write NAME[:QUALIFIER], ACCOUNT:function:NAME or arn:aws:lambda:REGION:ACCOUNT:function:NAME"
+        ))
+    };
+    let parts: Vec<&str> = function.split(':').collect();
+    let (name, qualifier, region) = match parts[..] {
+        ["arn", partition, "lambda", region, account, "function", name, ref q @ ..]
+            if q.len() <= 1 =>
+        {
+            if !partition.starts_with("aws") || region.is_empty() {
+                return Err(bad("not a Lambda function ARN"));
+            }
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad("the account is not 12 digits"));
+            }
+            (name, q.first().copied(), Some(region.to_string()))
+        }
+        [account, "function", name, ref q @ ..] if q.len() <= 1 => {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad("the account is not 12 digits"));
+            }
+            (name, q.first().copied(), None)
+        }
+        [name] => (name, None, None),
+        [name, q] => (name, Some(q), None),
+        _ => return Err(bad("too many ':' parts")),
+    };
+    if !valid_name(name) {
+        return Err(bad("a name is 1-64 letters, digits, '-' or '_'"));
+    }
+    if let Some(q) = qualifier.filter(|q| !valid_qualifier(q)) {
+        return Err(bad(&format!(
+            "qualifier '{q}' is not $LATEST, a version or an alias"
+        )));
+    }
+    Ok(FunctionRef {
+        name: name.to_string(),
+        qualifier: qualifier.map(str::to_string),
+        region,
+    })
+}
+
+/// The name of the shared-files profile, and the keys found for it.
+fn shared_keys(
+    files: &SharedFiles,
+    name: &str,
+) -> Result<Option<(String, String, Option<String>, String)>> {
+    let from = |section: Option<&std::collections::BTreeMap<String, String>>, path: &str| {
+        let s = section?;
+        let id = s.get("aws_access_key_id").filter(|v| !v.is_empty())?;
+        Some((
+            id.clone(),
+            s.get("aws_secret_access_key").cloned().unwrap_or_default(),
+            s.get("aws_session_token")
+                .filter(|v| !v.is_empty())
+                .cloned(),
+            format!("{path} [{name}]"),
+        ))
+    };
+    let found = from(
+        files.credentials(name),
+        &files.credentials_path.display().to_string(),
+    )
+    .or_else(|| from(files.config(name), &files.config_path.display().to_string()));
+    if let Some((_, secret, _, source)) = &found {
+        if secret.is_empty() {
+            return Err(Error::Config(format!(
+                "{source} has aws_access_key_id but no aws_secret_access_key: add it there"
+            )));
+        }
+    }
+    if found.is_none() {
+        if let Some(s) = files.config(name) {
+            if let Some(k) = [
+                "sso_session",
+                "sso_start_url",
+                "role_arn",
+                "credential_process",
+                "web_identity_token_file",
+            ]
+            .iter()
+            .find(|k| s.contains_key(**k))
+            {
+                return Err(Error::Config(format!(
+                    "AWS profile '{name}' in {} gets its keys by {k}, which fcall does not do: export them first with `eval \"$(aws configure export-credentials --profile {name} --format env)\"`",
+                    files.config_path.display()
+                )));
+            }
+        }
+    }
+    Ok(found)
+}
+
+impl Aws {
+    pub fn from_profile(profile: &Profile, env: Env) -> Result<Aws> {
+        let files = SharedFiles::load(env)?;
+        Aws::with_files(profile, env, &files)
+    }
+
+    fn with_files(profile: &Profile, env: Env, files: &SharedFiles) -> Result<Aws> {
+        let s = Settings { profile, env };
+        let var = |k: &str| env(k).filter(|v| !v.is_empty());
+        let shared = s
+            .get("aws_profile", &["AWS_PROFILE"])?
+            .unwrap_or_else(|| "default".to_string());
+        let (access_key_id, secret_access_key, session_token, source) =
+            match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+                (Some(id), Some(secret)) => (
+                    id,
+                    secret,
+                    var("AWS_SESSION_TOKEN"),
+                    "AWS_ACCESS_KEY_ID".to_string(),
+                ),
+                _ if s.has("access_key_id") => (
+                    s.require("access_key_id", &[], "the access key id")?,
+                    s.require("secret_access_key", &[], "the secret access key")?,
+                    s.get("session_token", &[])?,
+                    format!("profile '{}'", profile.name),
+                ),
+                _ => shared_keys(files, &shared)?.ok_or_else(|| {
+                    Error::Config(format!(
+                        "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
+                        profile.name,
+                        files.credentials_path.display(),
+                        profile.name
+                    ))
+                })?,
+            };
+        let region = match s.get("region", &["AWS_REGION", "AWS_DEFAULT_REGION"])? {
+            Some(r) => Some(r),
+            None => files
+                .config(&shared)
+                .and_then(|c| c.get("region"))
+                .filter(|r| !r.is_empty())
+                .cloned(),
+        };
+        let endpoint = s
+            .get("endpoint", &["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"])?
+            .map(|e| e.trim_end_matches('/').to_string());
+        Ok(Aws {
+            region,
+            endpoint,
+            access_key_id,
+            secret_access_key,
+            session_token,
+            source,
+        })
+    }
+
+    /// The region to call and sign for: a full ARN's, else the configured one.
+    fn region(&self, f: &FunctionRef) -> Result<String> {
+        f.region.clone().or_else(|| self.region.clone()).ok_or_else(|| {
+            Error::Config(
+                "no AWS region: set AWS_REGION, add region=... to the profile, or give the function's full ARN".into(),
+            )
+        })
+    }
+
+    fn endpoint(&self, region: &str) -> String {
+        self.endpoint.clone().unwrap_or_else(|| {
+            let suffix = if region.starts_with("cn-") {
+                "amazonaws.com.cn"
+            } else {
+                "amazonaws.com"
+            };
+            format!("https://lambda.{region}.{suffix}")
+        })
+    }
+
+    /// The qualifier to send as `?Qualifier=`: `--qualifier`, unless the function reference
+    /// already carries one (then they must agree, and none is sent twice).
+    fn qualifier(f: &FunctionRef, inv: &Invocation) -> Result<Option<String>> {
+        match (&f.qualifier, &inv.qualifier) {
+            (Some(a), Some(b)) if a != b => Err(Error::Usage(format!(
+                "'{}' names qualifier {a} but --qualifier says {b}: give one",
+                inv.function
+            ))),
+            (Some(_), _) => Ok(None),
+            (None, Some(q)) if !valid_qualifier(q) => Err(Error::Usage(format!(
+                "--qualifier {q}: give $LATEST, a version number or an alias name"
+            ))),
+            (None, q) => Ok(q.clone()),
+        }
+    }
+}
+
+impl Provider for Aws {
+    fn key(&self) -> &'static str {
+        "aws"
+    }
+
+    fn product(&self) -> &'static str {
+        "AWS Lambda"
+    }
+
+    fn function_id(&self, inv: &Invocation) -> Result<String> {
+        let f = parse_function(&inv.function)?;
+        Ok(match Aws::qualifier(&f, inv)? {
+            Some(q) => format!("{}:{q}", inv.function),
+            None => inv.function.clone(),
+        })
+    }
+
+    fn build(
+        &self,
+        inv: &Invocation,
+        _token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        let f = parse_function(&inv.function)?;
+        let qualifier = Aws::qualifier(&f, inv)?;
+        let region = self.region(&f)?;
+        let mut req = HttpRequest::new(
+            "POST",
+            &self.endpoint(&region),
+            &format!(
+                "/2015-03-31/functions/{}/invocations",
+                encode_component(&inv.function)
+            ),
+        );
+        if let Some(q) = qualifier {
+            req.query.push(("Qualifier".into(), q));
+        }
+        let kind = match (inv.validate_only, inv.mode) {
+            (true, _) => "DryRun",
+            (false, Mode::Sync) => "RequestResponse",
+            (false, Mode::Async) => "Event",
+        };
+        req.set_header("X-Amz-Invocation-Type", kind);
+        if inv.tail && kind == "RequestResponse" {
+            req.set_header("X-Amz-Log-Type", "Tail");
+        }
+        if let Some(p) = inv.payload.as_ref().filter(|p| !p.is_empty()) {
+            if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(p) {
+                return Err(Error::Usage(format!(
+                    "AWS Lambda takes a JSON payload and this one is not JSON ({e}): send text as a JSON string, e.g. -d '\"hello\"'"
+                )));
+            }
+            req.body = p.clone();
+        }
+        for (k, v) in &inv.headers {
+            req.set_header(k, v.clone());
+        }
+        let key = AwsKey {
+            access_key_id: &self.access_key_id,
+            secret_access_key: &self.secret_access_key,
+            session_token: self.session_token.as_deref(),
+        };
+        sigv4::sign(&mut req, &key, &region, "lambda", now);
+        Ok(req)
+    }
+
+    fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
+        if !(200..300).contains(&resp.status) {
+            return Err(self.refused(resp));
+        }
+        let mut out = Outcome {
+            status: resp.status,
+            request_id: resp.header("x-amzn-RequestId").map(str::to_string),
+            ..Outcome::default()
+        };
+        if inv.validate_only {
+            out.shown.push((
+                "dry run".into(),
+                "passed: the function exists and this call is allowed".into(),
+            ));
+            return Ok(out);
+        }
+        if inv.mode == Mode::Async {
+            out.async_id = out.request_id.clone();
+            return Ok(out);
+        }
+        out.result = resp.body.clone();
+        tail_log(resp, "X-Amz-Log-Result", AWS_TAIL_LIMIT, &mut out);
+        if let Some(report) = out
+            .log
+            .as_ref()
+            .and_then(|l| decode::parse_lambda_report(&l.text))
+        {
+            out.summary = report;
+            out.summary.extra.remove("request_id");
+        }
+        if let Some(v) = resp.header("X-Amz-Executed-Version") {
+            out.shown.push(("version".into(), v.to_string()));
+            out.extra.insert("executed_version".into(), v.to_string());
+        }
+        if let Some(kind) = resp.header("X-Amz-Function-Error") {
+            out.extra.insert("error_type".into(), kind.to_string());
+            out.function_error = Some(runtime_error(kind, &resp.body));
+        }
+        Ok(out)
+    }
+
+    /// `AWS Lambda refused the request: ResourceNotFoundException Function not found: … (HTTP 404, request id …)`.
+    fn refused(&self, resp: &HttpResponse) -> Error {
+        let json: serde_json::Value =
+            serde_json::from_slice(&resp.body).unwrap_or(serde_json::Value::Null);
+        let kind = resp
+            .header("X-Amzn-ErrorType")
+            .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
+            .or_else(|| json_field(&json, &["__type", "code"]))
+            .map(|t| t.rsplit('#').next().unwrap_or(&t).to_string());
+        let message = json_field(&json, &["message", "Message", "errorMessage"]).or_else(|| {
+            (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body))
+        });
+        let line = refusal_line(
+            self.product(),
+            kind.as_deref(),
+            message.as_deref(),
+            resp,
+            resp.header("x-amzn-RequestId"),
+        );
+        let auth = kind.as_deref().is_some_and(|k| AUTH_ERRORS.contains(&k))
+            || matches!(resp.status, 401 | 403);
+        if auth {
+            Error::Auth(format!(
+                "{line}: check the access key and secret (from {}) and their rights to lambda:InvokeFunction",
+                self.source
+            ))
+        } else {
+            Error::Refused(line)
+        }
+    }
+
+    fn validates_remotely(&self) -> bool {
+        true
+    }
+
+    fn has_async_status(&self) -> bool {
+        false
+    }
+
+    fn timeout_hint(&self) -> Option<&'static str> {
+        Some("a synchronous Lambda call lasts as long as the function (up to 15 minutes): raise --timeout to the function's timeout, or use --async")
+    }
+
+    fn secret_headers(&self) -> &'static [&'static str] {
+        &["authorization", "x-amz-security-token"]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use time::macros::datetime;
+
+    fn profile(values: &[(&str, &str)]) -> Profile {
+        Profile {
+            name: "lambda".into(),
+            provider: "aws".into(),
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), crate::config::Value::Str(v.to_string())))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    fn aws(values: &[(&str, &str)], env: &[(&str, &str)], files: &SharedFiles) -> Result<Aws> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        Aws::with_files(&profile(values), &lookup, files)
+    }
+
+    const KEYS: &[(&str, &str)] = &[
+        ("region", "us-east-1"),
+        ("access_key_id", "AKIDTEST"),
+        ("secret_access_key", "testsecret"),
+    ];
+
+    #[test]
+    fn function_references() {
+        assert_eq!(
+            parse_function("echo").unwrap(),
+            FunctionRef {
+                name: "echo".into(),
+                qualifier: None,
+                region: None
+            }
+        );
+        assert_eq!(
+            parse_function("echo:$LATEST").unwrap().qualifier.as_deref(),
+            Some("$LATEST")
+        );
+        assert_eq!(
+            parse_function("123456789012:function:echo:prod")
+                .unwrap()
+                .qualifier
+                .as_deref(),
+            Some("prod")
+        );
+        let arn = parse_function("arn:aws:lambda:eu-west-1:123456789012:function:echo").unwrap();
+        assert_eq!(
+            (arn.name.as_str(), arn.region.as_deref()),
+            ("echo", Some("eu-west-1"))
+        );
+        for bad in [
+            "",
+            "a b",
+            "echo:1:2",
+            "12345:function:echo",
+            "arn:aws:s3:eu-west-1:123456789012:function:echo",
+            "echo:bad.q",
+            &"x".repeat(65),
+        ] {
+            let e = parse_function(bad).unwrap_err();
+            assert_eq!(e.code(), crate::error::code::USAGE, "{bad}");
+        }
+    }
+
+    #[test]
+    fn builds_the_botocore_vector_request() {
+        let p = aws(KEYS, &[], &SharedFiles::default()).unwrap();
+        let mut inv = Invocation::new("echo");
+        inv.tail = true;
+        inv.payload = Some(br#"{"k":"v"}"#.to_vec());
+        let r = p
+            .build(&inv, None, datetime!(2024-01-02 03:04:05 UTC))
+            .unwrap();
+        assert_eq!(
+            r.url(),
+            "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/echo/invocations"
+        );
+        assert_eq!(
+            r.header("Authorization").unwrap(),
+            "AWS4-HMAC-SHA256 Credential=AKIDTEST/20240102/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date;x-amz-invocation-type;x-amz-log-type, Signature=5b949a50ef1b7f824da8a2b0f1083897445e6d7f4afa5ce3a2b67bba858c1226"
+        );
+    }
+
+    #[test]
+    fn arns_qualifiers_and_invocation_types() {
+        let p = aws(KEYS, &[], &SharedFiles::default()).unwrap();
+        let mut inv = Invocation::new("arn:aws:lambda:cn-north-1:123456789012:function:echo");
+        inv.qualifier = Some("$LATEST".into());
+        inv.mode = Mode::Async;
+        inv.tail = true;
+        let r = p
+            .build(&inv, None, datetime!(2024-01-02 03:04:05 UTC))
+            .unwrap();
+        assert_eq!(
+            r.url(),
+            "https://lambda.cn-north-1.amazonaws.com.cn/2015-03-31/functions/arn%3Aaws%3Alambda%3Acn-north-1%3A123456789012%3Afunction%3Aecho/invocations?Qualifier=%24LATEST"
+        );
+        assert_eq!(r.header("X-Amz-Invocation-Type"), Some("Event"));
+        assert_eq!(r.header("X-Amz-Log-Type"), None);
+        assert!(r
+            .header("Authorization")
+            .unwrap()
+            .contains("/cn-north-1/lambda/"));
+        inv.validate_only = true;
+        let r = p
+            .build(&inv, None, datetime!(2024-01-02 03:04:05 UTC))
+            .unwrap();
+        assert_eq!(r.header("X-Amz-Invocation-Type"), Some("DryRun"));
+        let mut both = Invocation::new("echo:prod");
+        both.qualifier = Some("1".into());
+        assert!(p
+            .function_id(&both)
+            .unwrap_err()
+            .to_string()
+            .contains("give one"));
+        both.qualifier = Some("prod".into());
+        let r = p
+            .build(&both, None, datetime!(2024-01-02 03:04:05 UTC))
+            .unwrap();
+        assert!(r.query.is_empty());
+        let mut text = Invocation::new("echo");
+        text.payload = Some(b"hello".to_vec());
+        let e = p
+            .build(&text, None, datetime!(2024-01-02 03:04:05 UTC))
+            .unwrap_err();
+        assert!(e.to_string().contains("JSON string"), "{e}");
+    }
+
+    #[test]
+    fn credentials_come_from_env_then_profile_then_shared_files() {
+        let files = SharedFiles::from_texts(
+            "[default]\naws_access_key_id = AKFILE\naws_secret_access_key = sfile\n[prod]\naws_access_key_id = AKPROD\naws_secret_access_key = sprod\naws_session_token = tprod\n",
+            "[profile prod]\nregion = ap-south-1\n[profile sso]\nsso_session = corp\n[profile half]\naws_access_key_id = AKHALF\n",
+        );
+        let env = [
+            ("AWS_ACCESS_KEY_ID", "AKENV"),
+            ("AWS_SECRET_ACCESS_KEY", "senv"),
+            ("AWS_REGION", "us-west-1"),
+        ];
+        let a = aws(KEYS, &env, &files).unwrap();
+        assert_eq!(
+            (a.access_key_id.as_str(), a.region.as_deref()),
+            ("AKENV", Some("us-west-1"))
+        );
+        let a = aws(KEYS, &[], &files).unwrap();
+        assert_eq!(a.access_key_id, "AKIDTEST");
+        let a = aws(&[], &[], &files).unwrap();
+        assert_eq!((a.access_key_id.as_str(), a.region), ("AKFILE", None));
+        let a = aws(&[], &[("AWS_PROFILE", "prod")], &files).unwrap();
+        assert_eq!(a.access_key_id, "AKPROD");
+        assert_eq!(a.session_token.as_deref(), Some("tprod"));
+        assert_eq!(a.region.as_deref(), Some("ap-south-1"));
+        assert!(a.source.contains("[prod]"), "{}", a.source);
+        let a = aws(&[("aws_profile", "prod")], &[], &files).unwrap();
+        assert_eq!(a.access_key_id, "AKPROD");
+        let e = aws(&[("aws_profile", "sso")], &[], &files).unwrap_err();
+        assert!(e.to_string().contains("export-credentials"), "{e}");
+        let e = aws(&[("aws_profile", "half")], &[], &files).unwrap_err();
+        assert!(e.to_string().contains("no aws_secret_access_key"), "{e}");
+        let e = aws(&[("aws_profile", "none")], &[], &files).unwrap_err();
+        assert_eq!(e.code(), crate::error::code::CONFIG);
+        assert!(e.to_string().contains("no AWS credentials"), "{e}");
+        let p = aws(
+            &[("access_key_id", "A"), ("secret_access_key", "s")],
+            &[],
+            &SharedFiles::default(),
+        )
+        .unwrap();
+        let e = p
+            .build(
+                &Invocation::new("echo"),
+                None,
+                datetime!(2024-01-02 03:04:05 UTC),
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("no AWS region"), "{e}");
+    }
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn interprets_results_tails_and_function_errors() {
+        use base64::Engine as _;
+        let p = aws(KEYS, &[], &SharedFiles::default()).unwrap();
+        let log = "START RequestId: r1 Version: $LATEST\nhi\nEND RequestId: r1\nREPORT RequestId: r1\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 99.1 ms\t\n";
+        let b64 = base64::engine::general_purpose::STANDARD.encode(log);
+        let ok = response(
+            200,
+            &[
+                ("x-amzn-RequestId", "r1"),
+                ("X-Amz-Executed-Version", "$LATEST"),
+                ("X-Amz-Log-Result", &b64),
+            ],
+            "{\"a\":1}",
+        );
+        let out = p.interpret(&Invocation::new("echo"), &ok).unwrap();
+        assert_eq!(out.result, b"{\"a\":1}");
+        assert_eq!(out.request_id.as_deref(), Some("r1"));
+        assert_eq!(out.summary.duration_ms, Some(1.5));
+        assert_eq!(out.summary.billed_ms, Some(2.0));
+        assert_eq!(
+            out.summary.extra["init_duration_ms"],
+            serde_json::json!(99.1)
+        );
+        assert!(!out.summary.extra.contains_key("request_id"));
+        assert_eq!(out.extra["executed_version"], "$LATEST");
+        assert!(out.function_error.is_none());
+        let failed = response(
+            200,
+            &[("X-Amz-Function-Error", "Unhandled")],
+            r#"{"errorMessage":"division by zero","errorType":"ZeroDivisionError"}"#,
+        );
+        let fe = p
+            .interpret(&Invocation::new("echo"), &failed)
+            .unwrap()
+            .function_error
+            .unwrap();
+        assert_eq!(
+            (fe.kind.as_str(), fe.message.as_str()),
+            ("ZeroDivisionError", "division by zero")
+        );
+        let timeout = response(
+            200,
+            &[("X-Amz-Function-Error", "Unhandled")],
+            r#"{"errorMessage":"Task timed out after 3.00 seconds"}"#,
+        );
+        let fe = p
+            .interpret(&Invocation::new("echo"), &timeout)
+            .unwrap()
+            .function_error
+            .unwrap();
+        assert_eq!(fe.kind, "Unhandled");
+        let mut inv = Invocation::new("echo");
+        inv.mode = Mode::Async;
+        let out = p
+            .interpret(&inv, &response(202, &[("x-amzn-RequestId", "r2")], ""))
+            .unwrap();
+        assert_eq!(out.async_id.as_deref(), Some("r2"));
+    }
+
+    #[test]
+    fn maps_platform_errors_to_exit_codes() {
+        let p = aws(KEYS, &[], &SharedFiles::default()).unwrap();
+        let inv = Invocation::new("echo");
+        let cases = [
+            (403, "InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/", 3),
+            (403, "UnrecognizedClientException", 3),
+            (404, "ResourceNotFoundException", 4),
+            (429, "TooManyRequestsException", 4),
+            (400, "InvalidRequestContentException", 4),
+        ];
+        for (status, kind, code) in cases {
+            let e = p
+                .interpret(
+                    &inv,
+                    &response(
+                        status,
+                        &[("X-Amzn-ErrorType", kind), ("x-amzn-RequestId", "r9")],
+                        r#"{"Type":"User","message":"it went wrong"}"#,
+                    ),
+                )
+                .unwrap_err();
+            assert_eq!(e.code(), code, "{kind}");
+            let name = kind.split(':').next().unwrap();
+            assert!(
+                e.to_string().contains(&format!(
+                    "{name} it went wrong (HTTP {status}, request id r9)"
+                )),
+                "{e}"
+            );
+        }
+        let e = p
+            .interpret(
+                &inv,
+                &response(
+                    403,
+                    &[],
+                    r#"{"__type":"com.amazon#AccessDeniedException","Message":"no"}"#,
+                ),
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("AccessDeniedException no"), "{e}");
+        assert!(e.to_string().contains("profile 'lambda'"), "{e}");
+    }
+}
