@@ -245,9 +245,11 @@ pub fn parse_lambda_report(log: &str) -> Option<InvokeSummary> {
                 if let Some(u) = unit {
                     key = format!("{key}_{}", u.to_ascii_lowercase());
                 }
-                let value = number
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or_else(|| Value::String(value.to_string()), Value::Number);
+                let value = match number {
+                    Some(n) if n.fract() == 0.0 && n.abs() < 1e15 => Value::from(n as i64),
+                    Some(n) => serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number),
+                    None => Value::String(value.to_string()),
+                };
                 summary.extra.insert(key, value);
             }
         }

@@ -21,7 +21,15 @@ pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 pub const ACCOUNT: &str = "123456789012";
 pub const CLIENT_ID: &str = "ci-client";
 pub const CLIENT_SECRET: &str = "cs-S3CRET-5e6f";
-pub const SECRETS: &[&str] = &[TOKEN, SK, IAM_PASSWORD, "sts-S3CRET-token", CLIENT_SECRET];
+pub const BASIC_PASSWORD: &str = "bp-S3CRET-8a9b";
+pub const SECRETS: &[&str] = &[
+    TOKEN,
+    SK,
+    IAM_PASSWORD,
+    "sts-S3CRET-token",
+    CLIENT_SECRET,
+    BASIC_PASSWORD,
+];
 
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_fcall"))
@@ -56,6 +64,8 @@ impl Emulator {
                 CLIENT_ID,
                 "--client-secret",
                 CLIENT_SECRET,
+                "--basic-password",
+                BASIC_PASSWORD,
             ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -125,6 +135,11 @@ impl Sandbox {
         self.dir.path().join("cache")
     }
 
+    /// The sandbox's stand-in for `~/.aws/NAME` (absent until written).
+    pub fn aws_file(&self, name: &str) -> PathBuf {
+        self.dir.path().join("aws").join(name)
+    }
+
     /// `fcall` with this sandbox's config and cache, no inherited provider variables, no stdin.
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::new(bin());
@@ -132,6 +147,9 @@ impl Sandbox {
             .env("FCALL_CACHE_DIR", self.cache())
             .env("TEST_HW_SK", SK)
             .env("TEST_ALTAIR_SECRET", CLIENT_SECRET)
+            .env("TEST_OF_PASSWORD", BASIC_PASSWORD)
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_file("credentials"))
+            .env("AWS_CONFIG_FILE", self.aws_file("config"))
             .env_remove("FCALL_PROFILE")
             .env_remove("NO_COLOR")
             .env_remove("HUAWEICLOUD_SDK_AK")
@@ -139,8 +157,21 @@ impl Sandbox {
             .env_remove("HUAWEICLOUD_SDK_PROJECT_ID")
             .env_remove("HUAWEICLOUD_SDK_SECURITY_TOKEN")
             .env_remove("HUAWEICLOUD_SDK_IAM_ENDPOINT")
+            .env_remove("OPENFAAS_URL")
             .write_stdin("")
             .timeout(std::time::Duration::from_secs(60));
+        for var in [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_PROFILE",
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_LAMBDA",
+        ] {
+            c.env_remove(var);
+        }
         c
     }
 
@@ -238,6 +269,42 @@ impl Sandbox {
         let common = format!("provider = \"altair\"\nspace = \"my-space\"\nendpoint = \"{url}\"\n");
         self.write_config(&format!(
             "default_profile = \"iot\"\n\n[profiles.iot]\n{common}client_id = \"{CLIENT_ID}\"\nclient_secret = {{ env = \"TEST_ALTAIR_SECRET\" }}\n\n[profiles.badscope]\n{common}client_id = \"{CLIENT_ID}\"\nclient_secret = {{ env = \"TEST_ALTAIR_SECRET\" }}\nscopes = [\"function\", \"admin\"]\n\n[profiles.static]\n{common}token = \"{TOKEN}\"\n"
+        ));
+    }
+}
+
+impl Sandbox {
+    /// AWS Lambda profiles for the emulator: keys in the profile, with a session token, a
+    /// wrong secret, and keys from the shared files' `[ci]` profile (written here too).
+    pub fn aws_profiles(&self, emu: &Emulator) {
+        let url = emu.url();
+        let keys =
+            format!("access_key_id = \"{AK}\"\nsecret_access_key = {{ env = \"TEST_HW_SK\" }}\n");
+        let common = format!("provider = \"aws\"\nregion = \"us-east-1\"\nendpoint = \"{url}\"\n");
+        self.write_config(&format!(
+            "default_profile = \"lambda\"\n\n[profiles.lambda]\n{common}{keys}\n[profiles.sts]\n{common}{keys}session_token = \"sts-S3CRET-token\"\n\n[profiles.badkey]\n{common}access_key_id = \"{AK}\"\nsecret_access_key = \"wrong\"\n\n[profiles.unknownkey]\n{common}access_key_id = \"AKNOBODY\"\nsecret_access_key = \"x\"\n\n[profiles.shared]\nprovider = \"aws\"\nendpoint = \"{url}\"\naws_profile = \"ci\"\n\n[profiles.bare]\nprovider = \"aws\"\nendpoint = \"{url}\"\n"
+        ));
+        std::fs::create_dir_all(self.aws_file("x").parent().unwrap()).unwrap();
+        std::fs::write(
+            self.aws_file("credentials"),
+            format!("[ci]\naws_access_key_id = {AK}\naws_secret_access_key = {SK}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            self.aws_file("config"),
+            "[profile ci]\nregion = eu-west-1\n",
+        )
+        .unwrap();
+    }
+
+    /// OpenFaaS profiles for the emulator's gateway: basic auth (default namespace and
+    /// `dev`), a wrong password, none at all.
+    pub fn openfaas_profiles(&self, emu: &Emulator) {
+        let url = emu.url();
+        let common = format!("provider = \"openfaas\"\nendpoint = \"{url}\"\n");
+        let auth = "username = \"admin\"\npassword = { env = \"TEST_OF_PASSWORD\" }\n";
+        self.write_config(&format!(
+            "default_profile = \"of\"\n\n[profiles.of]\n{common}{auth}\n[profiles.dev]\n{common}{auth}namespace = \"dev\"\n\n[profiles.badpass]\n{common}password = \"wrong\"\n\n[profiles.noauth]\n{common}"
         ));
     }
 }
