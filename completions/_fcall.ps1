@@ -74,6 +74,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (signed, secrets masked) and exit 0')
+            [CompletionResult]::new('--dry-run-remote', '--dry-run-remote', [CompletionResultType]::ParameterName, 'Have the provider check the call without running the function: it exists and you may invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)')
             [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command line (secrets masked) and exit 0')
             [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'With --dry-run or --curl: show secrets and signatures instead of ****')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
@@ -277,7 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)')
-            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an X-Cff-Invoke-Summary JSON with units')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -306,7 +307,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;decode;help' {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)')
-            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an X-Cff-Invoke-Summary JSON with units')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -352,6 +353,8 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--iam-user', '--iam-user', [CompletionResultType]::ParameterName, 'IAM user that can fetch tokens')
             [CompletionResult]::new('--iam-password', '--iam-password', [CompletionResultType]::ParameterName, 'That user''s password')
             [CompletionResult]::new('--iam-domain', '--iam-domain', [CompletionResultType]::ParameterName, 'That user''s domain (account name)')
+            [CompletionResult]::new('--basic-user', '--basic-user', [CompletionResultType]::ParameterName, 'OpenFaaS gateway basic-auth user')
+            [CompletionResult]::new('--basic-password', '--basic-password', [CompletionResultType]::ParameterName, 'OpenFaaS gateway basic-auth password')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
@@ -416,7 +419,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;help;decode' {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)')
-            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an X-Cff-Invoke-Summary JSON with units')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line')
             break
         }
         'fcall;help;decode;log' {

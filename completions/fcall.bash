@@ -476,7 +476,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__emulator)
-            opts="-p -v -h --bind --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --profile --config --color --verbose --help"
+            opts="-p -v -h --bind --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +519,14 @@ _fcall() {
                     return 0
                     ;;
                 --iam-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basic-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --basic-password)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -812,7 +820,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

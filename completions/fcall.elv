@@ -70,6 +70,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
             cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
             cand --dry-run 'Print the request that would be sent (signed, secrets masked) and exit 0'
+            cand --dry-run-remote 'Have the provider check the call without running the function: it exists and you may invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)'
             cand --curl 'Print an equivalent curl command line (secrets masked) and exit 0'
             cand --show-secrets 'With --dry-run or --curl: show secrets and signatures instead of ****'
             cand -v 'Show requests and responses on stderr (secrets masked)'
@@ -255,7 +256,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-            cand summary 'Render an X-Cff-Invoke-Summary JSON with units'
+            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;decode;log'= {
@@ -281,7 +282,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;decode;help'= {
             cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-            cand summary 'Render an X-Cff-Invoke-Summary JSON with units'
+            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;decode;help;log'= {
@@ -321,6 +322,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --iam-user 'IAM user that can fetch tokens'
             cand --iam-password 'That user''s password'
             cand --iam-domain 'That user''s domain (account name)'
+            cand --basic-user 'OpenFaaS gateway basic-auth user'
+            cand --basic-password 'OpenFaaS gateway basic-auth password'
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
@@ -372,7 +375,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;help;decode'= {
             cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-            cand summary 'Render an X-Cff-Invoke-Summary JSON with units'
+            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
         }
         &'fcall;help;decode;log'= {
         }

@@ -70,6 +70,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --a
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (signed, secrets masked) and exit 0'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run-remote -d 'Have the provider check the call without running the function: it exists and you may invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an equivalent curl command line (secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d 'With --dry-run or --curl: show secrets and signatures instead of ****'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
@@ -203,7 +204,7 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "summary" -d 'Render an X-Cff-Invoke-Summary JSON with units'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -l limit -d 'Tail limit in bytes (to flag truncation); default from the header name' -r
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
@@ -221,7 +222,7 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Render an X-Cff-Invoke-Summary JSON with units'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand completions" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand completions" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
@@ -247,6 +248,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token-ttl -d 'L
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-user -d 'IAM user that can fetch tokens' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-password -d 'That user\'s password' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-domain -d 'That user\'s domain (account name)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l basic-user -d 'OpenFaaS gateway basic-auth user' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l basic-password -d 'OpenFaaS gateway basic-auth password' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -271,4 +274,4 @@ complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcom
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "default" -d 'Make a profile the default'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "summary" -d 'Render an X-Cff-Invoke-Summary JSON with units'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'

@@ -16,6 +16,9 @@ const FC3: &str = "provider = \"aliyun\"\napi = \"3.0\"\nendpoint = \"http://127
 const ALT: &str =
     "provider = \"altair\"\nspace = \"s\"\nendpoint = \"http://127.0.0.1:9\"\ntoken = \"t\"";
 
+const AWS: &str = "provider = \"aws\"\nregion = \"us-east-1\"\nendpoint = \"http://127.0.0.1:9\"\naccess_key_id = \"a\"\nsecret_access_key = \"b\"";
+const OF: &str = "provider = \"openfaas\"\nendpoint = \"http://127.0.0.1:9\"";
+
 struct Case {
     name: &'static str,
     config: Option<String>,
@@ -107,6 +110,18 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
         case("listen port in use", Some(profile(ALT)), &["invoke", "f", "--async", "--wait", "--listen", &busy_addr], 2, "cannot listen for callbacks"),
         case("emulator port in use", None, &["emulator", "--bind", &busy_addr], 2, "cannot listen on"),
         case("stop on FunctionGraph", hw("token = \"t\""), &["stop", "f", "id"], 2, "cannot stop"),
+        case("aws non-JSON payload", Some(profile(AWS)), &["invoke", "f", "-d", "plain text"], 2, "takes a JSON payload"),
+        case("aws bad function", Some(profile(AWS)), &["invoke", "f n"], 2, "invalid Lambda function 'f n'"),
+        case("aws short account in an ARN", Some(profile(AWS)), &["invoke", "arn:aws:lambda:us-east-1:123:function:f"], 2, "12 digits"),
+        case("aws two qualifiers", Some(profile(AWS)), &["invoke", "f:1", "--qualifier", "2"], 2, "give one"),
+        case("aws bad qualifier", Some(profile(AWS)), &["invoke", "f", "--qualifier", "a.b"], 2, "--qualifier a.b"),
+        case("aws async wait", Some(profile(AWS)), &["invoke", "f", "--async", "--wait"], 2, "keeps no status"),
+        case("aws status", Some(profile(AWS)), &["status", "f", "id"], 2, "no status query"),
+        case("aws no region", Some(profile("provider = \"aws\"\naccess_key_id = \"a\"\nsecret_access_key = \"b\"")), &["invoke", "f"], 3, "no AWS region"),
+        case("aws key without secret", Some(profile("provider = \"aws\"\naccess_key_id = \"a\"")), &["invoke", "f"], 3, "'secret_access_key'"),
+        case("openfaas username without password", Some(profile(&format!("{OF}\nusername = \"u\""))), &["invoke", "f"], 3, "'password'"),
+        case("openfaas empty namespace", Some(profile(OF)), &["invoke", "f."], 2, "NAME.NAMESPACE"),
+        case("openfaas dry-run-remote", Some(profile(OF)), &["invoke", "f", "--dry-run-remote"], 2, "cannot check a call"),
         case("decode log: not base64", None, &["decode", "log", "%%%"], 2, "base64"),
         case("decode log: empty", None, &["decode", "log", "   "], 2, ""),
         case("decode summary: not JSON", None, &["decode", "summary", "{nope"], 2, ""),

@@ -1,6 +1,8 @@
 //! The exit-code contract, pinned: one case per exit code per provider, run against the
 //! emulator. A change that shifts a code fails here.
 //!
+//! Providers: huawei, aliyun, altair, aws, openfaas.
+//!
 //! 0 ok · 2 usage · 3 config/credentials · 4 refused · 5 transport · 6 function failed · 130 interrupted
 
 mod common;
@@ -127,6 +129,91 @@ const ALTAIR: &[Case] = &[
     ),
 ];
 
+const AWS: &[Case] = &[
+    (
+        "lambda",
+        &["invoke", "echo", "-d", "{}"],
+        0,
+        "ok · HTTP 200",
+    ),
+    (
+        "lambda",
+        &["invoke", "echo", "--async"],
+        0,
+        "accepted · HTTP 202",
+    ),
+    (
+        "lambda",
+        &["invoke", "echo", "--dry-run-remote"],
+        0,
+        "ok · HTTP 204",
+    ),
+    ("lambda", &["invoke", "a:b:c"], 2, "invalid Lambda function"),
+    (
+        "badkey",
+        &["invoke", "echo"],
+        3,
+        "InvalidSignatureException",
+    ),
+    (
+        "lambda",
+        &["invoke", "nosuch"],
+        4,
+        "ResourceNotFoundException",
+    ),
+    (
+        "dead",
+        &["invoke", "echo", "--retries", "0"],
+        5,
+        "could not connect",
+    ),
+    (
+        "lambda",
+        &["invoke", "fail"],
+        6,
+        "function error: ZeroDivisionError",
+    ),
+];
+
+const OPENFAAS: &[Case] = &[
+    ("of", &["invoke", "echo", "-X", "GET"], 0, "ok · HTTP 200"),
+    (
+        "of",
+        &[
+            "invoke",
+            "echo",
+            "--async",
+            "--callback-url",
+            "http://127.0.0.1:9/x",
+        ],
+        0,
+        "accepted · HTTP 202",
+    ),
+    ("of", &["invoke", "Echo"], 2, "invalid function name"),
+    ("badpass", &["invoke", "echo"], 3, "HTTP 401"),
+    ("of", &["invoke", "nosuch"], 4, "Cannot find service"),
+    (
+        "dead",
+        &["invoke", "echo", "--retries", "0"],
+        5,
+        "could not connect",
+    ),
+    ("of", &["invoke", "fail"], 6, "function error: HTTP 500"),
+    (
+        "of",
+        &[
+            "invoke",
+            "fail",
+            "--async",
+            "--wait",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        6,
+        "async status HTTP 500",
+    ),
+];
+
 fn dead_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -207,6 +294,32 @@ fn altair_exit_codes() {
     run_table(&sb, ALTAIR);
 }
 
+#[test]
+fn aws_exit_codes() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aws_profiles(&emu);
+    let cfg = std::fs::read_to_string(sb.config()).unwrap();
+    sb.write_config(&format!(
+        "{cfg}\n[profiles.dead]\nprovider = \"aws\"\nregion = \"us-east-1\"\nendpoint = \"http://127.0.0.1:{}\"\naccess_key_id = \"a\"\nsecret_access_key = \"b\"\n",
+        dead_port()
+    ));
+    run_table(&sb, AWS);
+}
+
+#[test]
+fn openfaas_exit_codes() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.openfaas_profiles(&emu);
+    let cfg = std::fs::read_to_string(sb.config()).unwrap();
+    sb.write_config(&format!(
+        "{cfg}\n[profiles.dead]\nprovider = \"openfaas\"\nendpoint = \"http://127.0.0.1:{}\"\n",
+        dead_port()
+    ));
+    run_table(&sb, OPENFAAS);
+}
+
 /// Start a slow invocation, interrupt it once it is in flight, expect 130 and no output.
 #[cfg(unix)]
 fn interrupted(sb: &Sandbox, emu: &Emulator, args: &[&str], counter: &str) {
@@ -215,6 +328,9 @@ fn interrupted(sb: &Sandbox, emu: &Emulator, args: &[&str], counter: &str) {
         .env("FCALL_CACHE_DIR", sb.cache())
         .env("TEST_HW_SK", SK)
         .env("TEST_ALTAIR_SECRET", CLIENT_SECRET)
+        .env("TEST_OF_PASSWORD", BASIC_PASSWORD)
+        .env("AWS_SHARED_CREDENTIALS_FILE", sb.aws_file("credentials"))
+        .env("AWS_CONFIG_FILE", sb.aws_file("config"))
         .args(args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -269,5 +385,16 @@ fn ctrl_c_exits_130_for_every_provider() {
         &emu,
         &["invoke", "slow", "-d", slow],
         "altair.sync.slow",
+    );
+    let sb = Sandbox::new();
+    sb.aws_profiles(&emu);
+    interrupted(&sb, &emu, &["invoke", "slow", "-d", slow], "aws.sync.slow");
+    let sb = Sandbox::new();
+    sb.openfaas_profiles(&emu);
+    interrupted(
+        &sb,
+        &emu,
+        &["invoke", "slow", "-d", slow],
+        "openfaas.sync.slow",
     );
 }

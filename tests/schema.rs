@@ -94,6 +94,40 @@ fn every_provider_envelope_matches_the_schema() {
         a.extend(["--output", "json"]);
         check(&env, &sb.run(&a));
     }
+
+    sb.aws_profiles(&emu);
+    for args in [
+        vec!["invoke", "echo", "--tail", "-d", "{}"],
+        vec!["invoke", "fail", "--tail"],
+        vec!["invoke", "echo", "--async"],
+        vec!["invoke", "echo", "--dry-run-remote"],
+        vec!["invoke", "nosuch"],
+        vec!["-p", "badkey", "invoke", "echo"],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--output", "json"]);
+        check(&env, &sb.run(&a));
+    }
+
+    sb.openfaas_profiles(&emu);
+    for args in [
+        vec!["invoke", "inspect/a", "-X", "GET", "--query", "k=v"],
+        vec!["invoke", "fail"],
+        vec!["invoke", "nosuch"],
+        vec!["-p", "badpass", "invoke", "echo"],
+        vec![
+            "invoke",
+            "job",
+            "--async",
+            "--wait",
+            "--listen",
+            "127.0.0.1:0",
+        ],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--output", "json"]);
+        check(&env, &sb.run(&a));
+    }
 }
 
 #[test]
@@ -207,6 +241,26 @@ fn curl_output_is_a_working_command_for_every_provider() {
         &["-p", "static", "invoke", "echo", "-X", "PUT", "-d", payload],
     );
     assert_eq!(body, payload.as_bytes(), "Altair");
+
+    let sb = Sandbox::new();
+    sb.aws_profiles(&emu);
+    for profile in ["lambda", "sts"] {
+        let body = run_curl(&sb, &["-p", profile, "invoke", "echo", "-d", payload]);
+        assert_eq!(body, payload.as_bytes(), "Lambda {profile}");
+    }
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:echo";
+    let body = run_curl(
+        &sb,
+        &["invoke", arn, "--qualifier", "$LATEST", "-d", payload],
+    );
+    assert_eq!(body, payload.as_bytes(), "Lambda ARN and qualifier");
+    assert_eq!(emu.counter("aws.sync.echo"), 3);
+    assert_eq!(emu.counter("aws.refused.signature"), 0);
+
+    let sb = Sandbox::new();
+    sb.openfaas_profiles(&emu);
+    let body = run_curl(&sb, &["invoke", "echo", "-X", "PUT", "-d", payload]);
+    assert_eq!(body, payload.as_bytes(), "OpenFaaS");
 }
 
 #[test]

@@ -86,7 +86,38 @@ fn no_secret_leaves_the_config_and_the_cache() {
             &["profile", "show", "static"],
         ],
     );
-    for sandbox in [&sb, &sb2, &sb3] {
+    let sb4 = Sandbox::new();
+    sb4.aws_profiles(&emu);
+    scenarios(
+        &sb4,
+        &[
+            &["invoke", "echo", "--tail", "-d", "{}"],
+            &["-p", "sts", "invoke", "fail", "--tail"],
+            &["-p", "sts", "invoke", "echo", "--dry-run-remote"],
+            &["-p", "shared", "invoke", "echo", "--async"],
+            &["-p", "badkey", "invoke", "echo"],
+            &["profile", "show", "sts"],
+        ],
+    );
+    let sb5 = Sandbox::new();
+    sb5.openfaas_profiles(&emu);
+    scenarios(
+        &sb5,
+        &[
+            &["invoke", "echo", "-X", "GET"],
+            &[
+                "invoke",
+                "job",
+                "--async",
+                "--wait",
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &["-p", "badpass", "invoke", "echo"],
+            &["profile", "show", "of"],
+        ],
+    );
+    for sandbox in [&sb, &sb2, &sb3, &sb4, &sb5] {
         let mut files = Vec::new();
         files_under(sandbox.dir.path(), &mut files);
         for f in files {
@@ -99,7 +130,7 @@ fn no_secret_leaves_the_config_and_the_cache() {
             }
             let is_config = f == sandbox.config();
             let is_cache = f.starts_with(sandbox.cache());
-            let is_users_store = f == sandbox.secret_file();
+            let is_users_store = f == sandbox.secret_file() || f == sandbox.aws_file("credentials");
             assert!(
                 is_config || is_cache || is_users_store,
                 "{} holds a secret",

@@ -295,6 +295,16 @@ impl Sandbox {
             "[profile ci]\nregion = eu-west-1\n",
         )
         .unwrap();
+        #[cfg(unix)]
+        {
+            // as `aws configure` leaves it
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                self.aws_file("credentials"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .unwrap();
+        }
     }
 
     /// OpenFaaS profiles for the emulator's gateway: basic auth (default namespace and
