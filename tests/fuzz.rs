@@ -57,6 +57,24 @@ fn providers() -> Vec<Box<dyn fcall::providers::Provider>> {
             &none,
         )
         .unwrap(),
+        fcall::providers::from_profile(
+            &profile(
+                "aws",
+                &[
+                    ("region", "us-east-1"),
+                    ("access_key_id", "a"),
+                    ("secret_access_key", "s"),
+                    ("session_token", "t"),
+                ],
+            ),
+            &none,
+        )
+        .unwrap(),
+        fcall::providers::from_profile(
+            &profile("openfaas", &[("namespace", "dev"), ("password", "p")]),
+            &none,
+        )
+        .unwrap(),
     ]
 }
 
@@ -71,6 +89,10 @@ fn header_names() -> impl Strategy<Value = String> {
         Just("X-Fc-Error-Type".to_string()),
         Just("X-Fc-Invocation-Duration".to_string()),
         Just("X-Invoked".to_string()),
+        Just("X-Amz-Log-Result".to_string()),
+        Just("X-Amz-Function-Error".to_string()),
+        Just("X-Amzn-ErrorType".to_string()),
+        Just("X-Duration-Seconds".to_string()),
         Just("X-Call-Id".to_string()),
         Just("Retry-After".to_string()),
         Just("Authorization".to_string()),
@@ -128,6 +150,7 @@ proptest! {
         let _ = fcall::signing::huawei::verify(&req, secret, now);
         let _ = fcall::signing::fc::verify(&req, secret, now);
         let _ = fcall::signing::acs3::verify(&req, secret, now);
+        let _ = fcall::signing::sigv4::verify(&req, secret, now);
     }
 
     #[test]
@@ -136,6 +159,8 @@ proptest! {
             "/(2021-04-06|2016-08-15)/services/[a-z.]{0,8}/functions/\\PC{0,20}",
             "/2023-03-30/functions/\\PC{0,30}",
             "/spaces/[a-z]{0,5}/functions/\\PC{0,30}",
+            "/2015-03-31/functions/\\PC{0,40}/invocations",
+            "/(async-)?function/\\PC{0,30}",
             "/(oauth2/token|v3/auth/tokens)",
             "/\\PC{0,30}"],
         headers in headers(), body in bodies()) {
@@ -143,6 +168,7 @@ proptest! {
             token: "t".into(), access_key: "a".into(), secret_key: "s".into(),
             iam_user: "u".into(), iam_password: "p".into(), iam_domain: "d".into(),
             client_id: "c".into(), client_secret: "cs".into(), token_ttl: 60,
+            basic_user: "admin".into(), basic_password: "bp".into(),
         });
         let mut headers = headers;
         headers.push(("Authorization".into(), "Bearer t".into()));

@@ -125,29 +125,35 @@ fn parse_function(function: &str) -> Result<FunctionRef> {
     })
 }
 
-/// The name of the shared-files profile, and the keys found for it.
-fn shared_keys(
-    files: &SharedFiles,
-    name: &str,
-) -> Result<Option<(String, String, Option<String>, String)>> {
+/// A key pair, its session token, and where it was found (for messages).
+struct Keys {
+    id: String,
+    secret: String,
+    token: Option<String>,
+    source: String,
+}
+
+/// The keys the shared files hold for profile `name` (credentials file first), if any.
+fn shared_keys(files: &SharedFiles, name: &str) -> Result<Option<Keys>> {
     let from = |section: Option<&std::collections::BTreeMap<String, String>>, path: &str| {
         let s = section?;
         let id = s.get("aws_access_key_id").filter(|v| !v.is_empty())?;
-        Some((
-            id.clone(),
-            s.get("aws_secret_access_key").cloned().unwrap_or_default(),
-            s.get("aws_session_token")
+        Some(Keys {
+            id: id.clone(),
+            secret: s.get("aws_secret_access_key").cloned().unwrap_or_default(),
+            token: s
+                .get("aws_session_token")
                 .filter(|v| !v.is_empty())
                 .cloned(),
-            format!("{path} [{name}]"),
-        ))
+            source: format!("{path} [{name}]"),
+        })
     };
     let found = from(
         files.credentials(name),
         &files.credentials_path.display().to_string(),
     )
     .or_else(|| from(files.config(name), &files.config_path.display().to_string()));
-    if let Some((_, secret, _, source)) = &found {
+    if let Some(Keys { secret, source, .. }) = &found {
         if secret.is_empty() {
             return Err(Error::Config(format!(
                 "{source} has aws_access_key_id but no aws_secret_access_key: add it there"
@@ -188,29 +194,28 @@ impl Aws {
         let shared = s
             .get("aws_profile", &["AWS_PROFILE"])?
             .unwrap_or_else(|| "default".to_string());
-        let (access_key_id, secret_access_key, session_token, source) =
-            match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-                (Some(id), Some(secret)) => (
-                    id,
-                    secret,
-                    var("AWS_SESSION_TOKEN"),
-                    "AWS_ACCESS_KEY_ID".to_string(),
-                ),
-                _ if s.has("access_key_id") => (
-                    s.require("access_key_id", &[], "the access key id")?,
-                    s.require("secret_access_key", &[], "the secret access key")?,
-                    s.get("session_token", &[])?,
-                    format!("profile '{}'", profile.name),
-                ),
-                _ => shared_keys(files, &shared)?.ok_or_else(|| {
-                    Error::Config(format!(
-                        "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
-                        profile.name,
-                        files.credentials_path.display(),
-                        profile.name
-                    ))
-                })?,
-            };
+        let keys = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Keys {
+                id,
+                secret,
+                token: var("AWS_SESSION_TOKEN"),
+                source: "AWS_ACCESS_KEY_ID".to_string(),
+            },
+            _ if s.has("access_key_id") => Keys {
+                id: s.require("access_key_id", &[], "the access key id")?,
+                secret: s.require("secret_access_key", &[], "the secret access key")?,
+                token: s.get("session_token", &[])?,
+                source: format!("profile '{}'", profile.name),
+            },
+            _ => shared_keys(files, &shared)?.ok_or_else(|| {
+                Error::Config(format!(
+                    "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
+                    profile.name,
+                    files.credentials_path.display(),
+                    profile.name
+                ))
+            })?,
+        };
         let region = match s.get("region", &["AWS_REGION", "AWS_DEFAULT_REGION"])? {
             Some(r) => Some(r),
             None => files
@@ -225,10 +230,10 @@ impl Aws {
         Ok(Aws {
             region,
             endpoint,
-            access_key_id,
-            secret_access_key,
-            session_token,
-            source,
+            access_key_id: keys.id,
+            secret_access_key: keys.secret,
+            session_token: keys.token,
+            source: keys.source,
         })
     }
 

@@ -123,7 +123,8 @@ impl Provider for OpenFaas {
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
         let from_function = faas::ran_for(resp).is_some();
-        if !(200..300).contains(&resp.status) && !(from_function && inv.mode == Mode::Sync) {
+        let function_failed = from_function && inv.mode == Mode::Sync;
+        if !(200..300).contains(&resp.status) && !function_failed {
             return Err(self.refused(resp));
         }
         let mut out = faas::outcome(inv, resp);
