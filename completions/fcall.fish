@@ -46,12 +46,12 @@ complete -c fcall -n "__fish_fcall_needs_command" -f -a "help" -d 'Print this me
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s d -l data -d 'Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s t -l content-type -d 'Content type of the payload' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s X -l method -d 'HTTP method (Altair: POST GET PUT PATCH DELETE)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l query -d 'Query parameter passed to the function, repeatable (Altair)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l callback-url -d 'Where an async invocation\'s result is sent (Altair X-Callback-Url)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With --async --wait: receive the result on this local address (Altair)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l callback-url -d 'Where an async invocation\'s result is sent (X-Callback-Url: Altair, OpenFaaS)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l public-url -d 'With --listen: the public URL that reaches the listen address (a tunnel, say)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l output -d 'Output format: human (result on stdout, report on stderr) or a JSON envelope' -r -f -a "human\t''
 json\t''"
@@ -80,8 +80,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand batch" -s j -l jobs -d 'Invo
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s t -l content-type -d 'Content type of the payload' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s X -l method -d 'HTTP method (Altair: POST GET PUT PATCH DELETE)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l query -d 'Query parameter passed to the function, repeatable (Altair)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s H -l header -d 'Extra request header, repeatable' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"

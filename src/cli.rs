@@ -80,6 +80,7 @@ pub enum Command {
   fcall invoke hello --async --wait                    async, then wait for the outcome
   fcall invoke stock-quote/market/today -X GET --query company=Google    (Altair)
   fcall invoke job --async --wait --listen 127.0.0.1:0 receive the callback (Altair)
+  fcall -p lambda invoke my-fn:prod --dry-run-remote   Lambda DryRun: may I invoke it?
   fcall invoke hello --output json | jq .duration_ms   the JSON envelope
   fcall invoke hello --dry-run                         show the request, send nothing
 
@@ -165,13 +166,14 @@ Examples:
     #[command(after_help = "Example:
   fcall emulator --bind 127.0.0.1:9000
 Prints \"listening on ADDR\" first. It serves FunctionGraph (and its IAM), Function
-Compute 2.0/3.0 and Altair IoT Studio. Default credentials: FunctionGraph token testtoken;
-AK/SK testak/testsk (also Function Compute's AccessKey); IAM user testuser / testpassword in
-domain testdomain; Altair client testclient / testsecret.
+Compute 2.0/3.0, Altair IoT Studio, AWS Lambda and an OpenFaaS gateway. Default credentials:
+FunctionGraph token testtoken; AK/SK testak/testsk (also Function Compute's AccessKey and
+Lambda's key); IAM user testuser / testpassword in domain testdomain; Altair client
+testclient / testsecret; OpenFaaS basic auth admin / testpassword.
 Functions: echo (returns the payload), fail (a function error), longlog (a log longer
 than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), maybe (fails when the payload
-has \"fail\": true), big (returns {\"bytes\": N} bytes), busy (FC: 429 on every other
-call), notready and stock-quote (Altair); others are not found. Altair callbacks go to
+has \"fail\": true), big (returns {\"bytes\": N} bytes), busy (FC, Lambda: 429 on every other
+call), notready and stock-quote (Altair), inspect (OpenFaaS); others are not found. Altair callbacks go to
 loopback addresses only. GET /_emulator/stats returns request counters.")]
     Emulator(EmulatorArgs),
 }
@@ -184,7 +186,7 @@ pub enum OutputFormat {
 
 #[derive(Debug, Args)]
 pub struct InvokeArgs {
-    /// Function: NAME, PACKAGE/NAME or a full URN (FunctionGraph)
+    /// Function: NAME, PACKAGE/NAME or a URN (FunctionGraph), SERVICE/NAME (FC), NAME[/path] (Altair, OpenFaaS), NAME[:Q] or an ARN (Lambda)
     pub function: String,
 
     /// Payload: literal text, @FILE, or @- for stdin (piped stdin is read when -d is absent)
@@ -207,7 +209,7 @@ pub struct InvokeArgs {
     #[arg(long, value_name = "ID", requires = "async_")]
     pub invocation_id: Option<String>,
 
-    /// Where an async invocation's result is sent (Altair X-Callback-Url)
+    /// Where an async invocation's result is sent (X-Callback-Url: Altair, OpenFaaS)
     #[arg(
         long,
         value_name = "URL",
@@ -216,7 +218,7 @@ pub struct InvokeArgs {
     )]
     pub callback_url: Option<String>,
 
-    /// With --async --wait: receive the result on this local address (Altair)
+    /// With --async --wait: receive the result on this local address (Altair, OpenFaaS)
     #[arg(long, value_name = "ADDR", requires = "wait")]
     pub listen: Option<String>,
 
@@ -273,11 +275,11 @@ pub struct CallArgs {
     #[arg(long, value_name = "Q")]
     pub qualifier: Option<String>,
 
-    /// HTTP method (Altair: POST GET PUT PATCH DELETE)
+    /// HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)
     #[arg(short = 'X', long, value_name = "METHOD")]
     pub method: Option<String>,
 
-    /// Query parameter passed to the function, repeatable (Altair)
+    /// Query parameter passed to the function, repeatable (Altair, OpenFaaS)
     #[arg(long = "query", value_name = "K=V")]
     pub query: Vec<String>,
 
