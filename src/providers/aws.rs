@@ -730,4 +730,58 @@ mod tests {
         assert!(e.to_string().contains("AccessDeniedException no"), "{e}");
         assert!(e.to_string().contains("profile 'lambda'"), "{e}");
     }
+
+    /// Requests botocore itself serialized and signed (scripts/botocore_vectors.py): fcall
+    /// builds each one byte for byte, the URL, the body and every signed header.
+    #[test]
+    fn matches_what_botocore_sends() {
+        let fixture: serde_json::Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/lambda-sigv4-botocore.json"
+        ))
+        .unwrap();
+        let cases = fixture["cases"].as_array().unwrap();
+        assert!(cases.len() >= 5);
+        for c in cases {
+            let name = c["name"].as_str().unwrap();
+            let text = |k: &str| c[k].as_str().map(str::to_string);
+            let mut values = vec![
+                ("region", text("region").unwrap()),
+                ("access_key_id", "AKIDTEST".to_string()),
+                ("secret_access_key", "testsecret".to_string()),
+            ];
+            if let Some(t) = text("session_token") {
+                values.push(("session_token", t));
+            }
+            let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let p = aws(&values, &[], &SharedFiles::default()).unwrap();
+            let mut inv = Invocation::new(c["function"].as_str().unwrap());
+            inv.qualifier = text("qualifier");
+            inv.payload = text("payload").map(String::into_bytes);
+            inv.tail = text("log_type").as_deref() == Some("Tail");
+            match c["invocation_type"].as_str().unwrap() {
+                "Event" => inv.mode = Mode::Async,
+                "DryRun" => inv.validate_only = true,
+                _ => {}
+            }
+            let r = p
+                .build(&inv, None, datetime!(2024-01-02 03:04:05 UTC))
+                .unwrap();
+            assert_eq!(r.method, c["method"], "{name}");
+            assert_eq!(r.url(), c["url"], "{name}");
+            assert_eq!(r.body, c["body"].as_str().unwrap().as_bytes(), "{name}");
+            let theirs = c["headers"].as_object().unwrap();
+            for (k, v) in theirs {
+                if k == "Content-Length" {
+                    continue; // the HTTP client sets it from the body
+                }
+                assert_eq!(r.header(k), v.as_str(), "{name}: {k}");
+            }
+            for (k, _) in &r.headers {
+                assert!(
+                    k == "Host" || theirs.keys().any(|t| t.eq_ignore_ascii_case(k)),
+                    "{name}: fcall sends {k}, botocore does not"
+                );
+            }
+        }
+    }
 }
