@@ -84,7 +84,7 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
         case("default profile that does not exist", Some(format!("default_profile = \"gone\"\n{}", profile(&format!("{HW}\ntoken = \"t\"")))), &["invoke", "f"], 3, "gone"),
         // usage (2)
         case("profile add: unknown provider", None, &["profile", "add", "x", "--provider", "gcp"], 2, "unknown provider 'gcp'"),
-        case("profile add: unknown key", None, &["profile", "add", "x", "--provider", "huawei", "regoin=x"], 2, "'regoin' is not a huawei profile key"),
+        case("profile add: unknown key", None, &["profile", "add", "x", "--provider", "huawei", "regoin=x"], 2, "'regoin' is not a profile key for provider huawei"),
         case("profile add: no '='", None, &["profile", "add", "x", "--provider", "huawei", "region"], 2, "region"),
         case("bad -H", hw("token = \"t\""), &["invoke", "f", "-H", "NoColon"], 2, "\"Name: value\""),
         case("-d @ a missing file", hw("token = \"t\""), &["invoke", "f", "-d", "@/no/such/file"], 2, "cannot read the payload file"),
@@ -116,6 +116,7 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
         case("aws two qualifiers", Some(profile(AWS)), &["invoke", "f:1", "--qualifier", "2"], 2, "give one"),
         case("aws bad qualifier", Some(profile(AWS)), &["invoke", "f", "--qualifier", "a.b"], 2, "--qualifier a.b"),
         case("aws async wait", Some(profile(AWS)), &["invoke", "f", "--async", "--wait"], 2, "keeps no status"),
+        case("aws callback url", Some(profile(AWS)), &["invoke", "f", "--async", "--callback-url", "http://x"], 2, "takes no callback URL"),
         case("aws status", Some(profile(AWS)), &["status", "f", "id"], 2, "no status query"),
         case("aws no region", Some(profile("provider = \"aws\"\naccess_key_id = \"a\"\nsecret_access_key = \"b\"")), &["invoke", "f"], 3, "no AWS region"),
         case("aws key without secret", Some(profile("provider = \"aws\"\naccess_key_id = \"a\"")), &["invoke", "f"], 3, "'secret_access_key'"),

@@ -86,7 +86,7 @@ fn profile_add_refuses_unknown_providers_and_keys() {
         "regoin=cn-north-4",
     ])
     .code(2)
-    .stderr_has("'regoin' is not a huawei profile key");
+    .stderr_has("'regoin' is not a profile key for provider huawei");
     sb.run(&["profile", "add", "x", "--provider", "huawei", "novalue"])
         .code(2);
     assert!(!sb.config().exists(), "nothing written on refusal");

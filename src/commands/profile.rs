@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
                     config::parse_assignment(v).map_err(|e| Error::Usage(e.to_string()))?;
                 if !known.contains(&key.as_str()) {
                     return Err(Error::Usage(format!(
-                        "'{key}' is not a {provider} profile key: use one of {}",
+                        "'{key}' is not a profile key for provider {provider}: use one of {}",
                         known.join(", ")
                     )));
                 }

@@ -299,6 +299,11 @@ impl Provider for Aws {
     ) -> Result<HttpRequest> {
         let f = parse_function(&inv.function)?;
         let qualifier = Aws::qualifier(&f, inv)?;
+        if inv.callback_url.is_some() {
+            return Err(Error::Usage(
+                "--callback-url: AWS Lambda takes no callback URL; send async results on with a destination configured on the function".into(),
+            ));
+        }
         let region = self.region(&f)?;
         let mut req = HttpRequest::new(
             "POST",
