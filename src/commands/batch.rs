@@ -307,23 +307,35 @@ async fn call_line(session: &Session<'_>, target: &Target, base: &Invocation, li
         function: &shown,
         mode: inv.mode,
     };
-    let (mut envelope, code) = match &result {
-        Ok(out) => (
-            render::envelope(&rctx, out, None),
+    let mut text = Vec::with_capacity(1024);
+    let code = match &result {
+        Ok(out) => {
+            // straight into bytes: no intermediate JSON value to build, sort and drop
+            if render::write_envelope(&rctx, out, Some((line.no, &line.id)), &mut text).is_err() {
+                // not expected (string keys, plain numbers); the slower way then
+                let mut envelope = render::envelope(&rctx, out, None);
+                if let Json::Object(m) = &mut envelope {
+                    m.insert("line".into(), json!(line.no));
+                    m.insert("id".into(), line.id.clone());
+                }
+                text = envelope.to_string().into_bytes();
+            }
             if out.function_error.is_some() {
                 code::FUNCTION
             } else {
                 code::OK
-            },
-        ),
-        Err(e) => (render::error_envelope(&rctx, e), e.code()),
+            }
+        }
+        Err(e) => {
+            let mut envelope = render::error_envelope(&rctx, e);
+            if let Json::Object(m) = &mut envelope {
+                m.insert("line".into(), json!(line.no));
+                m.insert("id".into(), line.id);
+            }
+            text = envelope.to_string().into_bytes();
+            e.code()
+        }
     };
-    if let Json::Object(m) = &mut envelope {
-        m.insert("line".into(), json!(line.no));
-        m.insert("id".into(), line.id);
-    }
-    // straight into bytes: through `Display` (to_string) it costs twice as much
-    let mut text = serde_json::to_vec(&envelope).unwrap_or_else(|_| envelope.to_string().into());
     text.push(b'\n');
     Done {
         text,
