@@ -120,6 +120,10 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("fcall/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(opts.insecure)
+            // fcall decides what is sent again (see the module doc); reqwest's own retries
+            // are for HTTP/2 and HTTP/3 refusals, which an HTTP/1.1-only client never gets,
+            // yet its default policy copies every request in case it needs to resend it
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|e| Error::Internal(format!("cannot set up HTTP: {}", root_cause(&e))))?;
         Ok(Transport {
@@ -152,16 +156,18 @@ impl Transport {
         req: &HttpRequest,
         secret: &[&str],
     ) -> Result<HttpResponse, SendError> {
-        let (mut head, resp) = self.send_head(req, secret).await?;
+        let (mut head, resp) = self.send_head(req, req.body.clone(), secret).await?;
         head.body = read_whole(resp, self.opts.timeout).await?;
         Ok(head)
     }
 
     /// One attempt, up to the response's status and headers: the returned [`HttpResponse`]
-    /// has an empty body, which is still on the wire in the `reqwest::Response`.
+    /// has an empty body, which is still on the wire in the `reqwest::Response`. `body` is
+    /// the request's body (`req.body` is not read: the caller may have moved it out).
     async fn send_head(
         &self,
         req: &HttpRequest,
+        body: Vec<u8>,
         secret: &[&str],
     ) -> Result<(HttpResponse, reqwest::Response), SendError> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
@@ -179,10 +185,10 @@ impl Transport {
             for (k, v) in &req.headers {
                 eprintln!("> {k}: {}", shown_value(k, v, secret));
             }
-            eprintln!("> ({} bytes of body)", req.body.len());
+            eprintln!("> ({} bytes of body)", body.len());
         }
         let resp = rb
-            .body(req.body.clone())
+            .body(body)
             .send()
             .await
             .map_err(|e| classify(&e, self.opts.timeout))?;
@@ -238,8 +244,10 @@ impl Transport {
     ) -> Result<Received> {
         let mut attempt = 0;
         loop {
-            let req = build()?;
-            let result = self.send_head(&req, policy.secret).await;
+            let mut req = build()?;
+            // built afresh for each attempt: its body can be moved, not copied
+            let body = std::mem::take(&mut req.body);
+            let result = self.send_head(&req, body, policy.secret).await;
             let wait = match &result {
                 Err(SendError::Connect(_)) => Some(backoff(attempt)),
                 Err(_) if policy.retry_after_send => Some(backoff(attempt)),
