@@ -5,6 +5,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--fcall", required=True)
 ap.add_argument("--oha", required=True)
 ap.add_argument("--runs", type=int, default=30)
+ap.add_argument("--floor", help="bench/floor binary: the HTTP client alone")
 a = ap.parse_args()
 F = a.fcall
 work = tempfile.mkdtemp(prefix="fcall-bench-")
@@ -65,8 +66,9 @@ t = wall(f"{F} batch echo -j 64 --output json --input {work}/lines.ndjson")
 fcall_rps = n / t
 req = subprocess.run(f"{F} invoke echo -d '{{}}' --dry-run", shell=True, env=env, capture_output=True, text=True).stdout
 target_url = req.splitlines()[0].split(" ", 1)[1]
-headers = " ".join(f"-H {json.dumps(l)}" for l in req.splitlines()[1:] if ": " in l and not l.startswith("Authorization"))
-headers = headers.replace("****", "testtoken")
+header_lines = [l.replace("****", "testtoken") for l in req.splitlines()[1:]
+                if ": " in l and not l.startswith("Authorization")]
+headers = " ".join(f"-H {json.dumps(l)}" for l in header_lines)
 def oha_rps(c):
     out = subprocess.run(f"{a.oha} --no-tui --output-format json -n {n} -c {c} -m POST -d '{{}}' {headers} '{target_url}'",
                          shell=True, env=env, capture_output=True, text=True).stdout
@@ -74,6 +76,11 @@ def oha_rps(c):
 oha64 = oha_rps(64)
 report("3. batch 10k at 64 in flight (requests/s)", fcall_rps, oha64, "req/s", 0.8, better="higher")
 print(f"   emulator headroom: oha alone at 128 in flight: {oha_rps(128):.0f} req/s")
+if a.floor:
+    floor = float(subprocess.run([a.floor, target_url, str(n), "64", *header_lines], env=env,
+                                 capture_output=True, text=True, check=True).stdout)
+    print(f"   client floor: reqwest alone, set up as fcall's transport, same loop: {floor:.0f} req/s "
+          f"({floor / oha64:.2f} of oha; fcall is {fcall_rps / floor:.2f} of it)")
 
 # 4. peak memory
 for lines in (10000, 100000):
