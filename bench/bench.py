@@ -5,6 +5,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--fcall", required=True)
 ap.add_argument("--oha", required=True)
 ap.add_argument("--runs", type=int, default=30)
+ap.add_argument("--floor", help="bench/floor binary: the HTTP client alone")
 a = ap.parse_args()
 F = a.fcall
 work = tempfile.mkdtemp(prefix="fcall-bench-")
@@ -57,23 +58,39 @@ report("1. one sync invocation with --tail (median)", ours * 1e3, theirs * 1e3, 
 ours, theirs = interleaved(f"{F} --version", "curl --version", a.runs)
 report("2. start-up: --version (median)", ours * 1e3, theirs * 1e3, "ms", 1.5)
 
-# 3. fan-out: 10,000 invocations, 64 in flight, vs oha on the same endpoint and concurrency
+# 3. fan-out: 10,000 invocations, 64 in flight, vs oha on the same endpoint and concurrency;
+# one run takes a fraction of a second, so take the median of ROUNDS interleaved runs each
 n = 10000
+rounds = 5
 with open(f"{work}/lines.ndjson", "w") as f:
     f.write("{}\n" * n)
-t = wall(f"{F} batch echo -j 64 --output json --input {work}/lines.ndjson")
-fcall_rps = n / t
 req = subprocess.run(f"{F} invoke echo -d '{{}}' --dry-run", shell=True, env=env, capture_output=True, text=True).stdout
 target_url = req.splitlines()[0].split(" ", 1)[1]
-headers = " ".join(f"-H {json.dumps(l)}" for l in req.splitlines()[1:] if ": " in l and not l.startswith("Authorization"))
-headers = headers.replace("****", "testtoken")
-def oha_rps(c):
+header_lines = [l.replace("****", "testtoken") for l in req.splitlines()[1:]
+                if ": " in l and not l.startswith("Authorization")]
+headers = " ".join(f"-H {json.dumps(l)}" for l in header_lines)
+def fcall_rps():
+    return n / wall(f"{F} batch echo -j 64 --output json --input {work}/lines.ndjson")
+def oha_rps(c=64):
     out = subprocess.run(f"{a.oha} --no-tui --output-format json -n {n} -c {c} -m POST -d '{{}}' {headers} '{target_url}'",
                          shell=True, env=env, capture_output=True, text=True).stdout
     return json.loads(out)["summary"]["requestsPerSec"]
-oha64 = oha_rps(64)
-report("3. batch 10k at 64 in flight (requests/s)", fcall_rps, oha64, "req/s", 0.8, better="higher")
+def floor_rps():
+    return float(subprocess.run([a.floor, target_url, str(n), "64", *header_lines], env=env,
+                                capture_output=True, text=True, check=True).stdout)
+runs = {"fcall": [], "oha": [], "floor": []}
+for _ in range(rounds):
+    runs["fcall"].append(fcall_rps())
+    runs["oha"].append(oha_rps())
+    if a.floor:
+        runs["floor"].append(floor_rps())
+fcall_med, oha64 = statistics.median(runs["fcall"]), statistics.median(runs["oha"])
+report(f"3. batch 10k at 64 in flight (median of {rounds})", fcall_med, oha64, "req/s", 0.8, better="higher")
 print(f"   emulator headroom: oha alone at 128 in flight: {oha_rps(128):.0f} req/s")
+if a.floor:
+    floor = statistics.median(runs["floor"])
+    print(f"   client floor: reqwest alone, set up as fcall's transport, same loop: {floor:.0f} req/s "
+          f"({floor / oha64:.2f} of oha; fcall is {fcall_med / floor:.2f} of it)")
 
 # 4. peak memory
 for lines in (10000, 100000):

@@ -88,6 +88,9 @@ pub struct Policy<'a> {
 pub struct Transport {
     client: reqwest::Client,
     opts: Options,
+    /// The last URL sent, parsed: a batch sends the same one thousands of times, and
+    /// parsing it (a long percent-encoded path) is a tenth of the work of a request.
+    last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
 }
 
 /// The innermost cause of an error, which is usually the telling one ("Connection refused").
@@ -117,24 +120,63 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("fcall/", env!("CARGO_PKG_VERSION")))
             .danger_accept_invalid_certs(opts.insecure)
+            // fcall decides what is sent again (see the module doc); reqwest's own retries
+            // are for HTTP/2 and HTTP/3 refusals, which an HTTP/1.1-only client never gets,
+            // yet its default policy copies every request in case it needs to resend it
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .build()
             .map_err(|e| Error::Internal(format!("cannot set up HTTP: {}", root_cause(&e))))?;
-        Ok(Transport { client, opts })
+        Ok(Transport {
+            client,
+            opts,
+            last_url: std::sync::Mutex::default(),
+        })
     }
 
     pub fn options(&self) -> &Options {
         &self.opts
     }
 
-    /// One attempt.
+    /// `url` parsed, from the last one when it is the same; `None` when it does not parse.
+    fn parsed_url(&self, url: String) -> Option<reqwest::Url> {
+        let mut last = self.last_url.lock().ok()?;
+        if let Some((text, parsed)) = last.as_ref() {
+            if *text == url {
+                return Some(parsed.clone());
+            }
+        }
+        let parsed = reqwest::Url::parse(&url).ok()?;
+        *last = Some((url, parsed.clone()));
+        Some(parsed)
+    }
+
+    /// One attempt, the body read whole (at most [`MAX_WHOLE_BODY`] bytes).
     pub async fn send(
         &self,
         req: &HttpRequest,
         secret: &[&str],
     ) -> Result<HttpResponse, SendError> {
+        let (mut head, resp) = self.send_head(req, req.body.clone(), secret).await?;
+        head.body = read_whole(resp, self.opts.timeout).await?;
+        Ok(head)
+    }
+
+    /// One attempt, up to the response's status and headers: the returned [`HttpResponse`]
+    /// has an empty body, which is still on the wire in the `reqwest::Response`. `body` is
+    /// the request's body (`req.body` is not read: the caller may have moved it out).
+    async fn send_head(
+        &self,
+        req: &HttpRequest,
+        body: Vec<u8>,
+        secret: &[&str],
+    ) -> Result<(HttpResponse, reqwest::Response), SendError> {
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
             .map_err(|_| SendError::Other(format!("invalid method {}", req.method)))?;
-        let mut rb = self.client.request(method, req.url());
+        let mut rb = match self.parsed_url(req.url()) {
+            Some(url) => self.client.request(method, url),
+            // reqwest reports what is wrong with it when sending
+            None => self.client.request(method, req.url()),
+        };
         for (k, v) in &req.headers {
             rb = rb.header(k.as_str(), v.as_str());
         }
@@ -143,10 +185,10 @@ impl Transport {
             for (k, v) in &req.headers {
                 eprintln!("> {k}: {}", shown_value(k, v, secret));
             }
-            eprintln!("> ({} bytes of body)", req.body.len());
+            eprintln!("> ({} bytes of body)", body.len());
         }
         let resp = rb
-            .body(req.body.clone())
+            .body(body)
             .send()
             .await
             .map_err(|e| classify(&e, self.opts.timeout))?;
@@ -167,38 +209,79 @@ impl Transport {
                 eprintln!("< {k}: {}", shown_value(k, v, secret));
             }
         }
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| classify(&e, self.opts.timeout))?
-            .to_vec();
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        Ok((
+            HttpResponse {
+                status,
+                headers,
+                body: Vec::new(),
+            },
+            resp,
+        ))
     }
 
     /// Send with the retry policy; `build` is called for every attempt so each one is
     /// signed afresh.
     pub async fn execute(
         &self,
-        mut build: impl FnMut() -> Result<HttpRequest>,
+        build: impl FnMut() -> Result<HttpRequest>,
         policy: &Policy<'_>,
     ) -> Result<HttpResponse> {
+        match self.execute_streaming(build, policy, &|_| false).await? {
+            Received::Whole(r) => Ok(r),
+            Received::Streaming(s) => s.read_whole().await,
+        }
+    }
+
+    /// Like [`Transport::execute`], but when `stream(head)` says so for the final answer
+    /// (status and headers, empty body), its body is left on the wire for the caller to
+    /// copy ([`Received::Streaming`]). Only an answer that would not be retried is
+    /// streamed, and nothing is retried once it is: the caller may have written part of it.
+    pub async fn execute_streaming(
+        &self,
+        mut build: impl FnMut() -> Result<HttpRequest>,
+        policy: &Policy<'_>,
+        stream: &dyn Fn(&HttpResponse) -> bool,
+    ) -> Result<Received> {
         let mut attempt = 0;
         loop {
-            let req = build()?;
-            let result = self.send(&req, policy.secret).await;
+            let mut req = build()?;
+            // built afresh for each attempt: its body can be moved, not copied
+            let body = std::mem::take(&mut req.body);
+            let result = self.send_head(&req, body, policy.secret).await;
             let wait = match &result {
                 Err(SendError::Connect(_)) => Some(backoff(attempt)),
                 Err(_) if policy.retry_after_send => Some(backoff(attempt)),
-                Ok(r) if policy.retry_throttled && (r.status == 429 || r.status == 503) => {
+                Ok((r, _)) if policy.retry_throttled && (r.status == 429 || r.status == 503) => {
                     Some(retry_after(r).unwrap_or_else(|| backoff(attempt)))
                 }
-                Ok(r) if policy.retry_after_send && (r.status == 502 || r.status == 504) => {
+                Ok((r, _)) if policy.retry_after_send && (r.status == 502 || r.status == 504) => {
                     Some(backoff(attempt))
                 }
+                _ => None,
+            };
+            let retry = wait.is_some() && attempt < self.opts.retries;
+            // the body: left on the wire, or read whole (a broken body may be retried too)
+            let result = match result {
+                Ok((head, resp)) if !retry && stream(&head) => {
+                    return Ok(Received::Streaming(Streaming {
+                        head,
+                        resp,
+                        host: req.host().to_string(),
+                        timeout: self.opts.timeout,
+                    }))
+                }
+                Ok((mut head, resp)) => match read_whole(resp, self.opts.timeout).await {
+                    Ok(body) => {
+                        head.body = body;
+                        Ok(head)
+                    }
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            let wait = match (&result, wait) {
+                (_, Some(w)) => Some(w),
+                (Err(_), None) if policy.retry_after_send => Some(backoff(attempt)),
                 _ => None,
             };
             match wait {
@@ -209,9 +292,131 @@ impl Transport {
                     tokio::time::sleep(w).await;
                     attempt += 1;
                 }
-                _ => return result.map_err(|e| e.into_error(req.host(), policy.timeout_hint)),
+                _ => {
+                    return result
+                        .map(Received::Whole)
+                        .map_err(|e| e.into_error(req.host(), policy.timeout_hint))
+                }
             }
         }
+    }
+}
+
+/// The most of a body fcall holds in memory (results it can stream are not held).
+pub const MAX_WHOLE_BODY: usize = 256 << 20;
+
+/// Read a body whole, refusing one larger than [`MAX_WHOLE_BODY`].
+async fn read_whole(mut resp: reqwest::Response, timeout: Duration) -> Result<Vec<u8>, SendError> {
+    let too_big = || {
+        SendError::Other(format!(
+            "the answer is larger than {} MiB, more than fcall holds in memory (a function's raw result streams to stdout without --output json)",
+            MAX_WHOLE_BODY >> 20
+        ))
+    };
+    let announced = resp.content_length().unwrap_or(0);
+    if announced > MAX_WHOLE_BODY as u64 {
+        return Err(too_big());
+    }
+    let mut body = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e, timeout))? {
+        if body.len() + chunk.len() > MAX_WHOLE_BODY {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// What [`Transport::execute_streaming`] received.
+pub enum Received {
+    /// The answer, body and all.
+    Whole(HttpResponse),
+    /// The status and headers of an answer whose body the caller copies.
+    Streaming(Streaming),
+}
+
+/// An answer whose body is still on the wire.
+pub struct Streaming {
+    head: HttpResponse,
+    resp: reqwest::Response,
+    host: String,
+    timeout: Duration,
+}
+
+/// How a streamed body was copied.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Copied {
+    pub bytes: u64,
+    /// The last byte written, if any (whether the result ends a line).
+    pub last: Option<u8>,
+    /// The writer went away (a closed pipe): the rest was not read.
+    pub closed: bool,
+}
+
+impl Streaming {
+    /// The status and headers (the body is empty).
+    pub fn head(&self) -> &HttpResponse {
+        &self.head
+    }
+
+    /// Read the body whole after all (at most [`MAX_WHOLE_BODY`] bytes).
+    pub async fn read_whole(self) -> Result<HttpResponse> {
+        let Streaming {
+            mut head,
+            resp,
+            host,
+            timeout,
+        } = self;
+        head.body = read_whole(resp, timeout)
+            .await
+            .map_err(|e| e.into_error(&host, None))?;
+        Ok(head)
+    }
+
+    /// Copy the body to `out` chunk by chunk, never holding it whole, and flush. A writer
+    /// that reports a broken pipe ends the copy quietly (`closed`); other write errors are
+    /// internal errors, and a body that breaks off is a transport error saying how much
+    /// arrived.
+    pub async fn copy_to(mut self, out: &mut impl std::io::Write) -> Result<Copied> {
+        let mut copied = Copied::default();
+        loop {
+            let chunk = match self.resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = out.flush();
+                    let written = format!(" (after {} bytes of the result)", copied.bytes);
+                    return Err(
+                        match classify(&e, self.timeout).into_error(&self.host, None) {
+                            Error::Transport(m) => Error::Transport(m + &written),
+                            other => other,
+                        },
+                    );
+                }
+            };
+            if chunk.is_empty() {
+                continue;
+            }
+            if let Err(e) = out.write_all(&chunk) {
+                return broken_pipe(e, copied);
+            }
+            copied.bytes += chunk.len() as u64;
+            copied.last = chunk.last().copied();
+        }
+        match out.flush() {
+            Ok(()) => Ok(copied),
+            Err(e) => broken_pipe(e, copied),
+        }
+    }
+}
+
+/// A reader that went away (`| head`) ends a copy quietly; any other write error is reported.
+fn broken_pipe(e: std::io::Error, mut copied: Copied) -> Result<Copied> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        copied.closed = true;
+        Ok(copied)
+    } else {
+        Err(Error::Internal(format!("cannot write to stdout: {e}")))
     }
 }
 

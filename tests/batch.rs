@@ -467,3 +467,85 @@ fn some_failing_lines_exit_6_counted_and_in_order() {
     assert_eq!(envs[6]["function_error"]["kind"], "ZeroDivisionError");
     assert_eq!(emu.counter("huawei.sync.maybe"), 20);
 }
+
+#[test]
+fn a_line_is_sent_and_printed_before_the_next_one_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    // input is handed over in chunks and output written in blocks: neither may wait for
+    // more input, or a line typed at a terminal would never run
+    let (_emu, sb) = huawei();
+    let mut child = Command::new(bin())
+        .args(["batch", "echo", "-j", "4"])
+        .env("FCALL_CONFIG", sb.config())
+        .env("FCALL_CACHE_DIR", sb.cache())
+        .env_remove("FCALL_PROFILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // a guard against a hang, not a timing assertion
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for _ in 0..2 {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            tx.send(()).unwrap();
+            lines.push(line);
+        }
+        lines
+    });
+    let guard = |what: &str| {
+        if rx.recv_timeout(std::time::Duration::from_secs(60)).is_err() {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("{what}");
+        }
+    };
+    writeln!(stdin, "{{\"n\":1}}").unwrap();
+    stdin.flush().unwrap();
+    guard("line 1 was not printed while the input stayed open");
+    writeln!(stdin, "{{\"n\":2}}").unwrap();
+    drop(stdin);
+    guard("line 2 was not printed");
+    let lines = reader.join().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    for (i, line) in lines.iter().enumerate() {
+        let env: Json = serde_json::from_str(line).unwrap();
+        assert_eq!(env["line"], json!(i + 1));
+        assert_eq!(env["result"], json!(format!("{{\"n\":{}}}", i + 1)));
+    }
+}
+
+#[test]
+fn thousands_of_lines_across_input_chunks_stay_in_order() {
+    let (emu, sb) = huawei();
+    // more than one input chunk (256 lines) and many output blocks, blank lines between,
+    // a mix of lines that fail and lines that do not
+    let n = 2000;
+    let input: String = (1..=n)
+        .map(|i| format!("{{\"n\":{i},\"fail\":{}}}\n\n", i % 7 == 0))
+        .collect();
+    let o = batch(&sb, &["batch", "maybe", "-j", "64"], &input);
+    o.code(6);
+    let envs = envelopes(&o);
+    assert_eq!(
+        lines_of(&envs),
+        (0..n).map(|i| 2 * i + 1).collect::<Vec<_>>()
+    );
+    for (i, e) in envs.iter().enumerate() {
+        assert_eq!(e["ok"], (i + 1) % 7 != 0, "line {}", e["line"]);
+    }
+    assert_eq!(emu.counter("huawei.sync.maybe"), n);
+    o.stderr_has(&format!(
+        "batch: {n} invocations · ok {} · function errors {}",
+        n - n / 7,
+        n / 7
+    ));
+}

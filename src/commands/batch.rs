@@ -1,20 +1,23 @@
 //! `fcall batch`: one invocation per NDJSON input line, run concurrently, printed in input
 //! order.
 //!
-//! A reader thread turns the input into [`Line`]s through a bounded channel (the input is
-//! never read whole). The main task keeps an ordered window of lines: at most `-j` calls
-//! in flight, and lines that finished ahead of an earlier one wait in the window (at most
-//! 2 × `-j` lines) until everything before them is printed. All calls share one
-//! [`Session`], so the provider's token is fetched once.
+//! A reader thread turns the input into [`Line`]s and hands them over in chunks through a
+//! bounded channel (the input is never read whole; a chunk goes as soon as the next read
+//! would wait, so lines typed at a terminal start at once). The main task keeps an ordered
+//! window of lines: at most `-j` calls in flight (polled only when woken, in a
+//! `FuturesUnordered`), and lines that finished ahead of an earlier one wait in the window
+//! (at most 2 × `-j` lines) until everything before them is printed. Printed lines are
+//! gathered and written when nothing else is ready, not one write per line. All calls
+//! share one [`Session`], so the provider's token is fetched once and connections are
+//! kept alive and reused.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::future::Future;
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
-use std::pin::{pin, Pin};
-use std::task::Poll;
+use std::pin::pin;
 use std::time::{Duration, Instant};
 
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::value::RawValue;
 use serde_json::{json, Value as Json};
@@ -259,17 +262,10 @@ fn ms(v: f64) -> String {
 
 /// A finished line: its envelope (one line of text) and its exit code.
 struct Done {
-    text: String,
+    text: Vec<u8>,
     code: u8,
     /// How long the call took, when a request was made.
     latency: Option<Duration>,
-}
-
-type Call<'f> = Pin<Box<dyn Future<Output = Done> + 'f>>;
-
-enum Slot<'f> {
-    Running(Call<'f>),
-    Done(Done),
 }
 
 /// One line's invocation, rendered as its envelope.
@@ -311,23 +307,36 @@ async fn call_line(session: &Session<'_>, target: &Target, base: &Invocation, li
         function: &shown,
         mode: inv.mode,
     };
-    let (mut envelope, code) = match &result {
-        Ok(out) => (
-            render::envelope(&rctx, out, None),
+    let mut text = Vec::with_capacity(1024);
+    let code = match &result {
+        Ok(out) => {
+            // straight into bytes: no intermediate JSON value to build, sort and drop
+            if render::write_envelope(&rctx, out, Some((line.no, &line.id)), &mut text).is_err() {
+                // not expected (string keys, plain numbers); the slower way then
+                let mut envelope = render::envelope(&rctx, out, None);
+                if let Json::Object(m) = &mut envelope {
+                    m.insert("line".into(), json!(line.no));
+                    m.insert("id".into(), line.id.clone());
+                }
+                text = envelope.to_string().into_bytes();
+            }
             if out.function_error.is_some() {
                 code::FUNCTION
             } else {
                 code::OK
-            },
-        ),
-        Err(e) => (render::error_envelope(&rctx, e), e.code()),
+            }
+        }
+        Err(e) => {
+            let mut envelope = render::error_envelope(&rctx, e);
+            if let Json::Object(m) = &mut envelope {
+                m.insert("line".into(), json!(line.no));
+                m.insert("id".into(), line.id);
+            }
+            text = envelope.to_string().into_bytes();
+            e.code()
+        }
     };
-    if let Json::Object(m) = &mut envelope {
-        m.insert("line".into(), json!(line.no));
-        m.insert("id".into(), line.id);
-    }
-    let mut text = envelope.to_string();
-    text.push('\n');
+    text.push(b'\n');
     Done {
         text,
         code,
@@ -335,63 +344,56 @@ async fn call_line(session: &Session<'_>, target: &Target, base: &Invocation, li
     }
 }
 
-/// Poll every call in flight; ready when at least one finished: (how many, any not ok).
-fn poll_window<'w, 'f>(
-    window: &'w mut VecDeque<Slot<'f>>,
-) -> impl Future<Output = (usize, bool)> + use<'w, 'f> {
-    std::future::poll_fn(move |cx| {
-        let (mut n, mut failed) = (0, false);
-        for slot in window.iter_mut() {
-            if let Slot::Running(call) = slot {
-                if let Poll::Ready(done) = call.as_mut().poll(cx) {
-                    failed |= done.code != code::OK;
-                    *slot = Slot::Done(done);
-                    n += 1;
-                }
-            }
-        }
-        if n > 0 {
-            Poll::Ready((n, failed))
-        } else {
-            Poll::Pending
-        }
-    })
-}
-
 type Item = std::result::Result<Line, String>;
 
-/// The next input line, once `--rate` allows another start.
+/// Lines handed from the reader thread to the main task at a time, at most.
+const CHUNK: usize = 256;
+
+/// The next input line, once `--rate` allows another start: from the chunk at hand, else
+/// from the next chunk the reader sends (`None` when the input has ended).
 async fn next_line(
-    rx: &mut tokio::sync::mpsc::Receiver<Item>,
+    rx: &mut tokio::sync::mpsc::Receiver<Vec<Item>>,
+    queued: &mut VecDeque<Item>,
     not_before: Option<tokio::time::Instant>,
 ) -> Option<Item> {
     if let Some(t) = not_before {
         tokio::time::sleep_until(t).await;
     }
-    rx.recv().await
+    while queued.is_empty() {
+        queued.extend(rx.recv().await?);
+    }
+    queued.pop_front()
 }
 
-/// Read lines into the channel until the input ends, fails, or nobody listens.
-fn read_lines(input: Box<dyn Read + Send>, tx: tokio::sync::mpsc::Sender<Item>) {
+/// Read lines into the channel, in chunks, until the input ends, fails, or nobody listens.
+/// A chunk is sent when it is full or when the next read would have to wait for input.
+fn read_lines(input: Box<dyn Read + Send>, tx: tokio::sync::mpsc::Sender<Vec<Item>>) {
     let mut reader = BufReader::with_capacity(64 << 10, input);
     let mut buf = Vec::new();
     let mut no = 0u64;
+    let mut chunk = Vec::with_capacity(CHUNK);
     loop {
         buf.clear();
         match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => return,
+            Ok(0) => break,
             Ok(_) => no += 1,
             Err(e) => {
-                let _ =
-                    tx.blocking_send(Err(format!("cannot read the input after line {no}: {e}")));
-                return;
+                chunk.push(Err(format!("cannot read the input after line {no}: {e}")));
+                break;
             }
         }
         if let Some(line) = parse_line(no, &buf) {
-            if tx.blocking_send(Ok(line)).is_err() {
+            chunk.push(Ok(line));
+        }
+        if chunk.len() >= CHUNK || (!chunk.is_empty() && reader.buffer().is_empty()) {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+            if tx.blocking_send(full).is_err() {
                 return;
             }
         }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.blocking_send(chunk);
     }
 }
 
@@ -483,6 +485,9 @@ fn emit(text: &[u8], bar: &ProgressBar) -> Result<bool> {
     }
 }
 
+/// Printed lines are gathered up to this size before they are written, at most.
+const OUT_BUFFER: usize = 64 << 10;
+
 /// Why no more lines are started.
 enum Stop {
     FailFast,
@@ -492,8 +497,43 @@ enum Stop {
 
 enum Event {
     Interrupted,
-    Finished(usize, bool),
+    /// A call finished: its place in the window (counted from the first line ever started).
+    Finished(u64, Done),
     Input(Option<Item>),
+    /// Nothing else is ready: write what is gathered.
+    Flush,
+}
+
+/// Lines in input order from the first not yet printed: `None` while a call runs.
+struct Window {
+    slots: VecDeque<Option<Done>>,
+    /// The sequence number of `slots[0]`.
+    first: u64,
+}
+
+impl Window {
+    /// Take a place for a new call; its sequence number.
+    fn push(&mut self) -> u64 {
+        self.slots.push_back(None);
+        self.first + self.slots.len() as u64 - 1
+    }
+
+    fn finish(&mut self, seq: u64, done: Done) {
+        if let Some(slot) = self.slots.get_mut((seq - self.first) as usize) {
+            *slot = Some(done);
+        }
+    }
+
+    /// The finished lines at the front, in order.
+    fn pop_ready(&mut self) -> Option<Done> {
+        match self.slots.front() {
+            Some(Some(_)) => {
+                self.first += 1;
+                self.slots.pop_front().flatten()
+            }
+            _ => None,
+        }
+    }
 }
 
 pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
@@ -522,7 +562,7 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
 
     let jobs = args.jobs.max(1) as usize;
     let window_cap = 2 * jobs;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(window_cap.max(64));
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Item>>(2);
     std::thread::spawn(move || read_lines(input, tx));
     let bar = progress(input_path);
     let started = Instant::now();
@@ -530,52 +570,61 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     let mut not_before: Option<tokio::time::Instant> = None;
 
     let mut stats = Stats::default();
-    let mut window: VecDeque<Slot<'_>> = VecDeque::with_capacity(window_cap);
-    let mut running = 0usize;
+    let mut window = Window {
+        slots: VecDeque::with_capacity(window_cap),
+        first: 0,
+    };
+    let mut queued: VecDeque<Item> = VecDeque::with_capacity(CHUNK);
+    let mut running = FuturesUnordered::new();
+    let (session, target, base) = (&session, &target, &base);
     let mut input_done = false;
     let mut stop: Option<Stop> = None;
     let mut interrupted = false;
-    let mut out = Vec::new();
-    loop {
-        // print the finished lines at the front of the window, in order
-        while let Some(Slot::Done(_)) = window.front() {
-            if let Some(Slot::Done(d)) = window.pop_front() {
-                stats.add(&d);
-                out.extend_from_slice(d.text.as_bytes());
-            }
-        }
-        if !out.is_empty() {
-            let open = emit(&out, &bar)?;
-            out.clear();
+    let mut out = Vec::with_capacity(OUT_BUFFER);
+    let flush = |out: &mut Vec<u8>, stats: &Stats| -> Result<bool> {
+        let open = emit(out, &bar)?;
+        out.clear();
+        if !bar.is_hidden() {
             bar.set_position(stats.count);
             let rate = stats.count as f64 / started.elapsed().as_secs_f64().max(1e-3);
             bar.set_message(format!("{rate:.0}/s · {} failed", stats.failed()));
-            if !open {
-                stop = Some(Stop::StdoutGone);
-                break;
-            }
         }
-        if window.is_empty() && (input_done || stop.is_some()) {
+        Ok(open)
+    };
+    loop {
+        // gather the finished lines at the front of the window, in order
+        while let Some(d) = window.pop_ready() {
+            stats.add(&d);
+            out.extend_from_slice(&d.text);
+        }
+        if out.len() >= OUT_BUFFER && !flush(&mut out, &stats)? {
+            stop = Some(Stop::StdoutGone);
             break;
         }
-        let can_start =
-            stop.is_none() && !input_done && running < jobs && window.len() < window_cap;
+        if window.slots.is_empty() && (input_done || stop.is_some()) {
+            break;
+        }
+        let can_start = stop.is_none()
+            && !input_done
+            && running.len() < jobs
+            && window.slots.len() < window_cap;
         let event = tokio::select! {
             biased;
             _ = &mut ctrl_c => Event::Interrupted,
-            (n, failed) = poll_window(&mut window), if running > 0 => Event::Finished(n, failed),
-            item = next_line(&mut rx, not_before), if can_start => Event::Input(item),
+            Some((seq, done)) = running.next(), if !running.is_empty() => Event::Finished(seq, done),
+            item = next_line(&mut rx, &mut queued, not_before), if can_start => Event::Input(item),
+            _ = std::future::ready(()), if !out.is_empty() => Event::Flush,
         };
         match event {
             Event::Interrupted => {
                 interrupted = true;
                 break;
             }
-            Event::Finished(n, failed) => {
-                running -= n;
-                if failed && args.fail_fast && stop.is_none() {
+            Event::Finished(seq, done) => {
+                if done.code != code::OK && args.fail_fast && stop.is_none() {
                     stop = Some(Stop::FailFast);
                 }
+                window.finish(seq, done);
             }
             Event::Input(None) => input_done = true,
             Event::Input(Some(Err(e))) => {
@@ -588,27 +637,27 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
                     let now = tokio::time::Instant::now();
                     not_before = Some(not_before.map_or(now, |t| t.max(now)) + iv);
                 }
-                window.push_back(Slot::Running(Box::pin(call_line(
-                    &session, &target, &base, line,
-                ))));
-                running += 1;
+                let seq = window.push();
+                running.push(async move { (seq, call_line(session, target, base, line).await) });
+            }
+            Event::Flush => {
+                if !flush(&mut out, &stats)? {
+                    stop = Some(Stop::StdoutGone);
+                    break;
+                }
             }
         }
     }
-    if interrupted {
-        // what finished in order is printed; calls in flight are dropped (aborted)
-        while let Some(Slot::Done(_)) = window.front() {
-            if let Some(Slot::Done(d)) = window.pop_front() {
-                stats.add(&d);
-                out.extend_from_slice(d.text.as_bytes());
-            }
-        }
-        if !out.is_empty() {
-            emit(&out, &bar)?;
-        }
+    // what finished in order is printed; calls still in flight are dropped (aborted)
+    while let Some(d) = window.pop_ready() {
+        stats.add(&d);
+        out.extend_from_slice(&d.text);
     }
-    let abandoned = window.len();
-    drop(window);
+    if !out.is_empty() && !matches!(stop, Some(Stop::StdoutGone)) {
+        flush(&mut out, &stats)?;
+    }
+    let abandoned = window.slots.len();
+    drop(running);
     bar.finish_and_clear();
     let note = if interrupted {
         Some(format!(
@@ -720,7 +769,7 @@ mod tests {
         let mut s = Stats::default();
         for (c, l) in [(0, 2), (6, 4), (4, 6), (5, 8), (2, 0)] {
             s.add(&Done {
-                text: String::new(),
+                text: Vec::new(),
                 code: c,
                 latency: (l > 0).then(|| Duration::from_millis(l)),
             });

@@ -13,11 +13,11 @@ use super::{process_env, warn, write_stdout, Ctx};
 use crate::callback::Receiver;
 use crate::cli::{CallArgs, InvokeArgs, NetArgs, OutputFormat};
 use crate::error::{code, Error, Result};
-use crate::http::HttpRequest;
+use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 use crate::providers::{self, Provider};
 use crate::render::{self, Context};
-use crate::transport::shown_value;
+use crate::transport::{shown_value, Copied, Received};
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
 fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
@@ -289,16 +289,25 @@ async fn execute(
     let limit = Duration::from_secs(args.net.timeout.max(1));
     let submitted = now();
     let mut delay = Duration::from_millis(250);
-    let resp = loop {
-        let resp = session
-            .send(
+    // a raw result on stdout is copied as it arrives, never held whole; the JSON envelope
+    // embeds the result, so it is read whole
+    let to_stdout = args.output == OutputFormat::Human && inv.mode == Mode::Sync;
+    let streams = |head: &HttpResponse| to_stdout && provider.streams_result(inv, head);
+    let received = loop {
+        let received = session
+            .send_streaming(
                 |token, now| provider.build(inv, token, now),
                 provider.retry_throttled(inv),
+                &streams,
             )
             .await?;
         // a function that is not ready ran nothing: with --wait, ask again
-        if !(args.wait && provider.not_ready(&resp)) || started.elapsed() + delay > limit {
-            break resp;
+        let not_ready = match &received {
+            Received::Whole(resp) => args.wait && provider.not_ready(resp),
+            Received::Streaming(_) => false,
+        };
+        if !not_ready || started.elapsed() + delay > limit {
+            break received;
         }
         if args.output == OutputFormat::Human {
             eprintln!(
@@ -308,6 +317,16 @@ async fn execute(
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
+    };
+    let (resp, streamed) = match received {
+        Received::Whole(resp) => (resp, None),
+        Received::Streaming(body) => {
+            let head = body.head().clone();
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(STDOUT_BUFFER, stdout.lock());
+            let copied = body.copy_to(&mut out).await?;
+            (head, Some(copied))
+        }
     };
     let mut outcome = provider.interpret(inv, &resp)?;
     if inv.mode == Mode::Async && args.wait {
@@ -344,9 +363,9 @@ async fn execute(
             })?;
             wait(args, &session, inv, &id, submitted).await?
         };
-        return finish(ctx, args, rctx, outcome, Some(state));
+        return finish(ctx, args, rctx, outcome, Some(state), None);
     }
-    finish(ctx, args, rctx, outcome, None)
+    finish(ctx, args, rctx, outcome, None, streamed)
 }
 
 pub fn net_options(ctx: &Ctx, args: &NetArgs) -> NetOptions {
@@ -454,13 +473,18 @@ fn stdout_is_stderr() -> bool {
     false
 }
 
+/// Writes to stdout are gathered into blocks of this size while a result streams.
+const STDOUT_BUFFER: usize = 64 << 10;
+
 /// Print the outcome: result on stdout (or the envelope), report on stderr; the exit code.
+/// `streamed`: the result was copied to stdout already, as it arrived.
 fn finish(
     ctx: &Ctx,
     args: &InvokeArgs,
     rctx: &Context,
     mut outcome: Outcome,
     state: Option<AsyncState>,
+    streamed: Option<Copied>,
 ) -> Result<u8> {
     let status_word = match &state {
         Some(AsyncState::Succeeded { status, result }) => {
@@ -487,18 +511,24 @@ fn finish(
         }
         OutputFormat::Human => {
             let mut report = String::new();
-            if rctx.mode == Mode::Sync || !outcome.result.is_empty() {
-                let mut out = outcome.result.clone();
+            if rctx.mode == Mode::Sync || !outcome.result.is_empty() || streamed.is_some() {
+                let (len, last) = match streamed {
+                    Some(c) => (c.bytes, c.last),
+                    None => {
+                        write_stdout(&outcome.result)?;
+                        (outcome.result.len() as u64, outcome.result.last().copied())
+                    }
+                };
+                let unended = len > 0 && last != Some(b'\n');
                 let stdout_tty = std::io::stdout().is_terminal();
-                if stdout_tty && !out.is_empty() && !out.ends_with(b"\n") {
-                    out.push(b'\n');
+                if stdout_tty && unended {
+                    write_stdout(b"\n")?;
                 }
                 // stdout stays byte-exact; when both streams land in one place, start the
                 // report on a line of its own
-                if !stdout_tty && !out.is_empty() && !out.ends_with(b"\n") && stdout_is_stderr() {
+                if !stdout_tty && unended && stdout_is_stderr() {
                     report.push('\n');
                 }
-                write_stdout(&out)?;
             }
             report.push_str(&render::human_report(
                 &outcome,

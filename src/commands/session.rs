@@ -18,7 +18,7 @@ use crate::credentials::TokenCache;
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::providers::Provider;
-use crate::transport::{self, Policy, Transport};
+use crate::transport::{self, Policy, Received, Transport};
 
 pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
@@ -148,6 +148,23 @@ impl<'a> Session<'a> {
         build: impl Fn(Option<&str>, OffsetDateTime) -> Result<HttpRequest>,
         retry_throttled: bool,
     ) -> Result<HttpResponse> {
+        match self
+            .send_streaming(build, retry_throttled, &|_| false)
+            .await?
+        {
+            Received::Whole(r) => Ok(r),
+            Received::Streaming(s) => s.read_whole().await,
+        }
+    }
+
+    /// Like [`Session::send`], but an answer for which `stream(head)` holds is returned with
+    /// its body still on the wire ([`Transport::execute_streaming`]).
+    pub async fn send_streaming(
+        &self,
+        build: impl Fn(Option<&str>, OffsetDateTime) -> Result<HttpRequest>,
+        retry_throttled: bool,
+        stream: &dyn Fn(&HttpResponse) -> bool,
+    ) -> Result<Received> {
         let (token, generation) = self.current_token().await?;
         let policy = Policy {
             secret: self.provider.secret_headers(),
@@ -155,22 +172,28 @@ impl<'a> Session<'a> {
             retry_throttled: retry_throttled || self.retry_sync,
             retry_after_send: self.retry_sync,
         };
-        let resp = self
+        let received = self
             .transport
-            .execute(
+            .execute_streaming(
                 || build(token.as_ref().map(|t| t.0.as_str()), now()),
                 &policy,
+                stream,
             )
             .await?;
-        if resp.status != 401 || !token.as_ref().is_some_and(|t| t.1) {
-            return Ok(resp);
+        let unauthorized = match &received {
+            Received::Whole(r) => r.status == 401,
+            Received::Streaming(s) => s.head().status == 401,
+        };
+        if !unauthorized || !token.as_ref().is_some_and(|t| t.1) {
+            return Ok(received);
         }
         // a cached token the provider no longer takes: fetch once more
         let token = self.refresh_token(generation).await?;
         self.transport
-            .execute(
+            .execute_streaming(
                 || build(token.as_ref().map(|t| t.0.as_str()), now()),
                 &policy,
+                stream,
             )
             .await
     }

@@ -25,7 +25,8 @@ pub const TS: &str = "2024-01-02T03:04:05Z";
 /// - `longlog` logs more than any provider's tail holds, in several scripts;
 /// - `slow` sleeps `{"sleep_ms": N}` (default 3000) and then echoes;
 /// - `maybe` fails like `fail` when the payload is a JSON object with `"fail": true`, else echoes;
-/// - `big` returns `{"bytes": N}` bytes of `x` (for streaming and memory benchmarks).
+/// - `big` returns `{"bytes": N}` bytes (default 1 MiB) of numbered lines, see [`big_result`]
+///   (for streaming tests and memory benchmarks).
 pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
     let echo = |log: String| Run {
         result: payload.to_vec(),
@@ -60,7 +61,7 @@ pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
                 .and_then(|j| j.get("bytes")?.as_u64())
                 .unwrap_or(1 << 20);
             Run {
-                result: vec![b'x'; n.min(1 << 30) as usize],
+                result: big_result(n.min(1 << 30) as usize),
                 ..echo(format!("{TS} returned {n} bytes\n"))
             }
         }
@@ -83,6 +84,28 @@ pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
         }
         _ => return None,
     })
+}
+
+/// `n` bytes of 16-byte numbered lines, `000000000000000\n000000000000001\n…`, the last one
+/// cut at `n`: every byte depends on where it is, so a lost, repeated or reordered piece shows.
+pub fn big_result(n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n + 16);
+    let mut line = [b'0'; 16];
+    line[15] = b'\n';
+    while out.len() < n {
+        out.extend_from_slice(&line);
+        // count up in decimal, in place
+        for d in line[..15].iter_mut().rev() {
+            if *d == b'9' {
+                *d = b'0';
+            } else {
+                *d += 1;
+                break;
+            }
+        }
+    }
+    out.truncate(n);
+    out
 }
 
 /// Make the `limit`-byte tail of `log` begin inside a multi-byte character, as a provider's
@@ -139,6 +162,13 @@ mod tests {
             Some(Duration::from_millis(5))
         );
         assert!(run("nosuch", b"").is_none());
+        let big = run("big", br#"{"bytes": 40}"#).unwrap().result;
+        assert_eq!(big, b"000000000000000\n000000000000001\n00000000");
+        assert_eq!(
+            big_result(16 * 1000 + 1)[16 * 999..],
+            *b"000000000000999\n0"
+        );
+        assert_eq!(run("big", b"").unwrap().result.len(), 1 << 20);
         assert!(run("maybe", br#"{"fail":true}"#).unwrap().error.is_some());
         assert!(run("maybe", br#"{"fail":false}"#).unwrap().error.is_none());
     }

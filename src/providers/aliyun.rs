@@ -373,6 +373,13 @@ impl Provider for Aliyun {
         Ok(out)
     }
 
+    /// A sync 2xx without `X-Fc-Error-Type` carries the function's output as its body.
+    fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
+        inv.mode == Mode::Sync
+            && (200..300).contains(&head.status)
+            && head.header("X-Fc-Error-Type").is_none()
+    }
+
     fn status_request(
         &self,
         inv: &Invocation,

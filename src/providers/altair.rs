@@ -259,6 +259,13 @@ impl Provider for Altair {
         }
     }
 
+    /// A sync 2xx from the function itself (`X-Invoked`) carries its output as the body.
+    fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
+        inv.mode == Mode::Sync
+            && (200..300).contains(&head.status)
+            && head.header("X-Invoked").is_some()
+    }
+
     fn delivers_by_callback(&self) -> bool {
         true
     }

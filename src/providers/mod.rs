@@ -106,6 +106,15 @@ pub trait Provider {
         true
     }
 
+    /// Whether this answer's body is the function's result byte for byte, so that it may be
+    /// copied to stdout as it arrives rather than read whole. `head` has the status and
+    /// headers only (its body is empty), and [`Provider::interpret`] must give the same
+    /// outcome for it, less the result. Only for a sync success with nothing in the body
+    /// to interpret; by default nothing streams.
+    fn streams_result(&self, _inv: &Invocation, _head: &HttpResponse) -> bool {
+        false
+    }
+
     /// Whether async results arrive as a callback (to `--listen`) rather than by polling.
     fn delivers_by_callback(&self) -> bool {
         false
