@@ -79,16 +79,41 @@ fn function_failures_exit_6_and_gateway_refusals_4() {
 }
 
 #[test]
-fn basic_auth_is_sent_and_a_bad_password_exits_3() {
-    let (_emu, sb) = setup();
-    sb.run(&["invoke", "echo", "--dry-run"])
-        .code(0)
-        .stdout_has("Authorization: ****");
+fn basic_auth_is_sent_only_when_the_gateway_asks() {
+    let (emu, sb) = setup();
+    let o = sb.run(&["invoke", "echo", "--dry-run"]);
+    o.code(0);
+    assert!(
+        !o.stdout_str().contains("Authorization"),
+        "{}",
+        o.stdout_str()
+    );
+    // the first call meets the challenge and answers it; later calls of the command send it
+    sb.run(&["invoke", "echo", "-d", "x"]).code(0);
+    assert_eq!(emu.counter("openfaas.unauthorized"), 1);
+    let mut c = sb.cmd();
+    c.args(["batch", "echo", "-j", "1"])
+        .write_stdin("1\n2\n3\n");
+    Outcome::of(c.assert()).code(0);
+    assert_eq!(emu.counter("openfaas.unauthorized"), 2);
+    assert_eq!(emu.counter("openfaas.sync.echo"), 4);
     sb.run(&["-p", "badpass", "invoke", "echo"])
         .code(3)
         .stderr_has("HTTP 401")
-        .stderr_has("username and password");
-    sb.run(&["-p", "noauth", "invoke", "echo"]).code(3);
+        .stderr_has("check the profile's username and password");
+    sb.run(&["-p", "noauth", "invoke", "echo"])
+        .code(3)
+        .stderr_has("add username and password");
+}
+
+#[test]
+fn a_503_with_a_body_is_not_sent_again() {
+    // a 503 with a body may be the function's own answer: it may have run, so no retry
+    let (emu, sb) = setup();
+    sb.run(&["invoke", "echo", "-H", "X-Emulator-Fault: 503"])
+        .code(6)
+        .stderr_has("HTTP 503");
+    assert_eq!(emu.counter("faults.503"), 1);
 }
 
 #[test]
@@ -112,9 +137,13 @@ fn async_with_a_callback_url_is_accepted() {
     .code(0)
     .stderr_has("accepted · HTTP 202 · request ");
     assert_eq!(emu.counter("openfaas.async.echo"), 1);
+    // OpenFaaS takes an async call without a callback (its result is dropped)
     sb.run(&["invoke", "echo", "--async"])
+        .code(0)
+        .stderr_has("accepted · HTTP 202");
+    sb.run(&["invoke", "echo", "--tail"])
         .code(2)
-        .stderr_has("--callback-url");
+        .stderr_has("returns no log");
     sb.run(&["invoke", "echo", "--async", "--wait"])
         .code(2)
         .stderr_has("--listen");

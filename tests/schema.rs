@@ -259,7 +259,12 @@ fn curl_output_is_a_working_command_for_every_provider() {
 
     let sb = Sandbox::new();
     sb.openfaas_profiles(&emu);
-    let body = run_curl(&sb, &["invoke", "echo", "-X", "PUT", "-d", payload]);
+    // fcall sends basic auth only when challenged; the replay brings its own
+    let auth = format!("Authorization: Basic {BASIC_B64}");
+    let body = run_curl(
+        &sb,
+        &["invoke", "echo", "-X", "PUT", "-d", payload, "-H", &auth],
+    );
     assert_eq!(body, payload.as_bytes(), "OpenFaaS");
 }
 

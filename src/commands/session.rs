@@ -50,6 +50,8 @@ pub struct Session<'a> {
     token: tokio::sync::Mutex<TokenState>,
     verbose: bool,
     retry_sync: bool,
+    /// Credentials the server asked for with a 401 challenge: sent with every later request.
+    challenged: std::sync::Mutex<Option<(String, String)>>,
 }
 
 impl<'a> Session<'a> {
@@ -70,6 +72,7 @@ impl<'a> Session<'a> {
             cache: TokenCache::from_env(&process_env),
             token: tokio::sync::Mutex::default(),
             verbose: net.verbose,
+            challenged: std::sync::Mutex::default(),
         })
     }
 
@@ -165,6 +168,14 @@ impl<'a> Session<'a> {
         retry_throttled: bool,
         stream: &dyn Fn(&HttpResponse) -> bool,
     ) -> Result<Received> {
+        let answered = self.challenged.lock().unwrap().clone();
+        let build = |token: Option<&str>, now: OffsetDateTime| {
+            let mut req = build(token, now)?;
+            if let Some((name, value)) = self.challenged.lock().unwrap().as_ref() {
+                req.set_header(name, value.clone());
+            }
+            Ok(req)
+        };
         let (token, generation) = self.current_token().await?;
         let policy = Policy {
             secret: self.provider.secret_headers(),
@@ -184,7 +195,28 @@ impl<'a> Session<'a> {
             Received::Whole(r) => r.status == 401,
             Received::Streaming(s) => s.head().status == 401,
         };
-        if !unauthorized || !token.as_ref().is_some_and(|t| t.1) {
+        if !unauthorized {
+            return Ok(received);
+        }
+        // credentials sent only to a server that asks for them (a 401 ran nothing)
+        if answered.is_none() {
+            let head = match &received {
+                Received::Whole(r) => r,
+                Received::Streaming(s) => s.head(),
+            };
+            if let Some(header) = self.provider.challenge_response(head) {
+                *self.challenged.lock().unwrap() = Some(header);
+                return self
+                    .transport
+                    .execute_streaming(
+                        || build(token.as_ref().map(|t| t.0.as_str()), now()),
+                        &policy,
+                        stream,
+                    )
+                    .await;
+            }
+        }
+        if !token.as_ref().is_some_and(|t| t.1) {
             return Ok(received);
         }
         // a cached token the provider no longer takes: fetch once more

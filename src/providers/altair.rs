@@ -49,6 +49,7 @@ const RULES: faas::Rules = faas::Rules {
     name_char: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
     name_chars: "lowercase letters, digits and '-'",
     max_extra: Some(3),
+    callback_required: true,
 };
 
 /// `{"error":{"status","message","details"}}` → (message, details).
@@ -221,7 +222,7 @@ impl Provider for Altair {
                 return Err(Error::Internal("the OAuth2 token was not fetched".into()))
             }
         };
-        let mut req = faas::request(inv, &method, &self.endpoint, &path)?;
+        let mut req = faas::request(inv, &RULES, &method, &self.endpoint, &path)?;
         if req.header("Authorization").is_none() {
             req.set_header("Authorization", format!("Bearer {bearer}"));
         }

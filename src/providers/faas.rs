@@ -27,6 +27,8 @@ pub struct Rules {
     pub name_chars: &'static str,
     /// Extra path levels allowed after the name (`None`: any number).
     pub max_extra: Option<usize>,
+    /// Whether an async call must name a callback URL (else its result is dropped).
+    pub callback_required: bool,
 }
 
 impl Target {
@@ -90,21 +92,40 @@ pub fn method(inv: &Invocation, product: &str) -> Result<String> {
 
 /// The request to `endpoint` + `path` (the route and extra path, encoded): query, payload,
 /// `X-Callback-Url` for async and the user's `-H` headers; auth is the caller's to add.
-pub fn request(inv: &Invocation, method: &str, endpoint: &str, path: &str) -> Result<HttpRequest> {
+pub fn request(
+    inv: &Invocation,
+    rules: &Rules,
+    method: &str,
+    endpoint: &str,
+    path: &str,
+) -> Result<HttpRequest> {
+    if inv.tail {
+        return Err(Error::Usage(format!(
+            "--tail: {} returns no log with the result (read it from the platform's logs)",
+            rules.product
+        )));
+    }
+    if let Some(q) = &inv.qualifier {
+        return Err(Error::Usage(format!(
+            "--qualifier {q}: {} functions have no versions or aliases",
+            rules.product
+        )));
+    }
     let mut req = HttpRequest::new(method, endpoint, path);
     req.query = inv.query.clone();
     if let Some(p) = inv.payload.as_ref().filter(|p| !p.is_empty()) {
         req.set_header("Content-Type", inv.content_type.clone());
         req.body = p.clone();
     }
-    if inv.mode == Mode::Async {
-        let url = inv.callback_url.as_ref().ok_or_else(|| {
-            Error::Usage(
-                "an async invocation here needs --callback-url URL, or --wait --listen ADDR to receive the result"
-                    .into(),
-            )
-        })?;
-        req.set_header("X-Callback-Url", url.clone());
+    match (&inv.callback_url, inv.mode) {
+        (Some(url), Mode::Async) => req.set_header("X-Callback-Url", url.clone()),
+        (None, Mode::Async) if rules.callback_required => {
+            return Err(Error::Usage(format!(
+                "an async {} invocation needs --callback-url URL, or --wait --listen ADDR to receive the result",
+                rules.product
+            )))
+        }
+        _ => {}
     }
     for (k, v) in &inv.headers {
         req.set_header(k, v.clone());
@@ -147,6 +168,7 @@ mod tests {
         name_char: |c| c.is_ascii_lowercase() || c == '-',
         name_chars: "lowercase letters and '-'",
         max_extra: Some(3),
+        callback_required: true,
     };
 
     #[test]
@@ -182,12 +204,21 @@ mod tests {
             .to_string()
             .contains("POST only"));
         inv.method = None;
-        let e = request(&inv, "POST", "http://gw", "/async-function/f").unwrap_err();
+        let e = request(&inv, &RULES, "POST", "http://gw", "/async-function/f").unwrap_err();
         assert!(e.to_string().contains("--callback-url"), "{e}");
         inv.callback_url = Some("http://cb/x".into());
         inv.payload = Some(b"hi".to_vec());
         inv.content_type = "text/plain".into();
-        let r = request(&inv, "POST", "http://gw", "/async-function/f").unwrap();
+        let r = request(&inv, &RULES, "POST", "http://gw", "/async-function/f").unwrap();
+        let optional = Rules {
+            callback_required: false,
+            ..RULES
+        };
+        inv.callback_url = None;
+        let r2 = request(&inv, &optional, "POST", "http://gw", "/async-function/f").unwrap();
+        assert_eq!(r2.header("X-Callback-Url"), None);
+        inv.tail = true;
+        assert!(request(&inv, &optional, "POST", "http://gw", "/f").is_err());
         assert_eq!(r.header("X-Callback-Url"), Some("http://cb/x"));
         assert_eq!(r.header("Content-Type"), Some("text/plain"));
         assert_eq!(r.body, b"hi");

@@ -115,6 +115,13 @@ pub trait Provider {
         false
     }
 
+    /// The header that answers a 401 challenge (`WWW-Authenticate`), for credentials sent
+    /// only to a server that asks for them; the request is then sent once more with it,
+    /// and every later request of the command carries it from the start.
+    fn challenge_response(&self, _resp: &HttpResponse) -> Option<(String, String)> {
+        None
+    }
+
     /// Whether async results arrive as a callback (to `--listen`) rather than by polling.
     fn delivers_by_callback(&self) -> bool {
         false

@@ -3,10 +3,16 @@
 //! `/async-function/…` queues it (202 with `X-Call-Id`) and POSTs the result to
 //! `X-Callback-Url`, with the function's status in `X-Function-Status`.
 //!
-//! A response with `X-Duration-Seconds` (set by the function's watchdog) came from the
-//! function, so a non-2xx one is the function's failure (exit 6); one without it came from
-//! the gateway (401 → exit 3; "Cannot find service", 502, 503… → exit 4).
-//! Auth: HTTP basic, the gateway's admin user and password as `faas-cli login` takes them.
+//! A non-2xx answer is the function's failure (exit 6) unless it is the gateway's own:
+//! 401/403 (exit 3), one marked `X-OpenFaaS-Internal`, "Cannot find service" / "No
+//! endpoints available", or an empty 502/503/504 without the watchdog's
+//! `X-Duration-Seconds` (exit 4).
+//!
+//! Auth: the gateway's basic-auth user and password (as `faas-cli login` takes them) are sent
+//! only when the gateway asks for them with a `WWW-Authenticate: Basic` challenge. An
+//! OpenFaaS CE gateway protects only `/system/` and passes every request header on to the
+//! function, so sending the admin password unasked would hand it to every function (which
+//! is why faas-cli stopped doing so).
 
 use base64::Engine as _;
 
@@ -28,7 +34,20 @@ const RULES: faas::Rules = faas::Rules {
     name_char: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.',
     name_chars: "lowercase letters, digits and '-', with .NAMESPACE after it if you like",
     max_extra: None,
+    callback_required: false,
 };
+
+/// Whether a non-2xx answer is the gateway's own rather than the function's.
+fn from_gateway(resp: &HttpResponse) -> bool {
+    let body = String::from_utf8_lossy(&resp.body[..resp.body.len().min(200)]).into_owned();
+    matches!(resp.status, 401 | 403)
+        || resp.header("X-OpenFaaS-Internal").is_some()
+        || body.starts_with("Cannot find service")
+        || body.starts_with("No endpoints available")
+        || (matches!(resp.status, 502..=504)
+            && faas::ran_for(resp).is_none()
+            && body.trim().is_empty())
+}
 
 #[derive(Debug, Clone)]
 pub struct OpenFaas {
@@ -113,22 +132,26 @@ impl Provider for OpenFaas {
             Mode::Async => "async-function",
         };
         let path = format!("/{route}/{}{}", encode_component(&routed), t.extra_path());
-        let mut req = faas::request(inv, &method, &self.endpoint, &path)?;
-        if let (Some(basic), None) = (&self.basic, req.header("Authorization")) {
-            let b64 = base64::engine::general_purpose::STANDARD.encode(basic);
-            req.set_header("Authorization", format!("Basic {b64}"));
-        }
-        Ok(req)
+        faas::request(inv, &RULES, &method, &self.endpoint, &path)
+    }
+
+    fn challenge_response(&self, resp: &HttpResponse) -> Option<(String, String)> {
+        let asks_basic = resp.status == 401
+            && resp
+                .header("WWW-Authenticate")
+                .is_some_and(|c| c.trim_start().to_ascii_lowercase().starts_with("basic"));
+        let basic = self.basic.as_ref().filter(|_| asks_basic)?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(basic);
+        Some(("Authorization".into(), format!("Basic {b64}")))
     }
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
-        let from_function = faas::ran_for(resp).is_some();
-        let function_failed = from_function && inv.mode == Mode::Sync;
-        if !(200..300).contains(&resp.status) && !function_failed {
+        let ok = (200..300).contains(&resp.status);
+        if !ok && (inv.mode == Mode::Async || from_gateway(resp)) {
             return Err(self.refused(resp));
         }
         let mut out = faas::outcome(inv, resp);
-        if inv.mode == Mode::Sync && resp.status >= 300 {
+        if inv.mode == Mode::Sync && resp.status >= 400 {
             out.function_error = Some(FunctionError {
                 kind: format!("HTTP {}", resp.status),
                 message: body_snippet(&resp.body),
@@ -137,10 +160,23 @@ impl Provider for OpenFaas {
         Ok(out)
     }
 
+    fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
+        inv.mode == Mode::Sync && (200..300).contains(&head.status)
+    }
+
+    /// A throttled synchronous call may have reached the function (its own 429/503 looks
+    /// the same): only async submissions are retried.
+    fn retry_throttled(&self, inv: &Invocation) -> bool {
+        inv.mode == Mode::Async
+    }
+
     /// `OpenFaaS refused the request: Cannot find service: nope.openfaas-fn. (HTTP 404)`.
     fn refused(&self, resp: &HttpResponse) -> Error {
         let line = refusal_line(self.product(), None, None, resp, resp.header("X-Call-Id"));
         match resp.status {
+            401 | 403 if self.basic.is_none() => Error::Auth(format!(
+                "{line}: the gateway asks for credentials: add username and password (its basic auth, as for `faas-cli login`) to the profile"
+            )),
             401 | 403 => Error::Auth(format!(
                 "{line}: check the profile's username and password (the gateway's basic auth, as for `faas-cli login`)"
             )),
@@ -202,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn basic_auth_and_its_defaults() {
+    fn basic_auth_answers_a_challenge_only() {
         let p = provider(&[("password", "pw")]).unwrap();
         let r = p
             .build(
@@ -211,9 +247,23 @@ mod tests {
                 time::OffsetDateTime::UNIX_EPOCH,
             )
             .unwrap();
-        // admin:pw
-        assert_eq!(r.header("Authorization"), Some("Basic YWRtaW46cHc="));
+        assert_eq!(r.header("Authorization"), None, "never sent unasked");
         assert!(r.url().starts_with(DEFAULT_ENDPOINT));
+        let mut challenge = HttpResponse {
+            status: 401,
+            headers: vec![(
+                "WWW-Authenticate".into(),
+                "Basic realm=\"Restricted\"".into(),
+            )],
+            body: Vec::new(),
+        };
+        // admin:pw
+        assert_eq!(
+            p.challenge_response(&challenge),
+            Some(("Authorization".into(), "Basic YWRtaW46cHc=".into()))
+        );
+        challenge.headers[0].1 = "Bearer realm=\"IAM\"".into();
+        assert_eq!(p.challenge_response(&challenge), None);
         let e = provider(&[("username", "u")]).unwrap_err();
         assert!(e.to_string().contains("'password'"), "{e}");
     }
@@ -240,5 +290,27 @@ mod tests {
             p.interpret(&inv, &resp).unwrap_err().code(),
             crate::error::code::CONFIG
         );
+        // the classic watchdog's failure carries no X-Duration-Seconds: still the function's
+        resp.status = 500;
+        resp.body = b"exit status 1".to_vec();
+        assert_eq!(
+            p.interpret(&inv, &resp)
+                .unwrap()
+                .function_error
+                .unwrap()
+                .kind,
+            "HTTP 500"
+        );
+        resp.headers = vec![("X-OpenFaaS-Internal".into(), "gateway".into())];
+        assert!(p.interpret(&inv, &resp).is_err());
+        resp.headers.clear();
+        resp.status = 502;
+        resp.body.clear();
+        assert_eq!(
+            p.interpret(&inv, &resp).unwrap_err().code(),
+            crate::error::code::REFUSED
+        );
+        resp.status = 302;
+        assert!(p.interpret(&inv, &resp).unwrap().function_error.is_none());
     }
 }

@@ -22,6 +22,8 @@ pub const ACCOUNT: &str = "123456789012";
 pub const CLIENT_ID: &str = "ci-client";
 pub const CLIENT_SECRET: &str = "cs-S3CRET-5e6f";
 pub const BASIC_PASSWORD: &str = "bp-S3CRET-8a9b";
+/// `admin:BASIC_PASSWORD` as basic auth sends it.
+pub const BASIC_B64: &str = "YWRtaW46YnAtUzNDUkVULThhOWI=";
 pub const SECRETS: &[&str] = &[
     TOKEN,
     SK,
@@ -29,6 +31,7 @@ pub const SECRETS: &[&str] = &[
     "sts-S3CRET-token",
     CLIENT_SECRET,
     BASIC_PASSWORD,
+    BASIC_B64,
 ];
 
 pub fn bin() -> PathBuf {
