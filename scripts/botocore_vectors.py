@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Regenerate tests/fixtures/lambda-sigv4-botocore.json: Lambda Invoke requests as botocore
 itself serializes and signs them (its own client, serializer and SigV4Auth), at the fixed
-instant of SIGNING-VECTORS.md, captured before they would be sent. tests/aws_vectors.rs
-checks that fcall builds and signs each one byte for byte.
+instant of SIGNING-VECTORS.md, captured before they would be sent. the test matches_what_botocore_sends (src/providers/aws.rs) checks that fcall builds and
+signs each one byte for byte.
 
     python3 -m venv /tmp/boto && /tmp/boto/bin/pip install botocore
     /tmp/boto/bin/python scripts/botocore_vectors.py > tests/fixtures/lambda-sigv4-botocore.json
@@ -18,8 +18,10 @@ from botocore.awsrequest import AWSResponse
 
 INSTANT = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
 
-# (name, region, FunctionName, Qualifier, InvocationType, LogType, Payload, session token)
+# (name, region, FunctionName, Qualifier, InvocationType, LogType, Payload, session token[, extra headers])
 CASES = [
+    ("an extra header with runs of blanks (collapsed when signed)", "us-east-1", "echo", None,
+     "RequestResponse", None, "{}", None, {"X-Trace-Note": "a  b\t c"}),
     ("the SIGNING-VECTORS request", "us-east-1", "echo", None, "RequestResponse", "Tail", '{"k":"v"}', None),
     ("full ARN, $LATEST, Event, session token", "us-east-1",
      "arn:aws:lambda:us-east-1:123456789012:function:echo", "$LATEST", "Event", None, "[1,2,3]", "sts-token/with+chars="),
@@ -41,7 +43,7 @@ class Frozen(datetime.datetime):
         return INSTANT if tz else INSTANT.replace(tzinfo=None)
 
 
-def capture(name, region, function, qualifier, kind, log, payload, token):
+def capture(name, region, function, qualifier, kind, log, payload, token, extra=None):
     session = botocore.session.get_session()
     client = session.create_client(
         "lambda",
@@ -57,6 +59,12 @@ def capture(name, region, function, qualifier, kind, log, payload, token):
         return AWSResponse(request.url, 200, {}, None)
 
     client.meta.events.register("before-send.lambda.Invoke", before_send)
+
+    def before_sign(request, **_):
+        for k, v in (extra or {}).items():
+            request.headers[k] = v
+
+    client.meta.events.register("before-sign.lambda.Invoke", before_sign)
     params = {"FunctionName": function, "InvocationType": kind}
     if qualifier:
         params["Qualifier"] = qualifier
@@ -90,6 +98,7 @@ def capture(name, region, function, qualifier, kind, log, payload, token):
         "log_type": log,
         "payload": payload,
         "session_token": token,
+        "extra_headers": extra or {},
         "method": r.method,
         "url": r.url,
         "body": body.decode(),

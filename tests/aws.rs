@@ -153,6 +153,9 @@ fn qualifiers_and_arns_are_signed_as_botocore_signs_them() {
     sb.run(&["invoke", "echo:prod", "--qualifier", "1"])
         .code(2)
         .stderr_has("give one");
+    sb.run(&["invoke", "echo", "-X", "GET"])
+        .code(2)
+        .stderr_has("POST and its JSON payload only");
     sb.run(&["invoke", "my:fn:is:odd"])
         .code(2)
         .stderr_has("invalid Lambda function");
@@ -232,6 +235,36 @@ fn credentials_come_from_the_environment_then_the_profile_then_aws_files() {
     Outcome::of(c.assert())
         .code(3)
         .stderr_has("from AWS_ACCESS_KEY_ID");
+    // AWS_REGION beats the profile's region; AWS_SESSION_TOKEN goes with the env keys
+    let mut c = sb.cmd();
+    c.env("AWS_REGION", "sa-east-1")
+        .env("AWS_ACCESS_KEY_ID", AK)
+        .env("AWS_SECRET_ACCESS_KEY", SK)
+        .env("AWS_SESSION_TOKEN", "sts-S3CRET-token")
+        .args([
+            "-p",
+            "lambda",
+            "invoke",
+            "echo",
+            "--dry-run",
+            "--show-secrets",
+        ]);
+    let o = Outcome::of_revealing(c.assert());
+    o.code(0)
+        .stdout_has("/sa-east-1/lambda/aws4_request")
+        .stdout_has("X-Amz-Security-Token: sts-S3CRET-token");
+    // the fcall profile's aws_profile beats the shell's AWS_PROFILE
+    let mut c = sb.cmd();
+    c.env("AWS_PROFILE", "nosuch")
+        .args(["-p", "shared", "invoke", "echo", "-d", "{}"]);
+    Outcome::of(c.assert()).code(0);
+    // half the keys in the environment is an error, not a silent fallback
+    let mut c = sb.cmd();
+    c.env("AWS_ACCESS_KEY_ID", AK)
+        .args(["-p", "lambda", "invoke", "echo"]);
+    Outcome::of(c.assert())
+        .code(3)
+        .stderr_has("AWS_SECRET_ACCESS_KEY is not set");
     // nothing anywhere: one line naming every way to fix it
     let o = sb.run(&["-p", "bare", "invoke", "echo"]);
     o.code(3)
@@ -282,4 +315,22 @@ fn batch_fans_out_to_lambda() {
         assert_eq!(l["result"], format!("{{\"n\":{}}}", i + 1));
     }
     assert_eq!(emu.counter("aws.sync.echo"), 3);
+}
+
+#[test]
+fn a_large_result_streams_to_stdout_byte_for_byte() {
+    let (_emu, sb) = setup();
+    let o = sb.run(&["invoke", "big", "-d", r#"{"bytes":3000000}"#, "--tail"]);
+    o.code(0).stderr_has("ok · HTTP 200");
+    assert_eq!(o.stdout.len(), 3_000_000);
+    let direct = sb.run(&[
+        "invoke",
+        "big",
+        "-d",
+        r#"{"bytes":3000000}"#,
+        "--output",
+        "json",
+    ]);
+    let j = direct.code(0).json();
+    assert_eq!(j["result"].as_str().unwrap().as_bytes(), &o.stdout[..]);
 }

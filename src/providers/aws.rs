@@ -184,16 +184,31 @@ fn shared_keys(files: &SharedFiles, name: &str) -> Result<Option<Keys>> {
 
 impl Aws {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<Aws> {
-        let files = SharedFiles::load(env)?;
-        Aws::with_files(profile, env, &files)
+        Aws::with_files(profile, env, &|| SharedFiles::load(env))
     }
 
-    fn with_files(profile: &Profile, env: Env, files: &SharedFiles) -> Result<Aws> {
+    /// `load` reads the shared files; it is called only if the environment and the profile
+    /// leave the keys or the region open, so a broken `~/.aws` never blocks a profile that
+    /// needs nothing from it.
+    fn with_files(
+        profile: &Profile,
+        env: Env,
+        load: &dyn Fn() -> Result<SharedFiles>,
+    ) -> Result<Aws> {
         let s = Settings { profile, env };
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
-        let shared = s
-            .get("aws_profile", &["AWS_PROFILE"])?
-            .unwrap_or_else(|| "default".to_string());
+        let loaded = std::cell::OnceCell::new();
+        let files = || -> Result<&SharedFiles> {
+            if loaded.get().is_none() {
+                let _ = loaded.set(load()?);
+            }
+            Ok(loaded.get().expect("set just above"))
+        };
+        // the fcall profile's own choice beats the shell's AWS_PROFILE, as --profile does
+        let shared = match s.get("aws_profile", &[])? {
+            Some(p) => p,
+            None => var("AWS_PROFILE").unwrap_or_else(|| "default".to_string()),
+        };
         let keys = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
             (Some(id), Some(secret)) => Keys {
                 id,
@@ -201,24 +216,37 @@ impl Aws {
                 token: var("AWS_SESSION_TOKEN"),
                 source: "AWS_ACCESS_KEY_ID".to_string(),
             },
+            (Some(_), None) | (None, Some(_)) => {
+                let missing = if var("AWS_ACCESS_KEY_ID").is_some() {
+                    "AWS_SECRET_ACCESS_KEY"
+                } else {
+                    "AWS_ACCESS_KEY_ID"
+                };
+                return Err(Error::Config(format!(
+                    "partial AWS credentials in the environment: {missing} is not set: set both, or unset the other"
+                )));
+            }
             _ if s.has("access_key_id") => Keys {
                 id: s.require("access_key_id", &[], "the access key id")?,
                 secret: s.require("secret_access_key", &[], "the secret access key")?,
                 token: s.get("session_token", &[])?,
                 source: format!("profile '{}'", profile.name),
             },
-            _ => shared_keys(files, &shared)?.ok_or_else(|| {
-                Error::Config(format!(
-                    "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
-                    profile.name,
-                    files.credentials_path.display(),
-                    profile.name
-                ))
-            })?,
+            _ => {
+                let files = files()?;
+                shared_keys(files, &shared)?.ok_or_else(|| {
+                    Error::Config(format!(
+                        "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
+                        profile.name,
+                        files.credentials_path.display(),
+                        profile.name
+                    ))
+                })?
+            }
         };
         let region = match s.get("region", &["AWS_REGION", "AWS_DEFAULT_REGION"])? {
             Some(r) => Some(r),
-            None => files
+            None => files()?
                 .config(&shared)
                 .and_then(|c| c.get("region"))
                 .filter(|r| !r.is_empty())
@@ -299,6 +327,16 @@ impl Provider for Aws {
     ) -> Result<HttpRequest> {
         let f = parse_function(&inv.function)?;
         let qualifier = Aws::qualifier(&f, inv)?;
+        if inv
+            .method
+            .as_deref()
+            .is_some_and(|m| !m.eq_ignore_ascii_case("POST"))
+            || !inv.query.is_empty()
+        {
+            return Err(Error::Usage(
+                "-X and --query: a Lambda function is invoked with POST and its JSON payload only; put such values in the payload".into(),
+            ));
+        }
         if inv.callback_url.is_some() {
             return Err(Error::Usage(
                 "--callback-url: AWS Lambda takes no callback URL; send async results on with a destination configured on the function".into(),
@@ -405,8 +443,12 @@ impl Provider for Aws {
             resp,
             resp.header("x-amzn-RequestId"),
         );
-        let auth = kind.as_deref().is_some_and(|k| AUTH_ERRORS.contains(&k))
-            || matches!(resp.status, 401 | 403);
+        // the type decides (a 403 EFSMountFailureException is no credentials problem);
+        // the status only when there is no type
+        let auth = match kind.as_deref() {
+            Some(k) => AUTH_ERRORS.contains(&k),
+            None => matches!(resp.status, 401 | 403),
+        };
         if auth {
             Error::Auth(format!(
                 "{line}: check the access key and secret (from {}) and their rights to lambda:InvokeFunction",
@@ -415,6 +457,13 @@ impl Provider for Aws {
         } else {
             Error::Refused(line)
         }
+    }
+
+    fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
+        inv.mode == Mode::Sync
+            && !inv.validate_only
+            && (200..300).contains(&head.status)
+            && head.header("X-Amz-Function-Error").is_none()
     }
 
     fn validates_remotely(&self) -> bool {
@@ -457,7 +506,8 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        Aws::with_files(&profile(values), &lookup, files)
+        let files = files.clone();
+        Aws::with_files(&profile(values), &lookup, &move || Ok(files.clone()))
     }
 
     const KEYS: &[(&str, &str)] = &[
@@ -595,8 +645,28 @@ mod tests {
         assert_eq!(a.session_token.as_deref(), Some("tprod"));
         assert_eq!(a.region.as_deref(), Some("ap-south-1"));
         assert!(a.source.contains("[prod]"), "{}", a.source);
-        let a = aws(&[("aws_profile", "prod")], &[], &files).unwrap();
-        assert_eq!(a.access_key_id, "AKPROD");
+        let a = aws(
+            &[("aws_profile", "prod")],
+            &[("AWS_PROFILE", "default")],
+            &files,
+        )
+        .unwrap();
+        assert_eq!(
+            a.access_key_id, "AKPROD",
+            "the profile's aws_profile beats AWS_PROFILE"
+        );
+        let e = aws(KEYS, &[("AWS_ACCESS_KEY_ID", "AKENV")], &files).unwrap_err();
+        assert!(
+            e.to_string().contains("AWS_SECRET_ACCESS_KEY is not set"),
+            "{e}"
+        );
+        // the shared files are read only when needed: broken ones do not block a full profile
+        let broken = |_: &str| None;
+        let a = Aws::with_files(&profile(KEYS), &broken, &|| {
+            Err(Error::Config("cannot read ~/.aws/credentials".into()))
+        })
+        .unwrap();
+        assert_eq!(a.access_key_id, "AKIDTEST");
         let e = aws(&[("aws_profile", "sso")], &[], &files).unwrap_err();
         assert!(e.to_string().contains("export-credentials"), "{e}");
         let e = aws(&[("aws_profile", "half")], &[], &files).unwrap_err();
@@ -722,6 +792,21 @@ mod tests {
                 "{e}"
             );
         }
+        let efs = p
+            .interpret(
+                &inv,
+                &response(
+                    403,
+                    &[("X-Amzn-ErrorType", "EFSMountFailureException")],
+                    r#"{"message":"mount"}"#,
+                ),
+            )
+            .unwrap_err();
+        assert_eq!(
+            efs.code(),
+            crate::error::code::REFUSED,
+            "a 403 that is not about credentials"
+        );
         let e = p
             .interpret(
                 &inv,
@@ -763,6 +848,10 @@ mod tests {
             inv.qualifier = text("qualifier");
             inv.payload = text("payload").map(String::into_bytes);
             inv.tail = text("log_type").as_deref() == Some("Tail");
+            for (k, v) in c["extra_headers"].as_object().unwrap() {
+                inv.headers
+                    .push((k.clone(), v.as_str().unwrap().to_string()));
+            }
             match c["invocation_type"].as_str().unwrap() {
                 "Event" => inv.mode = Mode::Async,
                 "DryRun" => inv.validate_only = true,

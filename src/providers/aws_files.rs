@@ -41,7 +41,7 @@ pub fn parse(text: &str) -> BTreeMap<String, Section> {
 }
 
 /// Both files, parsed, and where they are (for messages).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SharedFiles {
     pub credentials_path: PathBuf,
     pub config_path: PathBuf,

@@ -63,11 +63,12 @@ pub fn canonical_request(req: &HttpRequest, signed: &[String]) -> String {
     let headers: String = signed
         .iter()
         .map(|n| {
-            let values: Vec<&str> = req
+            let values: Vec<String> = req
                 .headers
                 .iter()
                 .filter(|(k, _)| k.eq_ignore_ascii_case(n))
-                .map(|(_, v)| v.trim())
+                // botocore: ' '.join(value.split()), runs of blanks collapsed
+                .map(|(_, v)| v.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect();
             format!("{n}:{}\n", values.join(","))
         })

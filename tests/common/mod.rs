@@ -330,6 +330,22 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// For runs asked to reveal a secret (`--show-secrets`): still no panic.
+    pub fn of_revealing(a: Assert) -> Outcome {
+        let out = a.get_output();
+        let o = Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: out.stdout.clone(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !o.stderr.contains("panicked"),
+            "fcall panicked:\n{}",
+            o.stderr
+        );
+        o
+    }
+
     pub fn of(a: Assert) -> Outcome {
         let out = a.get_output();
         let o = Outcome {
