@@ -9,7 +9,9 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::{body_snippet, json_field, refusal_line, Env, Provider, Settings, Token, TokenSource};
+use super::{
+    body_snippet, json_field, refusal_line, tail_log, Env, Provider, Settings, Token, TokenSource,
+};
 use crate::config::Profile;
 use crate::decode::{self, HUAWEI_TAIL_LIMIT};
 use crate::error::{Error, Result};
@@ -546,18 +548,8 @@ impl Provider for Huawei {
         {
             out.extra.insert("function_status".into(), st.to_string());
         }
-        if let Some(v) = resp
-            .header("X-Cff-Function-Log")
-            .filter(|v| !v.trim().is_empty())
-        {
-            match decode::decode_log(v, Some(HUAWEI_TAIL_LIMIT)) {
-                Ok(log) => out.log = Some(log),
-                Err(e) => {
-                    out.extra
-                        .insert("log_error".into(), format!("X-Cff-Function-Log: {e}"));
-                }
-            }
-        } else if inv.tail && is_v1 {
+        tail_log(resp, "X-Cff-Function-Log", HUAWEI_TAIL_LIMIT, &mut out);
+        if out.log.is_none() && !out.extra.contains_key("log_error") && inv.tail && is_v1 {
             if let Some(log) = body_str("log").filter(|l| !l.is_empty()) {
                 out.log = Some(decode::log_from_bytes(log.as_bytes(), None));
             }
