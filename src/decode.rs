@@ -207,10 +207,14 @@ pub fn parse_cff_summary(input: &str) -> Result<InvokeSummary, DecodeError> {
 /// (`init_duration_ms`), as a number when it is one. `None` when there is no REPORT line
 /// (the tail was cut before it, or the log is not Lambda's).
 pub fn parse_lambda_report(log: &str) -> Option<InvokeSummary> {
-    let line = log
-        .lines()
-        .rev()
-        .find_map(|l| l.trim_start().strip_prefix("REPORT "))?;
+    let line = log.lines().rev().find_map(|l| {
+        let l = l.trim_start();
+        l.strip_prefix("REPORT ")
+            .or_else(|| (l.starts_with('{') && l.contains("platform.report")).then_some(l))
+    })?;
+    if line.starts_with('{') {
+        return json_report(line);
+    }
     let mut summary = InvokeSummary::default();
     let mut tokens = line.split_whitespace().peekable();
     let mut label: Vec<&str> = Vec::new();
@@ -252,6 +256,49 @@ pub fn parse_lambda_report(log: &str) -> Option<InvokeSummary> {
                 };
                 summary.extra.insert(key, value);
             }
+        }
+    }
+    Some(summary)
+}
+
+/// The `platform.report` record a function with Lambda's JSON log format writes instead of
+/// the REPORT line: `{"type":"platform.report","record":{"metrics":{"durationMs":…}}}`.
+fn json_report(line: &str) -> Option<InvokeSummary> {
+    let v: Value = serde_json::from_str(line).ok()?;
+    if v.get("type")?.as_str()? != "platform.report" {
+        return None;
+    }
+    let record = v.get("record")?;
+    let mut summary = InvokeSummary::default();
+    if let Some(Value::Object(metrics)) = record.get("metrics") {
+        for (key, value) in metrics {
+            let slot = match key.as_str() {
+                "durationMs" => &mut summary.duration_ms,
+                "billedDurationMs" => &mut summary.billed_ms,
+                "memorySizeMB" => &mut summary.memory_limit_mb,
+                "maxMemoryUsedMB" => &mut summary.memory_used_mb,
+                "initDurationMs" => {
+                    summary
+                        .extra
+                        .insert("init_duration_ms".into(), value.clone());
+                    continue;
+                }
+                _ => {
+                    summary.extra.insert(key.clone(), value.clone());
+                    continue;
+                }
+            };
+            *slot = as_number(value);
+        }
+    }
+    for key in ["requestId", "status"] {
+        if let Some(value) = record.get(key) {
+            let key = if key == "requestId" {
+                "request_id"
+            } else {
+                key
+            };
+            summary.extra.insert(key.into(), value.clone());
         }
     }
     Some(summary)
@@ -418,6 +465,16 @@ mod tests {
         assert_eq!((s.duration_ms, s.billed_ms), (Some(9.0), Some(10.0)));
         assert_eq!(s.extra["status"], serde_json::json!("timeout"));
         assert!(parse_lambda_report("no report here\n").is_none());
+        // Lambda's JSON log format
+        let json = r#"{"time":"2024-01-02T03:04:05Z","type":"platform.report","record":{"requestId":"r4","metrics":{"durationMs":3.5,"billedDurationMs":4,"memorySizeMB":256,"maxMemoryUsedMB":80,"initDurationMs":120.5},"status":"success"}}"#;
+        let s = parse_lambda_report(&format!("{{\"type\":\"platform.start\"}}\n{json}\n")).unwrap();
+        assert_eq!((s.duration_ms, s.billed_ms), (Some(3.5), Some(4.0)));
+        assert_eq!(
+            (s.memory_limit_mb, s.memory_used_mb),
+            (Some(256.0), Some(80.0))
+        );
+        assert_eq!(s.extra["init_duration_ms"], serde_json::json!(120.5));
+        assert_eq!(s.extra["status"], serde_json::json!("success"));
         // a cut line keeps what it has
         let s = parse_lambda_report("REPORT RequestId: r3\tDuration: 4").unwrap();
         assert_eq!(s.duration_ms, Some(4.0));
