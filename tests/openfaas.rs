@@ -185,3 +185,30 @@ fn async_wait_receives_the_result_on_a_callback() {
         .unwrap()
         .contains("division by zero"));
 }
+
+#[test]
+fn an_unknown_function_queued_async_fails_on_its_callback() {
+    // OpenFaaS queues a call to a function it does not have (202) and reports the 404 only
+    // on the callback: with --wait the run ends failed, saying so
+    let (_emu, sb) = setup();
+    sb.run(&[
+        "invoke",
+        "nosuch",
+        "--async",
+        "--callback-url",
+        "http://127.0.0.1:9/cb",
+    ])
+    .code(0)
+    .stderr_has("accepted · HTTP 202");
+    sb.run(&[
+        "invoke",
+        "nosuch",
+        "--async",
+        "--wait",
+        "--listen",
+        "127.0.0.1:0",
+    ])
+    .code(6)
+    .stderr_has("HTTP 404")
+    .stderr_has("Cannot find service: nosuch.openfaas-fn.");
+}

@@ -54,9 +54,21 @@ pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
     let call_id = req
         .header("X-Call-Id")
         .map_or_else(|| st.new_id(), str::to_string);
-    let not_found = || text(404, &format!("Cannot find service: {name}.{ns}."));
+    // sync: the gateway's 404 at once; async: queued all the same (202), the 404 arriving
+    // on the callback, as OpenFaaS does (openfaas/faas#1298)
+    let missing = format!("Cannot find service: {name}.{ns}.");
+    let not_found = || {
+        if sync {
+            Some(text(404, &missing))
+        } else {
+            None
+        }
+    };
     let (status, body, delay) = if !NAMESPACES.contains(&ns) {
-        return Some(not_found());
+        match not_found() {
+            Some(r) => return Some(r),
+            None => (404, missing.clone().into_bytes(), None),
+        }
     } else if name == "inspect" {
         let query: serde_json::Map<String, serde_json::Value> = req
             .query
@@ -67,12 +79,15 @@ pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
         (200, body.to_string().into_bytes(), None)
     } else {
         let run_name = if name == "job" { "echo" } else { name };
-        let Some(run) = functions::run(run_name, &req.body) else {
-            return Some(not_found());
-        };
-        match run.error {
-            Some((kind, msg)) => (500, format!("{kind}: {msg}\n").into_bytes(), run.delay),
-            None => (200, run.result, run.delay),
+        match functions::run(run_name, &req.body) {
+            None => match not_found() {
+                Some(r) => return Some(r),
+                None => (404, missing.clone().into_bytes(), None),
+            },
+            Some(run) => match run.error {
+                Some((kind, msg)) => (500, format!("{kind}: {msg}\n").into_bytes(), run.delay),
+                None => (200, run.result, run.delay),
+            },
         }
     };
     if !sync {
