@@ -212,3 +212,20 @@ fn an_unknown_function_queued_async_fails_on_its_callback() {
     .stderr_has("HTTP 404")
     .stderr_has("Cannot find service: nosuch.openfaas-fn.");
 }
+
+#[test]
+fn credentials_stored_by_faas_cli_login_are_used() {
+    let (emu, sb) = setup();
+    let dir = sb.dir.path().join("openfaas");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.yml"),
+        format!(
+            "auths:\n- gateway: {}\n  auth: basic\n  token: {BASIC_B64}\n",
+            emu.url()
+        ),
+    )
+    .unwrap();
+    sb.run(&["-p", "noauth", "invoke", "echo", "-d", "x"])
+        .code(0);
+}

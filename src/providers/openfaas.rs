@@ -76,7 +76,7 @@ impl OpenFaas {
                 s.require("password", &[], "the password that goes with `username`")?;
                 None
             }
-            (None, false) => None,
+            (None, false) => faas_cli_login(env, &endpoint),
         };
         Ok(OpenFaas {
             endpoint: endpoint.trim_end_matches('/').to_string(),
@@ -102,6 +102,55 @@ impl OpenFaas {
         let routed = ns.map_or_else(|| name.to_string(), |ns| format!("{name}.{ns}"));
         Ok((t, routed))
     }
+}
+
+/// The basic-auth pair `faas-cli login` stored for `gateway` (`$OPENFAAS_CONFIG/config.yml`,
+/// else `~/.openfaas/config.yml`), if any; an unreadable file counts as none.
+fn faas_cli_login(env: Env, gateway: &str) -> Option<String> {
+    let dir = env("OPENFAAS_CONFIG")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|h| h.join(".openfaas")))?;
+    let text = std::fs::read_to_string(dir.join("config.yml")).ok()?;
+    stored_basic_auth(&text, gateway)
+}
+
+/// In faas-cli's `config.yml`, the `auths` entry for `gateway` (trailing `/` ignored) with
+/// `auth: basic`: its `token` is base64 of `user:password`.
+///
+/// ```yaml
+/// auths:
+/// - gateway: http://127.0.0.1:8080
+///   auth: basic
+///   token: YWRtaW46cGFzc3dvcmQ=
+/// ```
+fn stored_basic_auth(text: &str, gateway: &str) -> Option<String> {
+    let want = gateway.trim_end_matches('/');
+    let mut entries: Vec<std::collections::HashMap<&str, &str>> = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        let (fresh, kv) = match t.strip_prefix("- ") {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let Some((k, v)) = kv.split_once(':') else {
+            continue;
+        };
+        if fresh {
+            entries.push(Default::default());
+        }
+        if let Some(e) = entries.last_mut() {
+            e.insert(k.trim(), v.trim().trim_matches(['"', '\'']));
+        }
+    }
+    let entry = entries.iter().find(|e| {
+        e.get("gateway").map(|g| g.trim_end_matches('/')) == Some(want)
+            && e.get("auth") == Some(&"basic")
+    })?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(entry.get("token")?)
+        .ok()?;
+    String::from_utf8(bytes).ok().filter(|p| p.contains(':'))
 }
 
 impl Provider for OpenFaas {
@@ -266,6 +315,18 @@ mod tests {
         assert_eq!(p.challenge_response(&challenge), None);
         let e = provider(&[("username", "u")]).unwrap_err();
         assert!(e.to_string().contains("'password'"), "{e}");
+    }
+
+    #[test]
+    fn reads_what_faas_cli_login_stored() {
+        let cfg = "auths:\n- gateway: http://other:8080\n  auth: basic\n  token: b3RoZXI6eA==\n- gateway: \"http://gw:8080/\"\n  auth: basic\n  token: YWRtaW46cGFzc3dvcmQ=\n- gateway: http://iam\n  auth: oauth2\n  token: eyJ\n";
+        assert_eq!(
+            stored_basic_auth(cfg, "http://gw:8080").as_deref(),
+            Some("admin:password")
+        );
+        assert_eq!(stored_basic_auth(cfg, "http://iam"), None);
+        assert_eq!(stored_basic_auth(cfg, "http://nope"), None);
+        assert_eq!(stored_basic_auth("garbage: [", "http://gw"), None);
     }
 
     #[test]

@@ -153,6 +153,7 @@ impl Sandbox {
             .env("TEST_OF_PASSWORD", BASIC_PASSWORD)
             .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_file("credentials"))
             .env("AWS_CONFIG_FILE", self.aws_file("config"))
+            .env("OPENFAAS_CONFIG", self.dir.path().join("openfaas"))
             .env_remove("FCALL_PROFILE")
             .env_remove("NO_COLOR")
             .env_remove("HUAWEICLOUD_SDK_AK")
