@@ -106,13 +106,13 @@ fn run(
         }
     }
     if name == "stock-quote" {
-        let query: serde_json::Map<String, serde_json::Value> = req
-            .query
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
-        let body = json!({"method": req.method, "path": path, "query": query, "price": 123.45});
-        return Ok((200, body.to_string().into_bytes(), None));
+        let mut body = faas::request_echo(req, path);
+        body.insert("price".into(), json!(123.45));
+        return Ok((
+            200,
+            serde_json::Value::Object(body).to_string().into_bytes(),
+            None,
+        ));
     }
     let function = if name == "notready" || name == "job" {
         "echo"

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use super::{functions, Reply, State};
 use crate::decode::AWS_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
+use crate::providers::aws::{parse_function, FunctionRef};
 use crate::signing::sigv4::{self, VerifyError};
 
 const ACCOUNT: &str = "123456789012";
@@ -33,21 +34,6 @@ fn error(st: &State, status: u16, kind: &str, message: &str) -> Reply {
         body: body.to_string().into_bytes(),
     }
     .into()
-}
-
-/// `NAME[:Q]`, `ACCOUNT:function:NAME[:Q]`, `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:Q]`.
-fn split_function(f: &str) -> Option<(String, Option<String>)> {
-    let parts: Vec<&str> = f.split(':').collect();
-    let (name, q) = match parts[..] {
-        ["arn", _, "lambda", _, _, "function", name, ref q @ ..] if q.len() <= 1 => {
-            (name, q.first())
-        }
-        [_, "function", name, ref q @ ..] if q.len() <= 1 => (name, q.first()),
-        [name] => (name, None),
-        [name, ref q] => (name, Some(q)),
-        _ => return None,
-    };
-    Some((name.to_string(), q.map(|q| q.to_string())))
 }
 
 pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
@@ -84,7 +70,12 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
             "Credential should be scoped to correct service: 'lambda'.",
         ));
     }
-    let Some((name, in_name)) = split_function(&function) else {
+    let Ok(FunctionRef {
+        name,
+        qualifier: in_name,
+        ..
+    }) = parse_function(&function)
+    else {
         return Some(error(st, 400, "ValidationException", &format!("1 validation error detected: Value '{function}' at 'functionName' failed to satisfy constraint")));
     };
     let in_query = req

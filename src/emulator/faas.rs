@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use serde_json::{json, Value as Json};
+
 use crate::http::{HttpRequest, HttpResponse};
 
 use super::Reply;
@@ -37,4 +39,20 @@ pub fn accepted(
         delay: Some(delay.unwrap_or(Duration::from_millis(20))),
         callback: Some(Box::new(callback)),
     }
+}
+
+/// What a function that reports its own call sees: `{"method", "path", "query"}` (the
+/// extra path after the name, the query as an object), for Altair's `stock-quote` and
+/// OpenFaaS's `inspect`.
+pub fn request_echo(req: &HttpRequest, path: &str) -> serde_json::Map<String, Json> {
+    let query: serde_json::Map<String, Json> = req
+        .query
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect();
+    let mut echo = serde_json::Map::new();
+    echo.insert("method".into(), json!(req.method));
+    echo.insert("path".into(), json!(path));
+    echo.insert("query".into(), Json::Object(query));
+    echo
 }

@@ -70,12 +70,9 @@ pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
             None => (404, missing.clone().into_bytes(), None),
         }
     } else if name == "inspect" {
-        let query: serde_json::Map<String, serde_json::Value> = req
-            .query
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
-        let body = json!({"method": req.method, "path": path, "query": query, "namespace": ns});
+        let mut body = faas::request_echo(req, &path);
+        body.insert("namespace".into(), json!(ns));
+        let body = serde_json::Value::Object(body);
         (200, body.to_string().into_bytes(), None)
     } else {
         let run_name = if name == "job" { "echo" } else { name };

@@ -59,11 +59,11 @@ pub struct Aws {
 /// A function reference: a name, a partial ARN (`ACCOUNT:function:NAME`) or a full ARN,
 /// each with an optional `:QUALIFIER`.
 #[derive(Debug, PartialEq, Eq)]
-struct FunctionRef {
-    name: String,
-    qualifier: Option<String>,
+pub(crate) struct FunctionRef {
+    pub name: String,
+    pub qualifier: Option<String>,
     /// A full ARN's region.
-    region: Option<String>,
+    pub region: Option<String>,
 }
 
 fn valid_name(s: &str) -> bool {
@@ -81,7 +81,8 @@ fn valid_qualifier(s: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
 }
 
-fn parse_function(function: &str) -> Result<FunctionRef> {
+/// Parse a function reference (the emulator checks the names it receives with it too).
+pub(crate) fn parse_function(function: &str) -> Result<FunctionRef> {
     let bad = |why: &str| {
         Error::Usage(format!(
             "invalid Lambda function '{function}': {why}: write NAME[:QUALIFIER], ACCOUNT:function:NAME or arn:aws:lambda:REGION:ACCOUNT:function:NAME"
