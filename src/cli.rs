@@ -370,6 +370,21 @@ pub struct NetArgs {
     pub insecure: bool,
 }
 
+impl NetArgs {
+    /// The transport's options these flags ask for: the one conversion.
+    pub fn options(&self, verbose: bool) -> crate::transport::Options {
+        use std::time::Duration;
+        crate::transport::Options {
+            timeout: Duration::from_secs(self.timeout.max(1)),
+            connect_timeout: Duration::from_secs(self.connect_timeout.max(1)),
+            retries: self.retries,
+            verbose,
+            insecure: self.insecure,
+            retry_sync: self.retry_sync,
+        }
+    }
+}
+
 /// An accepted async invocation: `fcall status` and `fcall stop`.
 #[derive(Debug, Args)]
 pub struct TaskArgs {

@@ -9,7 +9,24 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::providers::{Env, Token};
+use crate::env::Env;
+use crate::http::HttpRequest;
+
+/// A bearer-style token a provider needs fetched before it can build requests.
+#[derive(Debug, Clone)]
+pub struct TokenSource {
+    /// Stable key for the on-disk cache: endpoint + identity + scope, hashed (no secret in clear).
+    pub cache_key: String,
+    /// The request that fetches a fresh token (holds the password: never print it unmasked).
+    pub request: HttpRequest,
+}
+
+/// A fetched token and when it stops working (unix seconds).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Token {
+    pub value: String,
+    pub expires_at: i64,
+}
 
 /// A token is not used in its last five minutes: a call may take that long.
 pub const EXPIRY_MARGIN_SECS: i64 = 300;

@@ -69,6 +69,13 @@ pub enum DecodeError {
     InvalidSummary { detail: String },
 }
 
+/// A value pasted or piped in that does not decode is bad input (exit 2).
+impl From<DecodeError> for crate::error::Error {
+    fn from(e: DecodeError) -> Self {
+        crate::error::Error::Usage(e.to_string())
+    }
+}
+
 /// The provider-neutral view of an invocation summary.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct InvokeSummary {

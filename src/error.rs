@@ -1,31 +1,162 @@
-//! The error type every command returns, and the exit-code contract it maps to.
+//! The output contract's exit classes, and the error type every command returns.
 //!
-//! | code | meaning |
-//! |---|---|
-//! | 0 | success (async: accepted) |
-//! | 1 | internal error |
-//! | 2 | usage: bad flags, arguments or input |
-//! | 3 | configuration or credentials, including credentials the provider rejects |
-//! | 4 | the provider refused the request for another reason |
-//! | 5 | transport: DNS, connect, TLS, timeout |
-//! | 6 | the function ran and failed |
-//! | 130 | interrupted |
+//! [`Exit`] is the one home of the exit codes: their numbers, the `kind` strings of the
+//! JSON error envelope, the order in which `batch` ranks them, and the one-line
+//! descriptions that `--help` prints and the README's table is checked against
+//! ([`Exit::help_table`], [`Exit::markdown_table`]).
 
 use std::process::ExitCode;
 
-/// Exit codes, in one place.
+/// What a run came to, as a script sees it: one class per exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok,
+    Internal,
+    Usage,
+    Config,
+    Refused,
+    Transport,
+    Function,
+    Interrupted,
+}
+
+impl Exit {
+    /// Every class, in the order of their codes.
+    pub const ALL: [Exit; 8] = [
+        Exit::Ok,
+        Exit::Internal,
+        Exit::Usage,
+        Exit::Config,
+        Exit::Refused,
+        Exit::Transport,
+        Exit::Function,
+        Exit::Interrupted,
+    ];
+
+    pub const fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Internal => 1,
+            Exit::Usage => 2,
+            Exit::Config => 3,
+            Exit::Refused => 4,
+            Exit::Transport => 5,
+            Exit::Function => 6,
+            Exit::Interrupted => 130,
+        }
+    }
+
+    /// The class of an exit code (an unknown code counts as internal).
+    pub fn of(code: u8) -> Exit {
+        Exit::ALL
+            .into_iter()
+            .find(|e| e.code() == code)
+            .unwrap_or(Exit::Internal)
+    }
+
+    /// How bad the class is, for `batch`'s exit code: the highest code wins, except that
+    /// the function's own failure (6) ranks below every failure of the request, and an
+    /// interruption above all: 130 > 5 > 4 > 3 > 2 > 1 > 6 > 0.
+    pub const fn severity(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Function => 1,
+            Exit::Internal => 2,
+            Exit::Usage => 3,
+            Exit::Config => 4,
+            Exit::Refused => 5,
+            Exit::Transport => 6,
+            Exit::Interrupted => 7,
+        }
+    }
+
+    /// The more severe of two exit codes.
+    pub fn worse(a: u8, b: u8) -> u8 {
+        if Exit::of(b).severity() > Exit::of(a).severity() {
+            b
+        } else {
+            a
+        }
+    }
+
+    /// The one-line meaning `--help` prints.
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Exit::Ok => "success (async: accepted)",
+            Exit::Internal => "internal error",
+            Exit::Usage => "usage: bad flags, arguments or input",
+            Exit::Config => {
+                "configuration or credentials, including credentials the provider rejects"
+            }
+            Exit::Refused => "the provider refused the request (HTTP 4xx/5xx from the platform)",
+            Exit::Transport => "transport: DNS, connect, TLS, timeout",
+            Exit::Function => "the function ran and failed",
+            Exit::Interrupted => "interrupted",
+        }
+    }
+
+    /// The longer meaning, with examples, for the README's table.
+    pub const fn detail(self) -> &'static str {
+        match self {
+            Exit::Ok => "success (async: accepted; `--wait`: finished successfully)",
+            Exit::Internal => "internal error (a bug: please report it)",
+            Exit::Usage => {
+                "usage: bad flags, arguments or input (malformed URN, unreadable `@file`, bad `-H`)"
+            }
+            Exit::Config => {
+                "configuration or credentials: unknown profile, missing key, unset variable, \
+                 failing secret command, and credentials the provider rejects (401/403, bad \
+                 signature, wrong IAM password)"
+            }
+            Exit::Refused => {
+                "the provider refused the request for another reason (HTTP 4xx/5xx: function \
+                 not found, throttled, gateway timeout)"
+            }
+            Exit::Transport => "transport: DNS, connect, TLS, timeout",
+            Exit::Function => {
+                "the function ran and failed (`X-Is-Func-Err`, `X-Fc-Error-Type`, a failed, \
+                 stopped or discarded async invocation)"
+            }
+            Exit::Interrupted => "interrupted (Ctrl-C)",
+        }
+    }
+
+    /// The exit-code table of `--help`.
+    pub fn help_table() -> String {
+        let mut s = String::from("Exit codes:");
+        for e in Exit::ALL {
+            s.push_str(&format!("\n  {:<4} {}", e.code(), e.summary()));
+        }
+        s
+    }
+
+    /// The exit-code table of the README (a test checks that the README holds it).
+    pub fn markdown_table() -> String {
+        let mut s = String::from("| code | meaning |\n|---|---|\n");
+        for e in Exit::ALL {
+            s.push_str(&format!("| {} | {} |\n", e.code(), e.detail()));
+        }
+        s
+    }
+}
+
+/// Exit codes as numbers, for `Ok(code)` returns and comparisons.
 pub mod code {
-    pub const OK: u8 = 0;
-    pub const INTERNAL: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const CONFIG: u8 = 3;
-    pub const REFUSED: u8 = 4;
-    pub const TRANSPORT: u8 = 5;
-    pub const FUNCTION: u8 = 6;
-    pub const INTERRUPTED: u8 = 130;
+    use super::Exit;
+    pub const OK: u8 = Exit::Ok.code();
+    pub const INTERNAL: u8 = Exit::Internal.code();
+    pub const USAGE: u8 = Exit::Usage.code();
+    pub const CONFIG: u8 = Exit::Config.code();
+    pub const REFUSED: u8 = Exit::Refused.code();
+    pub const TRANSPORT: u8 = Exit::Transport.code();
+    pub const FUNCTION: u8 = Exit::Function.code();
+    pub const INTERRUPTED: u8 = Exit::Interrupted.code();
 }
 
 /// A failure, already phrased for a person: one line naming the input and the fix.
+///
+/// A function that ran and failed is not an `Error`: it is an outcome, rendered as such,
+/// and its command returns `Ok(code::FUNCTION)`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -40,9 +171,6 @@ pub enum Error {
     Refused(String),
     #[error("{0}")]
     Transport(String),
-    /// The function ran and failed; the outcome has been rendered already.
-    #[error("{0}")]
-    Function(String),
     #[error("interrupted")]
     Interrupted,
     #[error("internal error: {0}")]
@@ -50,15 +178,32 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn code(&self) -> u8 {
+    /// The exit class this error ends a run with.
+    pub fn exit(&self) -> Exit {
         match self {
-            Error::Usage(_) => code::USAGE,
-            Error::Config(_) | Error::Auth(_) => code::CONFIG,
-            Error::Refused(_) => code::REFUSED,
-            Error::Transport(_) => code::TRANSPORT,
-            Error::Function(_) => code::FUNCTION,
-            Error::Interrupted => code::INTERRUPTED,
-            Error::Internal(_) => code::INTERNAL,
+            Error::Usage(_) => Exit::Usage,
+            Error::Config(_) | Error::Auth(_) => Exit::Config,
+            Error::Refused(_) => Exit::Refused,
+            Error::Transport(_) => Exit::Transport,
+            Error::Interrupted => Exit::Interrupted,
+            Error::Internal(_) => Exit::Internal,
+        }
+    }
+
+    pub fn code(&self) -> u8 {
+        self.exit().code()
+    }
+
+    /// The `kind` of the JSON error envelope (`auth` and `config` share exit code 3).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Usage(_) => "usage",
+            Error::Config(_) => "config",
+            Error::Auth(_) => "auth",
+            Error::Refused(_) => "refused",
+            Error::Transport(_) => "transport",
+            Error::Interrupted => "interrupted",
+            Error::Internal(_) => "internal",
         }
     }
 
@@ -67,16 +212,71 @@ impl Error {
     }
 }
 
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 impl From<crate::config::ConfigError> for Error {
     fn from(e: crate::config::ConfigError) -> Self {
         Error::Config(e.to_string())
     }
 }
 
-impl From<crate::decode::DecodeError> for Error {
-    fn from(e: crate::decode::DecodeError) -> Self {
-        Error::Usage(e.to_string())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        for e in Exit::ALL {
+            assert_eq!(Exit::of(e.code()), e);
+        }
+        assert_eq!(Exit::of(77), Exit::Internal);
+        let mut severities: Vec<u8> = Exit::ALL.iter().map(|e| e.severity()).collect();
+        severities.sort();
+        severities.dedup();
+        assert_eq!(severities.len(), Exit::ALL.len());
+    }
+
+    #[test]
+    fn severity_order() {
+        let order = [
+            code::INTERRUPTED,
+            code::TRANSPORT,
+            code::REFUSED,
+            code::CONFIG,
+            code::USAGE,
+            code::INTERNAL,
+            code::FUNCTION,
+            code::OK,
+        ];
+        for (i, a) in order.iter().enumerate() {
+            for b in &order[i..] {
+                assert_eq!(Exit::worse(*a, *b), *a, "{a} vs {b}");
+                assert_eq!(Exit::worse(*b, *a), *a, "{b} vs {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn help_table_lists_every_code() {
+        let t = Exit::help_table();
+        assert!(t.starts_with("Exit codes:\n  0    success"));
+        assert!(t.ends_with("\n  130  interrupted"));
+        assert_eq!(t.lines().count(), 1 + Exit::ALL.len());
+    }
+
+    #[test]
+    fn kinds_and_classes() {
+        let cases = [
+            (Error::Usage(String::new()), "usage", 2),
+            (Error::Config(String::new()), "config", 3),
+            (Error::Auth(String::new()), "auth", 3),
+            (Error::Refused(String::new()), "refused", 4),
+            (Error::Transport(String::new()), "transport", 5),
+            (Error::Interrupted, "interrupted", 130),
+            (Error::Internal(String::new()), "internal", 1),
+        ];
+        for (e, kind, code) in cases {
+            assert_eq!((e.kind(), e.code()), (kind, code));
+        }
     }
 }
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,6 +1,6 @@
 //! fcall: invoke serverless functions on several clouds from one command line.
 //!
-//! The binary is a thin shell around [`run`]; the pure core (providers, signing,
+//! The binary is a thin shell around [`main_entry`]; the pure core (providers, signing,
 //! decoding, rendering) is unit-tested, and `tests/` drive the built binary against
 //! the bundled emulator.
 
@@ -11,9 +11,11 @@ pub mod config;
 pub mod credentials;
 pub mod decode;
 pub mod emulator;
+pub mod env;
 pub mod error;
 pub mod http;
 pub mod invocation;
+pub mod output;
 pub mod providers;
 pub mod render;
 pub mod signing;
@@ -29,9 +31,7 @@ pub fn main_entry() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if !matches!(e, error::Error::Function(_)) {
-                commands::print_error(&e);
-            }
+            commands::print_error(&e);
             e.exit_code()
         }
     }

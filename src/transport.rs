@@ -1,6 +1,6 @@
 //! The network edge: sends [`HttpRequest`]s with timeouts and the retry policy.
 //!
-//! Retry policy (DESIGN.md): a request that failed to connect was never sent and is
+//! Retry policy (ARCHITECTURE.md, invariants): a request that failed to connect was never sent and is
 //! retried; 429 and 503 are retried honouring `Retry-After` where the provider says they
 //! mean nothing ran ([`Policy::retry_throttled`]); nothing else is retried, so a
 //! synchronous invocation that may have reached the function never runs twice.
@@ -21,6 +21,9 @@ pub struct Options {
     pub verbose: bool,
     /// Accept any TLS certificate (`--insecure`).
     pub insecure: bool,
+    /// Retry even what may have reached the function (`--retry-sync`): the session's
+    /// [`Policy::retry_after_send`] for every request.
+    pub retry_sync: bool,
 }
 
 impl Default for Options {
@@ -31,6 +34,7 @@ impl Default for Options {
             retries: 2,
             verbose: false,
             insecure: false,
+            retry_sync: false,
         }
     }
 }

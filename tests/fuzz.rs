@@ -124,8 +124,15 @@ proptest! {
         inv.tail = true;
         for p in providers() {
             let _ = p.interpret(&inv, &resp);
-            let _ = p.interpret_status("id", &resp);
-            let _ = p.parse_token(&resp, OffsetDateTime::UNIX_EPOCH);
+            if let Some(status) = p.async_status() {
+                let _ = status.interpret_status("id", &resp);
+            }
+            if let Some(tokens) = p.tokens() {
+                let _ = tokens.parse_token(&resp, OffsetDateTime::UNIX_EPOCH);
+            }
+            if let Some(check) = p.remote_check() {
+                let _ = check.interpret_check(&resp);
+            }
             let _ = p.refused(&resp);
         }
     }

@@ -8,16 +8,17 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use super::session::{now, NetOptions, Session};
-use super::{process_env, warn, write_stdout, Ctx};
+use super::session::{now, Session};
+use super::{warn, write_stdout, Ctx};
 use crate::callback::Receiver;
 use crate::cli::{CallArgs, InvokeArgs, NetArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
-use crate::providers::{self, Provider};
-use crate::render::{self, Context};
-use crate::transport::{shown_value, Copied, Received};
+use crate::output::{self, Context, Envelope, ErrorEnvelope};
+use crate::providers::{self, Capability, Provider};
+use crate::render;
+use crate::transport::{self, shown_value, Copied, Received};
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
 fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
@@ -174,7 +175,7 @@ impl Target {
     pub fn resolve(ctx: &Ctx, inv: &Invocation) -> Result<Target> {
         let cfg = ctx.load_config()?;
         let profile = ctx.select_profile(&cfg)?;
-        let provider = providers::from_profile(profile, &process_env)?;
+        let provider = providers::from_profile(profile, &crate::env::process)?;
         let function = provider.function_id(inv)?;
         Ok(Target {
             provider,
@@ -202,19 +203,75 @@ pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
     let mut inv = invocation(args)?;
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
-    if inv.wait && inv.invocation_id.is_none() && provider.wait_needs_invocation_id() {
+    let caller_id = provider.async_status().is_some_and(|s| s.needs_caller_id());
+    if inv.wait && inv.invocation_id.is_none() && caller_id {
         inv.invocation_id = Some(generated_invocation_id());
     }
     let rctx = target.context(inv.mode);
-    let result = execute(ctx, args, provider, inv.clone(), &rctx).await;
+    let result = execute(ctx, args, provider, inv, &rctx).await;
     if let Err(e) = &result {
-        if args.output == OutputFormat::Json && !matches!(e, Error::Function(_)) {
-            let mut line = render::error_envelope(&rctx, e).to_string();
-            line.push('\n');
-            write_stdout(line.as_bytes())?;
+        if args.output == OutputFormat::Json {
+            write_stdout(&output::line(&ErrorEnvelope::new(&rctx, e, None)))?;
         }
     }
     result
+}
+
+/// Whether the provider can do what the flags ask, before anything is sent.
+fn check_capabilities(args: &InvokeArgs, provider: &dyn Provider, inv: &Invocation) -> Result<()> {
+    let by_callback = provider.has(Capability::Callbacks);
+    let waits = inv.mode == Mode::Async && args.wait;
+    if args.listen.is_some() && !(inv.mode == Mode::Async && by_callback) {
+        return Err(Capability::Callbacks.missing(provider.product()));
+    }
+    if waits && by_callback && args.listen.is_none() {
+        return Err(Error::Usage(format!(
+            "{} sends the result to a callback URL: add --listen ADDR (e.g. --listen 127.0.0.1:0) to wait for it",
+            provider.product()
+        )));
+    }
+    if inv.validate_only && !provider.has(Capability::RemoteCheck) {
+        return Err(Capability::RemoteCheck.missing(provider.product()));
+    }
+    if waits && !by_callback {
+        provider.need_async_status()?;
+    }
+    Ok(())
+}
+
+/// `--dry-run` and `--curl`: the request that would be sent, secrets masked.
+fn print_request(args: &InvokeArgs, provider: &dyn Provider, mut inv: Invocation) -> Result<u8> {
+    if let Some(addr) = &args.listen {
+        let base = args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        inv.callback_url = Some(format!("{}/callback/(secret)", base.trim_end_matches('/')));
+    }
+    let placeholder = provider.tokens().map(|_| "(fetched when sent)");
+    let req = provider.build(&inv, placeholder, now())?;
+    let secret = if args.show_secrets {
+        &[][..]
+    } else {
+        provider.secret_headers()
+    };
+    let text = if args.curl {
+        curl_command(&req, secret)
+    } else {
+        describe(&req, secret)
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(code::OK)
+}
+
+/// `--listen`: bind the callback receiver, and point the invocation's callback at it.
+async fn bind_receiver(args: &InvokeArgs, inv: &mut Invocation) -> Result<Option<Receiver>> {
+    let Some(addr) = &args.listen else {
+        return Ok(None);
+    };
+    let r = Receiver::bind(addr).await?;
+    inv.callback_url = Some(r.new_url(args.public_url.as_deref()));
+    Ok(Some(r))
 }
 
 async fn execute(
@@ -224,100 +281,19 @@ async fn execute(
     mut inv: Invocation,
     rctx: &Context<'_>,
 ) -> Result<u8> {
-    let by_callback = provider.delivers_by_callback();
-    if args.listen.is_some() && !(inv.mode == Mode::Async && by_callback) {
-        return Err(Error::Usage(format!(
-            "--listen receives callbacks of async invocations: use it with --async --wait on a provider that sends them, not {}",
-            provider.product()
-        )));
-    }
-    if inv.mode == Mode::Async && args.wait && by_callback && args.listen.is_none() {
-        return Err(Error::Usage(format!(
-            "{} sends the result to a callback URL: add --listen ADDR (e.g. --listen 127.0.0.1:0) to wait for it",
-            provider.product()
-        )));
-    }
-    if inv.validate_only && !provider.validates_remotely() {
-        return Err(Error::Usage(format!(
-            "--dry-run-remote: {} cannot check a call without running it; --dry-run prints the request without sending it",
-            provider.product()
-        )));
-    }
-    if inv.mode == Mode::Async && args.wait && !by_callback && !provider.has_async_status() {
-        return Err(Error::Usage(format!(
-            "{} keeps no status of async invocations to wait on: invoke synchronously to wait for the result",
-            provider.product()
-        )));
-    }
+    check_capabilities(args, provider, &inv)?;
     if args.dry_run || args.curl {
-        if let Some(addr) = &args.listen {
-            let base = args
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{addr}"));
-            inv.callback_url = Some(format!("{}/callback/(secret)", base.trim_end_matches('/')));
-        }
-        let placeholder = provider.token_source().map(|_| "(fetched when sent)");
-        let req = provider.build(&inv, placeholder, now())?;
-        let secret = if args.show_secrets {
-            &[][..]
-        } else {
-            provider.secret_headers()
-        };
-        let text = if args.curl {
-            curl_command(&req, secret)
-        } else {
-            describe(&req, secret)
-        };
-        write_stdout(text.as_bytes())?;
-        return Ok(code::OK);
+        return print_request(args, provider, inv);
     }
     if inv.tail && inv.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
     }
-    let mut receiver = match &args.listen {
-        Some(addr) => {
-            let r = Receiver::bind(addr).await?;
-            inv.callback_url = Some(r.new_url(args.public_url.as_deref()));
-            Some(r)
-        }
-        None => None,
-    };
+    let mut receiver = bind_receiver(args, &mut inv).await?;
     let inv = &inv;
     let session = Session::new(provider, &net_options(ctx, &args.net))?;
     let started = Instant::now();
-    let limit = Duration::from_secs(args.net.timeout.max(1));
     let submitted = now();
-    let mut delay = Duration::from_millis(250);
-    // a raw result on stdout is copied as it arrives, never held whole; the JSON envelope
-    // embeds the result, so it is read whole
-    let to_stdout = args.output == OutputFormat::Human && inv.mode == Mode::Sync;
-    let streams = |head: &HttpResponse| to_stdout && provider.streams_result(inv, head);
-    let received = loop {
-        let received = session
-            .send_streaming(
-                |token, now| provider.build(inv, token, now),
-                provider.retry_throttled(inv),
-                &streams,
-            )
-            .await?;
-        // a function that is not ready ran nothing: with --wait, ask again
-        let not_ready = match &received {
-            Received::Whole(resp) => args.wait && provider.not_ready(resp),
-            Received::Streaming(_) => false,
-        };
-        if !not_ready || started.elapsed() + delay > limit {
-            break received;
-        }
-        if args.output == OutputFormat::Human {
-            eprintln!(
-                "function not ready yet; asking again in {} ms",
-                delay.as_millis()
-            );
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(5));
-    };
+    let received = send_until_ready(args, &session, inv, started).await?;
     let (resp, streamed) = match received {
         Received::Whole(resp) => (resp, None),
         Received::Streaming(body) => {
@@ -330,53 +306,104 @@ async fn execute(
     };
     let mut outcome = provider.interpret(inv, &resp)?;
     if inv.mode == Mode::Async && args.wait {
-        let id = outcome.async_id.clone();
         if args.output == OutputFormat::Human {
-            let what = id.as_deref().map(|i| format!(" · {i}")).unwrap_or_default();
+            let id = outcome.async_id.as_deref();
+            let what = id.map(|i| format!(" · {i}")).unwrap_or_default();
             eprintln!("accepted{what} · waiting for it to finish");
         }
-        let state = if let Some(r) = receiver.as_mut() {
-            let left = limit.saturating_sub(started.elapsed());
-            let cb = tokio::time::timeout(left, r.next())
-                .await
-                .ok()
-                .flatten()
-                .ok_or_else(|| {
-                    Error::Transport(format!(
-                        "no callback arrived within {} s (raise --timeout to wait longer)",
-                        limit.as_secs()
+        let state = match receiver.as_mut() {
+            Some(r) => await_callback(args, provider, r, &mut outcome, started).await?,
+            None => {
+                let id = outcome.async_id.clone().ok_or_else(|| {
+                    Error::Refused(format!(
+                        "{} accepted the call but gave no id to wait on",
+                        provider.product()
                     ))
                 })?;
-            if let Some(d) = cb.duration_secs {
-                outcome.summary.duration_ms = Some(d * 1000.0);
+                wait(args, &session, inv, &id, submitted).await?
             }
-            if outcome.request_id.is_none() {
-                outcome.request_id = cb.call_id.clone();
-            }
-            provider.interpret_callback(&cb)
-        } else {
-            let id = id.ok_or_else(|| {
-                Error::Refused(format!(
-                    "{} accepted the call but gave no id to wait on",
-                    provider.product()
-                ))
-            })?;
-            wait(args, &session, inv, &id, submitted).await?
         };
         return finish(ctx, args, rctx, outcome, Some(state), None);
     }
     finish(ctx, args, rctx, outcome, None, streamed)
 }
 
-pub fn net_options(ctx: &Ctx, args: &NetArgs) -> NetOptions {
-    NetOptions {
-        timeout: args.timeout,
-        connect_timeout: args.connect_timeout,
-        retries: args.retries,
-        verbose: ctx.verbose,
-        retry_sync: args.retry_sync,
-        insecure: args.insecure,
+/// Send the invocation; with `--wait`, ask again (with backoff, within `--timeout`) while
+/// the provider says the function is not ready: such an answer ran nothing.
+async fn send_until_ready(
+    args: &InvokeArgs,
+    session: &Session<'_>,
+    inv: &Invocation,
+    started: Instant,
+) -> Result<Received> {
+    let provider = session.provider;
+    let limit = Duration::from_secs(args.net.timeout.max(1));
+    let mut delay = Duration::from_millis(250);
+    // a raw result on stdout is copied as it arrives, never held whole; the JSON envelope
+    // embeds the result, so it is read whole
+    let to_stdout = args.output == OutputFormat::Human && inv.mode == Mode::Sync;
+    let streams = |head: &HttpResponse| to_stdout && provider.streams_result(inv, head);
+    loop {
+        let received = session
+            .send_streaming(
+                |token, now| provider.build(inv, token, now),
+                provider.retry_throttled(inv),
+                &streams,
+            )
+            .await?;
+        let not_ready = match &received {
+            Received::Whole(resp) => args.wait && provider.not_ready(resp),
+            Received::Streaming(_) => false,
+        };
+        if !not_ready || started.elapsed() + delay > limit {
+            return Ok(received);
+        }
+        if args.output == OutputFormat::Human {
+            eprintln!(
+                "function not ready yet; asking again in {} ms",
+                delay.as_millis()
+            );
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
     }
+}
+
+/// `--listen`: the callback that ends the invocation, within `--timeout`.
+async fn await_callback(
+    args: &InvokeArgs,
+    provider: &dyn Provider,
+    receiver: &mut Receiver,
+    outcome: &mut Outcome,
+    started: Instant,
+) -> Result<AsyncState> {
+    let callbacks = provider
+        .callbacks()
+        .ok_or_else(|| Capability::Callbacks.missing(provider.product()))?;
+    let limit = Duration::from_secs(args.net.timeout.max(1));
+    let left = limit.saturating_sub(started.elapsed());
+    let cb = tokio::time::timeout(left, receiver.next())
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| {
+            Error::Transport(format!(
+                "no callback arrived within {} s (raise --timeout to wait longer)",
+                limit.as_secs()
+            ))
+        })?;
+    if let Some(d) = cb.duration_secs {
+        outcome.summary.duration_ms = Some(d * 1000.0);
+    }
+    if outcome.request_id.is_none() {
+        outcome.request_id = cb.call_id.clone();
+    }
+    Ok(callbacks.interpret_callback(&cb))
+}
+
+/// Until `batch` converts its flags itself.
+pub fn net_options(ctx: &Ctx, args: &NetArgs) -> transport::Options {
+    args.options(ctx.verbose)
 }
 
 /// One status query for an accepted async invocation.
@@ -386,23 +413,14 @@ pub async fn look(
     id: &str,
     submitted: OffsetDateTime,
 ) -> Result<AsyncState> {
-    let provider = session.provider;
+    let status = session.provider.need_async_status()?;
     let resp = session
         .send(
-            |token, now| {
-                provider
-                    .status_request(inv, id, submitted, token, now)?
-                    .ok_or_else(|| {
-                        Error::Usage(format!(
-                            "{} has no status query for async invocations",
-                            provider.product()
-                        ))
-                    })
-            },
+            |token, now| status.status_request(inv, id, submitted, token, now),
             true,
         )
         .await?;
-    provider.interpret_status(id, &resp)
+    status.interpret_status(id, &resp)
 }
 
 /// Poll the status API with backoff until the invocation ends or `--timeout` runs out.
@@ -505,9 +523,8 @@ fn finish(
     let failed = outcome.function_error.is_some();
     match args.output {
         OutputFormat::Json => {
-            let mut line = render::envelope(rctx, &outcome, status_word.as_deref()).to_string();
-            line.push('\n');
-            write_stdout(line.as_bytes())?;
+            let envelope = Envelope::new(rctx, &outcome, status_word.as_deref(), None);
+            write_stdout(&output::line(&envelope))?;
         }
         OutputFormat::Human => {
             let mut report = String::new();

@@ -15,12 +15,13 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
             force,
             values,
         } => {
-            let known = providers::profile_keys(&provider)?;
+            let spec = providers::registry::find(&provider)?;
             let mut parsed = Vec::new();
             for v in &values {
                 let (key, value) =
                     config::parse_assignment(v).map_err(|e| Error::Usage(e.to_string()))?;
-                if !known.contains(&key.as_str()) {
+                if spec.key(&key).is_none() {
+                    let known: Vec<&str> = spec.keys.iter().map(|k| k.name).collect();
                     return Err(Error::Usage(format!(
                         "'{key}' is not a profile key for provider {provider}: use one of {}",
                         known.join(", ")

@@ -9,12 +9,9 @@
 //! one fetch), and a 401 to a cached token is answered by one refetch however many
 //! requests saw it.
 
-use std::time::Duration;
-
 use time::OffsetDateTime;
 
-use super::process_env;
-use crate::credentials::TokenCache;
+use crate::credentials::{TokenCache, TokenSource};
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::providers::Provider;
@@ -22,17 +19,6 @@ use crate::transport::{self, Policy, Received, Transport};
 
 pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
-}
-
-/// Network settings from the command line.
-pub struct NetOptions {
-    pub timeout: u64,
-    pub connect_timeout: u64,
-    pub retries: u32,
-    pub verbose: bool,
-    /// Retry even what may have reached the function (`--retry-sync`).
-    pub retry_sync: bool,
-    pub insecure: bool,
 }
 
 /// The token in use: its value, whether it came from the on-disk cache, and a generation
@@ -55,21 +41,15 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn new(provider: &'a dyn Provider, net: &NetOptions) -> Result<Session<'a>> {
+    pub fn new(provider: &'a dyn Provider, net: &transport::Options) -> Result<Session<'a>> {
         if net.insecure {
             super::warn("--insecure: TLS certificates are not verified, so anyone on the way can read and change this exchange");
         }
         Ok(Session {
             provider,
-            transport: Transport::new(transport::Options {
-                timeout: Duration::from_secs(net.timeout.max(1)),
-                connect_timeout: Duration::from_secs(net.connect_timeout.max(1)),
-                retries: net.retries,
-                verbose: net.verbose,
-                insecure: net.insecure,
-            })?,
+            transport: Transport::new(net.clone())?,
             retry_sync: net.retry_sync,
-            cache: TokenCache::from_env(&process_env),
+            cache: TokenCache::from_env(&crate::env::process),
             token: tokio::sync::Mutex::default(),
             verbose: net.verbose,
             challenged: std::sync::Mutex::default(),
@@ -86,7 +66,7 @@ impl<'a> Session<'a> {
     async fn current_token(&self) -> Result<(Option<(String, bool)>, u64)> {
         let mut state = self.token.lock().await;
         if state.token.is_none() {
-            if let Some(src) = self.provider.token_source() {
+            if let Some(src) = self.token_source() {
                 let cached = self
                     .cache
                     .as_ref()
@@ -106,7 +86,7 @@ impl<'a> Session<'a> {
     async fn refresh_token(&self, seen: u64) -> Result<Option<(String, bool)>> {
         let mut state = self.token.lock().await;
         if state.generation == seen {
-            if let (Some(src), Some(cache)) = (self.provider.token_source(), &self.cache) {
+            if let (Some(src), Some(cache)) = (self.token_source(), &self.cache) {
                 cache.remove(&src.cache_key);
             }
             state.token = None;
@@ -116,13 +96,17 @@ impl<'a> Session<'a> {
         Ok(state.token.clone())
     }
 
+    /// Where the token comes from, if this auth mode fetches one.
+    fn token_source(&self) -> Option<TokenSource> {
+        self.provider.tokens().map(|t| t.token_source())
+    }
+
     /// Ask the provider for a token and cache it.
     async fn fetch_token(&self) -> Result<String> {
-        let Some(src) = self.provider.token_source() else {
-            return Err(crate::error::Error::Internal(
-                "no token to fetch for this auth mode".into(),
-            ));
+        let Some(tokens) = self.provider.tokens() else {
+            return Err(crate::providers::Capability::FetchesToken.missing(self.provider.product()));
         };
+        let src = tokens.token_source();
         let policy = Policy {
             secret: self.provider.secret_headers(),
             timeout_hint: None,
@@ -133,7 +117,7 @@ impl<'a> Session<'a> {
             .transport
             .execute(|| Ok(src.request.clone()), &policy)
             .await?;
-        let token = self.provider.parse_token(&resp, now())?;
+        let token = tokens.parse_token(&resp, now())?;
         if let Some(cache) = &self.cache {
             if let Err(e) = cache.put(&src.cache_key, &token) {
                 if self.verbose {

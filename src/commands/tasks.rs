@@ -1,14 +1,12 @@
 //! `fcall status` and `fcall stop`: one look at, or the end of, an accepted async invocation.
 
-use serde_json::json;
-
-use super::invoke::{look, net_options, Target};
+use super::invoke::{look, Target};
 use super::session::{now, Session};
 use super::{write_stdout, Ctx};
 use crate::cli::{OutputFormat, TaskArgs};
 use crate::error::{code, Error, Result};
 use crate::invocation::{AsyncState, Invocation, Mode};
-use crate::render::SCHEMA_VERSION;
+use crate::output::{self, StatusLine, SCHEMA_VERSION};
 
 fn invocation(args: &TaskArgs) -> Invocation {
     let mut inv = Invocation::new(&args.function);
@@ -23,7 +21,7 @@ fn invocation(args: &TaskArgs) -> Invocation {
 pub async fn status(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     let inv = invocation(args);
     let target = Target::resolve(ctx, &inv)?;
-    let session = Session::new(target.provider.as_ref(), &net_options(ctx, &args.net))?;
+    let session = Session::new(target.provider.as_ref(), &args.net.options(ctx.verbose))?;
     // ids are looked up from a day back: the provider's status window starts there
     let since = now() - time::Duration::days(1);
     let state = look(&session, &inv, &args.id, since).await?;
@@ -50,22 +48,19 @@ pub async fn status(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     };
     match args.output {
         OutputFormat::Json => {
-            let result = result
-                .as_ref()
-                .map(|r| String::from_utf8_lossy(r).into_owned());
-            let line = json!({
-                "schema_version": SCHEMA_VERSION,
-                "provider": target.provider.key(),
-                "profile": target.profile,
-                "function": target.function,
-                "invocation_id": args.id,
-                "status": status,
-                "terminal": terminal,
-                "ok": exit == code::OK,
-                "error_message": message,
-                "result": result,
-            });
-            write_stdout(format!("{line}\n").as_bytes())?;
+            let line = StatusLine {
+                error_message: message.as_deref(),
+                function: &target.function,
+                invocation_id: &args.id,
+                ok: exit == code::OK,
+                profile: &target.profile,
+                provider: target.provider.key(),
+                result: result.as_ref().map(|r| String::from_utf8_lossy(r)),
+                schema_version: SCHEMA_VERSION,
+                status: &status,
+                terminal,
+            };
+            write_stdout(&output::line(&line))?;
         }
         OutputFormat::Human => {
             write_stdout(format!("{status}\n").as_bytes())?;
@@ -82,19 +77,11 @@ pub async fn stop(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     let inv = invocation(args);
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
-    let session = Session::new(provider, &net_options(ctx, &args.net))?;
+    let session = Session::new(provider, &args.net.options(ctx.verbose))?;
+    let stop = provider.need_async_stop()?;
     let resp = session
         .send(
-            |token, now| {
-                provider
-                    .stop_request(&inv, &args.id, token, now)?
-                    .ok_or_else(|| {
-                        Error::Usage(format!(
-                            "{} cannot stop an async invocation from fcall",
-                            provider.product()
-                        ))
-                    })
-            },
+            |token, now| stop.stop_request(&inv, &args.id, token, now),
             true,
         )
         .await?;

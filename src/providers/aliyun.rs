@@ -8,8 +8,10 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
+use super::registry::{Key, ProviderSpec};
 use super::{
-    body_snippet, json_field, refusal_line, runtime_error, tail_log, Env, Provider, Settings,
+    body_snippet, json_field, refusal_line, runtime_error, tail_log, AsyncStatus, AsyncStop,
+    Capability, Env, Provider, Settings,
 };
 use crate::config::Profile;
 use crate::decode::FC_TAIL_LIMIT;
@@ -18,18 +20,51 @@ use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, Invocation, Mode, Outcome};
 use crate::signing::{acs3, fc};
 
-pub const PROFILE_KEYS: &[&str] = &[
-    "endpoint",
-    "account_id",
-    "region",
-    "service",
-    "access_key_id",
-    "access_key_secret",
-    "security_token",
-    "internal",
-    "api",
-    "api_version",
-];
+/// Function Compute's row in the provider table.
+pub const SPEC: ProviderSpec = ProviderSpec {
+    key: "aliyun",
+    product: "Function Compute",
+    keys: &[
+        Key::new(
+            "endpoint",
+            "the FC endpoint, instead of the one made of account and region",
+        ),
+        Key::new(
+            "account_id",
+            "the Alibaba Cloud account UID, part of the endpoint host",
+        )
+        .env(&[ENV_ACCOUNT]),
+        Key::new("region", "the region, e.g. cn-hangzhou"),
+        Key::new("service", "the FC 2.0 service of names given without one"),
+        Key::new("access_key_id", "the AccessKey ID")
+            .required()
+            .env(&[ENV_AK]),
+        Key::new("access_key_secret", "the AccessKey secret")
+            .required()
+            .secret()
+            .env(&[ENV_SK]),
+        Key::new("security_token", "the STS security token")
+            .secret()
+            .env(&[ENV_STS]),
+        Key::new("internal", "true: the endpoint inside the region's network"),
+        Key::new("api", "\"2.0\" (default) or \"3.0\""),
+        Key::new(
+            "api_version",
+            "FC 2.0's path prefix: 2021-04-06 (default) or 2016-08-15",
+        ),
+    ],
+    env: &[],
+    capabilities: &[Capability::AsyncStatus, Capability::AsyncStop],
+    build: |p, env| Ok(Box::new(Aliyun::from_profile(p, env)?)),
+    emulator_profile: &[
+        ("account_id", "123456789012"),
+        ("region", "cn-hangzhou"),
+        ("endpoint", "{url}"),
+        ("access_key_id", "testak"),
+        ("access_key_secret", "testsk"),
+        ("service", "svc"),
+    ],
+};
 
 const ENV_AK: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 const ENV_SK: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
@@ -86,12 +121,14 @@ pub fn check_invocation_id(id: &str) -> Result<()> {
 
 impl Aliyun {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<Aliyun> {
-        let s = Settings { profile, env };
-        let api = match s.get("api", &[])?.as_deref() {
+        let s = Settings {
+            profile,
+            env,
+            spec: &SPEC,
+        };
+        let api = match s.get("api")?.as_deref() {
             None | Some("2.0") | Some("2") => {
-                let v = s
-                    .get("api_version", &[])?
-                    .unwrap_or_else(|| "2021-04-06".into());
+                let v = s.get("api_version")?.unwrap_or_else(|| "2021-04-06".into());
                 if v != "2021-04-06" && v != "2016-08-15" {
                     return Err(Error::Config(format!(
                         "profile '{}': api_version '{v}' is not one of 2021-04-06, 2016-08-15",
@@ -108,18 +145,18 @@ impl Aliyun {
                 )))
             }
         };
-        let account_id = s.get("account_id", &[ENV_ACCOUNT])?;
-        let endpoint = match s.get("endpoint", &[])? {
+        let account_id = s.get("account_id")?;
+        let endpoint = match s.get("endpoint")? {
             Some(e) => e,
             None => {
-                let region = s.require("region", &[], "the region, e.g. cn-hangzhou")?;
+                let region = s.require("region")?;
                 let account = account_id.clone().ok_or_else(|| {
                     Error::Config(format!(
                         "profile '{}' has no 'account_id' (the Alibaba Cloud account UID, part of the endpoint host)",
                         profile.name
                     ))
                 })?;
-                let internal = matches!(s.get("internal", &[])?.as_deref(), Some("true"));
+                let internal = matches!(s.get("internal")?.as_deref(), Some("true"));
                 format!(
                     "https://{account}.{region}{}.fc.aliyuncs.com",
                     if internal { "-internal" } else { "" }
@@ -129,10 +166,10 @@ impl Aliyun {
         Ok(Aliyun {
             endpoint: endpoint.trim_end_matches('/').to_string(),
             account_id,
-            service: s.get("service", &[])?,
-            access_key_id: s.require("access_key_id", &[ENV_AK], "the AccessKey ID")?,
-            access_key_secret: s.require("access_key_secret", &[ENV_SK], "the AccessKey secret")?,
-            security_token: s.get("security_token", &[ENV_STS])?,
+            service: s.get("service")?,
+            access_key_id: s.require("access_key_id")?,
+            access_key_secret: s.require("access_key_secret")?,
+            security_token: s.get("security_token")?,
             api,
         })
     }
@@ -270,12 +307,8 @@ impl Aliyun {
 }
 
 impl Provider for Aliyun {
-    fn key(&self) -> &'static str {
-        "aliyun"
-    }
-
-    fn product(&self) -> &'static str {
-        "Function Compute"
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
@@ -380,83 +413,6 @@ impl Provider for Aliyun {
             && head.header("X-Fc-Error-Type").is_none()
     }
 
-    fn status_request(
-        &self,
-        inv: &Invocation,
-        id: &str,
-        _submitted: OffsetDateTime,
-        _token: Option<&str>,
-        now: OffsetDateTime,
-    ) -> Result<Option<HttpRequest>> {
-        check_invocation_id(id)?;
-        let t = self.target(inv)?;
-        let mut req = self.request("GET", &t, &self.task_suffix(id));
-        let action = if self.api == Api::V3 {
-            "GetAsyncTask"
-        } else {
-            "GetStatefulAsyncInvocation"
-        };
-        self.sign(&mut req, action, now);
-        Ok(Some(req))
-    }
-
-    fn interpret_status(&self, _id: &str, resp: &HttpResponse) -> Result<AsyncState> {
-        if resp.status == 404 {
-            let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
-            let code = json_field(&body, &["ErrorCode", "errorCode", "Code"]).unwrap_or_default();
-            if code.contains("NotFound")
-                && !code.starts_with("Function")
-                && !code.starts_with("Service")
-            {
-                return Ok(AsyncState::NotFound);
-            }
-        }
-        if !(200..300).contains(&resp.status) {
-            return Err(self.refused(resp));
-        }
-        let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
-            Error::Refused(format!(
-                "Function Compute answered the status query with something that is not JSON: {}",
-                body_snippet(&resp.body)
-            ))
-        })?;
-        let status = json_field(&body, &["status"]).unwrap_or_default();
-        Ok(match status.as_str() {
-            "Succeeded" => AsyncState::Succeeded {
-                status,
-                result: json_field(&body, &["returnPayload"]).map(String::into_bytes),
-            },
-            "Failed" | "Stopped" | "Invalid" | "Expired" => {
-                let message = json_field(
-                    &body,
-                    &["invocationErrorMessage", "taskErrorMessage", "errorMessage"],
-                )
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| format!("the invocation ended with status {status}"));
-                AsyncState::Failed { status, message }
-            }
-            _ => AsyncState::Pending(status),
-        })
-    }
-
-    fn stop_request(
-        &self,
-        inv: &Invocation,
-        id: &str,
-        _token: Option<&str>,
-        now: OffsetDateTime,
-    ) -> Result<Option<HttpRequest>> {
-        check_invocation_id(id)?;
-        let t = self.target(inv)?;
-        let (suffix, action) = match self.api {
-            Api::V2(_) => (self.task_suffix(id), "StopStatefulAsyncInvocation"),
-            Api::V3 => (format!("{}/stop", self.task_suffix(id)), "StopAsyncTask"),
-        };
-        let mut req = self.request("PUT", &t, &suffix);
-        self.sign(&mut req, action, now);
-        Ok(Some(req))
-    }
-
     /// `Function Compute refused the request: FunctionNotFound ... (HTTP 404, request id …)`.
     fn refused(&self, resp: &HttpResponse) -> Error {
         let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
@@ -495,15 +451,105 @@ impl Provider for Aliyun {
         inv.mode == Mode::Async
     }
 
-    fn wait_needs_invocation_id(&self) -> bool {
-        true
-    }
-
     fn secret_headers(&self) -> &'static [&'static str] {
         &[
             "authorization",
             "x-fc-security-token",
             "x-acs-security-token",
         ]
+    }
+
+    fn async_status(&self) -> Option<&dyn AsyncStatus> {
+        Some(self)
+    }
+
+    fn async_stop(&self) -> Option<&dyn AsyncStop> {
+        Some(self)
+    }
+}
+
+impl AsyncStatus for Aliyun {
+    fn status_request(
+        &self,
+        inv: &Invocation,
+        id: &str,
+        _submitted: OffsetDateTime,
+        _token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        check_invocation_id(id)?;
+        let t = self.target(inv)?;
+        let mut req = self.request("GET", &t, &self.task_suffix(id));
+        let action = if self.api == Api::V3 {
+            "GetAsyncTask"
+        } else {
+            "GetStatefulAsyncInvocation"
+        };
+        self.sign(&mut req, action, now);
+        Ok(req)
+    }
+
+    fn interpret_status(&self, _id: &str, resp: &HttpResponse) -> Result<AsyncState> {
+        if resp.status == 404 {
+            let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
+            let code = json_field(&body, &["ErrorCode", "errorCode", "Code"]).unwrap_or_default();
+            if code.contains("NotFound")
+                && !code.starts_with("Function")
+                && !code.starts_with("Service")
+            {
+                return Ok(AsyncState::NotFound);
+            }
+        }
+        if !(200..300).contains(&resp.status) {
+            return Err(Provider::refused(self, resp));
+        }
+        let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
+            Error::Refused(format!(
+                "Function Compute answered the status query with something that is not JSON: {}",
+                body_snippet(&resp.body)
+            ))
+        })?;
+        let status = json_field(&body, &["status"]).unwrap_or_default();
+        Ok(match status.as_str() {
+            "Succeeded" => AsyncState::Succeeded {
+                status,
+                result: json_field(&body, &["returnPayload"]).map(String::into_bytes),
+            },
+            "Failed" | "Stopped" | "Invalid" | "Expired" => {
+                let message = json_field(
+                    &body,
+                    &["invocationErrorMessage", "taskErrorMessage", "errorMessage"],
+                )
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| format!("the invocation ended with status {status}"));
+                AsyncState::Failed { status, message }
+            }
+            _ => AsyncState::Pending(status),
+        })
+    }
+
+    /// A stateful async invocation is looked up by the id its caller gave it.
+    fn needs_caller_id(&self) -> bool {
+        true
+    }
+}
+
+impl AsyncStop for Aliyun {
+    fn stop_request(
+        &self,
+        inv: &Invocation,
+        id: &str,
+        _token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        check_invocation_id(id)?;
+        let t = self.target(inv)?;
+        let (suffix, action) = match self.api {
+            Api::V2(_) => (self.task_suffix(id), "StopStatefulAsyncInvocation"),
+            Api::V3 => (format!("{}/stop", self.task_suffix(id)), "StopAsyncTask"),
+        };
+        let mut req = self.request("PUT", &t, &suffix);
+        self.sign(&mut req, action, now);
+        Ok(req)
     }
 }

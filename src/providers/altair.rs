@@ -10,31 +10,63 @@ use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use super::faas::{self, Target};
-use super::{body_snippet, refusal_line, Env, Provider, Settings, Token, TokenSource};
+use super::registry::{Key, ProviderSpec};
+use super::{
+    body_snippet, refusal_line, Callbacks, Capability, Env, FetchesToken, Provider, Settings,
+    Token, TokenSource,
+};
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 
-pub const PROFILE_KEYS: &[&str] = &[
-    "endpoint",
-    "space",
-    "client_id",
-    "client_secret",
-    "scopes",
-    "token",
-];
+/// Altair IoT Studio's row in the provider table.
+pub const SPEC: ProviderSpec = ProviderSpec {
+    key: "altair",
+    product: "Altair IoT Studio",
+    keys: &[
+        Key::new(
+            "endpoint",
+            "the API endpoint (default: https://api.swx.altairone.com)",
+        ),
+        Key::new("space", "the IoT Studio space").required(),
+        Key::new("client_id", "the OAuth2 client (app) id"),
+        Key::new("client_secret", "the OAuth2 client secret").secret(),
+        Key::new("scopes", "the OAuth2 scopes to ask for (default: function)"),
+        Key::new("token", "a bearer token").secret(),
+    ],
+    env: &[],
+    capabilities: &[Capability::FetchesToken, Capability::Callbacks],
+    build: |p, env| Ok(Box::new(Altair::from_profile(p, env)?)),
+    emulator_profile: &[
+        ("space", "my-space"),
+        ("endpoint", "{url}"),
+        ("client_id", "testclient"),
+        ("client_secret", "testsecret"),
+    ],
+};
 
 const DEFAULT_ENDPOINT: &str = "https://api.swx.altairone.com";
 
 #[derive(Debug, Clone)]
 enum Auth {
     Token(String),
-    Client {
-        id: String,
-        secret: String,
-        scopes: Vec<String>,
-    },
+    Client(Client),
+}
+
+/// An OAuth2 client whose credentials buy a bearer token.
+#[derive(Debug, Clone)]
+struct Client {
+    endpoint: String,
+    id: String,
+    secret: String,
+    scopes: Vec<String>,
+}
+
+impl Client {
+    fn scopes(&self) -> String {
+        self.scopes.join(" ")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -75,18 +107,24 @@ pub fn not_ready(resp: &HttpResponse) -> bool {
 
 impl Altair {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<Altair> {
-        let s = Settings { profile, env };
-        let space = s.require("space", &[], "the IoT Studio space")?;
+        let s = Settings {
+            profile,
+            env,
+            spec: &SPEC,
+        };
+        let space = s.require("space")?;
         let endpoint = s
-            .get("endpoint", &[])?
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+            .get("endpoint")?
+            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string())
+            .trim_end_matches('/')
+            .to_string();
         let auth = if s.has("token") {
-            Auth::Token(s.require("token", &[], "a bearer token")?)
+            Auth::Token(s.require("token")?)
         } else {
             let scopes = match profile.values.get("scopes") {
                 Some(Value::List(l)) => l.clone(),
                 Some(_) => s
-                    .get("scopes", &[])?
+                    .get("scopes")?
                     .unwrap_or_default()
                     .split([',', ' '])
                     .filter(|x| !x.is_empty())
@@ -94,14 +132,15 @@ impl Altair {
                     .collect(),
                 None => vec!["function".to_string()],
             };
-            Auth::Client {
-                id: s.require("client_id", &[], "the OAuth2 client (app) id")?,
-                secret: s.require("client_secret", &[], "the OAuth2 client secret")?,
+            Auth::Client(Client {
+                endpoint: endpoint.clone(),
+                id: s.require("client_id")?,
+                secret: s.require("client_secret")?,
                 scopes,
-            }
+            })
         };
         Ok(Altair {
-            endpoint: endpoint.trim_end_matches('/').to_string(),
+            endpoint,
             space,
             auth,
         })
@@ -109,91 +148,21 @@ impl Altair {
 
     fn scopes(&self) -> String {
         match &self.auth {
-            Auth::Client { scopes, .. } => scopes.join(" "),
+            Auth::Client(c) => c.scopes(),
             Auth::Token(_) => String::new(),
         }
     }
 }
 
 impl Provider for Altair {
-    fn key(&self) -> &'static str {
-        "altair"
-    }
-
-    fn product(&self) -> &'static str {
-        "Altair IoT Studio"
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
         let t = Target::parse(&inv.function, &RULES)?;
         faas::method(inv, self.product())?;
         Ok(format!("{}/{}", self.space, t.display()))
-    }
-
-    fn token_source(&self) -> Option<TokenSource> {
-        let Auth::Client { id, secret, .. } = &self.auth else {
-            return None;
-        };
-        let scopes = self.scopes();
-        let mut request = HttpRequest::new("POST", &self.endpoint, "/oauth2/token");
-        request.set_header("Content-Type", "application/x-www-form-urlencoded");
-        request.set_header("Accept", "application/json");
-        request.body = [
-            ("grant_type", "client_credentials"),
-            ("client_id", id),
-            ("client_secret", secret),
-            ("scope", &scopes),
-        ]
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode_component(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes();
-        let cache_key =
-            crate::credentials::fingerprint(&["altair", &self.endpoint, id, &scopes, secret]);
-        Some(TokenSource { cache_key, request })
-    }
-
-    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
-        let json: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
-        if !(200..300).contains(&resp.status) {
-            let code = json.get("error").and_then(Json::as_str).unwrap_or("");
-            let desc = json
-                .get("error_description")
-                .and_then(Json::as_str)
-                .unwrap_or("");
-            let line = format!(
-                "Altair IoT Studio refused the token request: {code}{}{desc} (HTTP {})",
-                if desc.is_empty() { "" } else { ": " },
-                resp.status
-            );
-            return Err(match code {
-                "invalid_client" | "unauthorized_client" => {
-                    Error::Auth(format!("{line}: check the profile's client_id and client_secret"))
-                }
-                "invalid_scope" => Error::Auth(format!(
-                    "{line}: the client may not have the scopes asked for ({}): change `scopes` in the profile",
-                    self.scopes()
-                )),
-                _ if matches!(resp.status, 400 | 401 | 403) => Error::Auth(line),
-                _ => Error::Refused(line),
-            });
-        }
-        let value = json
-            .get("access_token")
-            .and_then(Json::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Error::Refused("the token endpoint answered without an access_token".into())
-            })?;
-        let expires_in = json
-            .get("expires_in")
-            .and_then(Json::as_i64)
-            .unwrap_or(3600);
-        Ok(Token {
-            value: value.to_string(),
-            expires_at: now.unix_timestamp() + expires_in,
-        })
     }
 
     fn build(
@@ -217,8 +186,8 @@ impl Provider for Altair {
         );
         let bearer = match (&self.auth, token) {
             (Auth::Token(t), _) => t.as_str(),
-            (Auth::Client { .. }, Some(t)) => t,
-            (Auth::Client { .. }, None) => {
+            (Auth::Client(_), Some(t)) => t,
+            (Auth::Client(_), None) => {
                 return Err(Error::Internal("the OAuth2 token was not fetched".into()))
             }
         };
@@ -267,10 +236,97 @@ impl Provider for Altair {
             && head.header("X-Invoked").is_some()
     }
 
-    fn delivers_by_callback(&self) -> bool {
-        true
+    fn not_ready(&self, resp: &HttpResponse) -> bool {
+        not_ready(resp)
     }
 
+    fn timeout_hint(&self) -> Option<&'static str> {
+        Some("Altair cuts synchronous calls after 5-10 s: for longer functions use --async --wait --listen ADDR")
+    }
+
+    fn tokens(&self) -> Option<&dyn FetchesToken> {
+        match &self.auth {
+            Auth::Client(c) => Some(c),
+            Auth::Token(_) => None,
+        }
+    }
+
+    fn callbacks(&self) -> Option<&dyn Callbacks> {
+        Some(self)
+    }
+}
+
+impl FetchesToken for Client {
+    fn token_source(&self) -> TokenSource {
+        let Client {
+            endpoint,
+            id,
+            secret,
+            ..
+        } = self;
+        let scopes = self.scopes();
+        let mut request = HttpRequest::new("POST", endpoint, "/oauth2/token");
+        request.set_header("Content-Type", "application/x-www-form-urlencoded");
+        request.set_header("Accept", "application/json");
+        request.body = [
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+            ("scope", &scopes),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes();
+        let cache_key = crate::credentials::fingerprint(&["altair", endpoint, id, &scopes, secret]);
+        TokenSource { cache_key, request }
+    }
+
+    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
+        let json: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
+        if !(200..300).contains(&resp.status) {
+            let code = json.get("error").and_then(Json::as_str).unwrap_or("");
+            let desc = json
+                .get("error_description")
+                .and_then(Json::as_str)
+                .unwrap_or("");
+            let line = format!(
+                "Altair IoT Studio refused the token request: {code}{}{desc} (HTTP {})",
+                if desc.is_empty() { "" } else { ": " },
+                resp.status
+            );
+            return Err(match code {
+                "invalid_client" | "unauthorized_client" => {
+                    Error::Auth(format!("{line}: check the profile's client_id and client_secret"))
+                }
+                "invalid_scope" => Error::Auth(format!(
+                    "{line}: the client may not have the scopes asked for ({}): change `scopes` in the profile",
+                    self.scopes()
+                )),
+                _ if matches!(resp.status, 400 | 401 | 403) => Error::Auth(line),
+                _ => Error::Refused(line),
+            });
+        }
+        let value = json
+            .get("access_token")
+            .and_then(Json::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Error::Refused("the token endpoint answered without an access_token".into())
+            })?;
+        let expires_in = json
+            .get("expires_in")
+            .and_then(Json::as_i64)
+            .unwrap_or(3600);
+        Ok(Token {
+            value: value.to_string(),
+            expires_at: now.unix_timestamp() + expires_in,
+        })
+    }
+}
+
+impl Callbacks for Altair {
     fn interpret_callback(&self, cb: &crate::callback::Callback) -> AsyncState {
         match cb.status {
             Some(s) if s >= 400 => {
@@ -285,14 +341,6 @@ impl Provider for Altair {
                 result: Some(cb.body.clone()),
             },
         }
-    }
-
-    fn not_ready(&self, resp: &HttpResponse) -> bool {
-        not_ready(resp)
-    }
-
-    fn timeout_hint(&self) -> Option<&'static str> {
-        Some("Altair cuts synchronous calls after 5-10 s: for longer functions use --async --wait --listen ADDR")
     }
 }
 

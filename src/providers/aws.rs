@@ -14,8 +14,10 @@
 use time::OffsetDateTime;
 
 use super::aws_files::SharedFiles;
+use super::registry::{Key, ProviderSpec};
 use super::{
-    body_snippet, json_field, refusal_line, runtime_error, tail_log, Env, Provider, Settings,
+    body_snippet, json_field, refusal_line, runtime_error, tail_log, Capability, Env, Provider,
+    RemoteCheck, Settings,
 };
 use crate::config::Profile;
 use crate::decode::{self, AWS_TAIL_LIMIT};
@@ -24,14 +26,43 @@ use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{Invocation, Mode, Outcome};
 use crate::signing::sigv4::{self, AwsKey};
 
-pub const PROFILE_KEYS: &[&str] = &[
-    "region",
-    "access_key_id",
-    "secret_access_key",
-    "session_token",
-    "endpoint",
-    "aws_profile",
-];
+/// AWS Lambda's row in the provider table.
+pub const SPEC: ProviderSpec = ProviderSpec {
+    key: "aws",
+    product: "AWS Lambda",
+    keys: &[
+        Key::new("region", "the AWS region, e.g. us-east-1")
+            .env(&["AWS_REGION", "AWS_DEFAULT_REGION"]),
+        Key::new("access_key_id", "the access key id"),
+        Key::new("secret_access_key", "the secret access key").secret(),
+        Key::new("session_token", "the session token of temporary keys").secret(),
+        Key::new(
+            "endpoint",
+            "the Lambda endpoint, for the emulator or a private one",
+        )
+        .env(&["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"]),
+        Key::new(
+            "aws_profile",
+            "the profile in ~/.aws to take keys and region from",
+        ),
+    ],
+    env: &[
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_CONFIG_FILE",
+    ],
+    capabilities: &[Capability::RemoteCheck],
+    build: |p, env| Ok(Box::new(Aws::from_profile(p, env)?)),
+    emulator_profile: &[
+        ("region", "us-east-1"),
+        ("endpoint", "{url}"),
+        ("access_key_id", "testak"),
+        ("secret_access_key", "testsk"),
+    ],
+};
 
 /// Error types that mean the credentials (or their rights) are wrong: exit 3.
 const AUTH_ERRORS: &[&str] = &[
@@ -196,7 +227,11 @@ impl Aws {
         env: Env,
         load: &dyn Fn() -> Result<SharedFiles>,
     ) -> Result<Aws> {
-        let s = Settings { profile, env };
+        let s = Settings {
+            profile,
+            env,
+            spec: &SPEC,
+        };
         let var = |k: &str| env(k).filter(|v| !v.is_empty());
         let loaded = std::cell::OnceCell::new();
         let files = || -> Result<&SharedFiles> {
@@ -206,7 +241,7 @@ impl Aws {
             Ok(loaded.get().expect("set just above"))
         };
         // the fcall profile's own choice beats the shell's AWS_PROFILE, as --profile does
-        let shared = match s.get("aws_profile", &[])? {
+        let shared = match s.get("aws_profile")? {
             Some(p) => p,
             None => var("AWS_PROFILE").unwrap_or_else(|| "default".to_string()),
         };
@@ -228,9 +263,9 @@ impl Aws {
                 )));
             }
             _ if s.has("access_key_id") => Keys {
-                id: s.require("access_key_id", &[], "the access key id")?,
-                secret: s.require("secret_access_key", &[], "the secret access key")?,
-                token: s.get("session_token", &[])?,
+                id: s.require("access_key_id")?,
+                secret: s.require("secret_access_key")?,
+                token: s.get("session_token")?,
                 source: format!("profile '{}'", profile.name),
             },
             _ => {
@@ -245,7 +280,7 @@ impl Aws {
                 })?
             }
         };
-        let region = match s.get("region", &["AWS_REGION", "AWS_DEFAULT_REGION"])? {
+        let region = match s.get("region")? {
             Some(r) => Some(r),
             None => files()?
                 .config(&shared)
@@ -254,7 +289,7 @@ impl Aws {
                 .cloned(),
         };
         let endpoint = s
-            .get("endpoint", &["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"])?
+            .get("endpoint")?
             .map(|e| e.trim_end_matches('/').to_string());
         Ok(Aws {
             region,
@@ -304,12 +339,8 @@ impl Aws {
 }
 
 impl Provider for Aws {
-    fn key(&self) -> &'static str {
-        "aws"
-    }
-
-    fn product(&self) -> &'static str {
-        "AWS Lambda"
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
@@ -394,11 +425,7 @@ impl Provider for Aws {
             ..Outcome::default()
         };
         if inv.validate_only {
-            out.shown.push((
-                "dry run".into(),
-                "passed: the function exists and this call is allowed".into(),
-            ));
-            return Ok(out);
+            return self.interpret_check(resp);
         }
         if inv.mode == Mode::Async {
             out.async_id = out.request_id.clone();
@@ -467,20 +494,35 @@ impl Provider for Aws {
             && head.header("X-Amz-Function-Error").is_none()
     }
 
-    fn validates_remotely(&self) -> bool {
-        true
-    }
-
-    fn has_async_status(&self) -> bool {
-        false
-    }
-
     fn timeout_hint(&self) -> Option<&'static str> {
         Some("a synchronous Lambda call lasts as long as the function (up to 15 minutes): raise --timeout to the function's timeout, or use --async")
     }
 
     fn secret_headers(&self) -> &'static [&'static str] {
         &["authorization", "x-amz-security-token"]
+    }
+
+    fn remote_check(&self) -> Option<&dyn RemoteCheck> {
+        Some(self)
+    }
+}
+
+/// `DryRun`: 204 when the function exists and the caller may invoke it.
+impl RemoteCheck for Aws {
+    fn interpret_check(&self, resp: &HttpResponse) -> Result<Outcome> {
+        if !(200..300).contains(&resp.status) {
+            return Err(self.refused(resp));
+        }
+        let mut out = Outcome {
+            status: resp.status,
+            request_id: resp.header("x-amzn-RequestId").map(str::to_string),
+            ..Outcome::default()
+        };
+        out.shown.push((
+            "dry run".into(),
+            "passed: the function exists and this call is allowed".into(),
+        ));
+        Ok(out)
     }
 }
 

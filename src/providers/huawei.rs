@@ -9,8 +9,10 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use super::registry::{Key, ProviderSpec};
 use super::{
-    body_snippet, json_field, refusal_line, tail_log, Env, Provider, Settings, Token, TokenSource,
+    body_snippet, json_field, refusal_line, tail_log, AsyncStatus, Capability, Env, FetchesToken,
+    Provider, Settings, Token, TokenSource,
 };
 use crate::config::Profile;
 use crate::decode::{self, HUAWEI_TAIL_LIMIT};
@@ -19,20 +21,50 @@ use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 use crate::signing::huawei::{self as signer, AkSk};
 
-pub const PROFILE_KEYS: &[&str] = &[
-    "endpoint",
-    "region",
-    "project_id",
-    "package",
-    "token",
-    "access_key",
-    "secret_key",
-    "security_token",
-    "iam_user",
-    "iam_password",
-    "iam_domain",
-    "iam_endpoint",
-];
+/// FunctionGraph's row in the provider table.
+pub const SPEC: ProviderSpec = ProviderSpec {
+    key: "huawei",
+    product: "FunctionGraph",
+    keys: &[
+        Key::new(
+            "endpoint",
+            "the FunctionGraph endpoint, for other clouds or the emulator",
+        ),
+        Key::new("region", "the FunctionGraph region, e.g. cn-north-4").required(),
+        Key::new(
+            "project_id",
+            "the project id of that region, from the console's My Credentials page",
+        )
+        .required()
+        .env(&[ENV_PROJECT]),
+        Key::new(
+            "package",
+            "the package of short function names (default: default)",
+        ),
+        Key::new("token", "an IAM token").secret(),
+        Key::new("access_key", "the AK of the AK/SK pair").env(&[ENV_AK]),
+        Key::new("secret_key", "the SK of the AK/SK pair")
+            .secret()
+            .env(&[ENV_SK]),
+        Key::new("security_token", "the security token of temporary AK/SK")
+            .secret()
+            .env(&[ENV_SECURITY_TOKEN]),
+        Key::new("iam_user", "the IAM user name"),
+        Key::new("iam_password", "the IAM user's password").secret(),
+        Key::new("iam_domain", "the account (domain) name"),
+        Key::new("iam_endpoint", "the IAM endpoint tokens are fetched from")
+            .env(&[ENV_IAM_ENDPOINT]),
+    ],
+    env: &["HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>"],
+    capabilities: &[Capability::FetchesToken, Capability::AsyncStatus],
+    build: |p, env| Ok(Box::new(Huawei::from_profile(p, env)?)),
+    emulator_profile: &[
+        ("region", "cn-north-4"),
+        ("project_id", "0123456789abcdef0123456789abcdef"),
+        ("endpoint", "{url}"),
+        ("token", "testtoken"),
+    ],
+};
 
 const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
 const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
@@ -48,12 +80,17 @@ enum Auth {
         secret_key: String,
         security_token: Option<String>,
     },
-    Iam {
-        user: String,
-        password: String,
-        domain: String,
-        endpoint: String,
-    },
+    Iam(Iam),
+}
+
+/// An IAM user whose password buys a project-scoped token.
+#[derive(Debug, Clone, PartialEq)]
+struct Iam {
+    user: String,
+    password: String,
+    domain: String,
+    endpoint: String,
+    project_id: String,
 }
 
 /// A FunctionGraph account as a profile describes it, secrets resolved.
@@ -248,25 +285,23 @@ fn error_fields(body: &[u8]) -> (Option<String>, Option<String>, Option<String>)
 
 impl Huawei {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<Huawei> {
-        let s = Settings { profile, env };
-        let region = s.require("region", &[], "the FunctionGraph region, e.g. cn-north-4")?;
-        let project_id = s.require(
-            "project_id",
-            &[ENV_PROJECT],
-            "the project id of that region, from the console's My Credentials page",
-        )?;
+        let s = Settings {
+            profile,
+            env,
+            spec: &SPEC,
+        };
+        let region = s.require("region")?;
+        let project_id = s.require("project_id")?;
         let env_key = format!(
             "HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_{}",
             region.to_ascii_uppercase().replace('-', "_")
         );
-        let endpoint = match s.get("endpoint", &[&env_key])? {
+        let endpoint = match s.get_with("endpoint", &[&env_key])? {
             // the SDK variable may list several, comma-separated: take the first
             Some(e) => e.split(',').next().unwrap_or("").trim().to_string(),
             None => format!("https://functiongraph.{region}.myhuaweicloud.com"),
         };
-        let package = s
-            .get("package", &[])?
-            .unwrap_or_else(|| "default".to_string());
+        let package = s.get("package")?.unwrap_or_else(|| "default".to_string());
         let env_aksk = env(ENV_AK).is_some_and(|v| !v.is_empty())
             && env(ENV_SK).is_some_and(|v| !v.is_empty());
         let modes = [
@@ -282,21 +317,22 @@ impl Huawei {
         }
         let auth = if env_aksk || modes[1] {
             Auth::AkSk {
-                access_key: s.require("access_key", &[ENV_AK], "the AK of the AK/SK pair")?,
-                secret_key: s.require("secret_key", &[ENV_SK], "the SK of the AK/SK pair")?,
-                security_token: s.get("security_token", &[ENV_SECURITY_TOKEN])?,
+                access_key: s.require("access_key")?,
+                secret_key: s.require("secret_key")?,
+                security_token: s.get("security_token")?,
             }
         } else if modes[0] {
-            Auth::Token(s.require("token", &[], "an IAM token")?)
+            Auth::Token(s.require("token")?)
         } else if modes[2] {
-            Auth::Iam {
-                user: s.require("iam_user", &[], "the IAM user name")?,
-                password: s.require("iam_password", &[], "the IAM user's password")?,
-                domain: s.require("iam_domain", &[], "the account (domain) name")?,
+            Auth::Iam(Iam {
+                user: s.require("iam_user")?,
+                password: s.require("iam_password")?,
+                domain: s.require("iam_domain")?,
                 endpoint: s
-                    .get("iam_endpoint", &[ENV_IAM_ENDPOINT])?
+                    .get("iam_endpoint")?
                     .unwrap_or_else(|| format!("https://iam.{region}.myhuaweicloud.com")),
-            }
+                project_id: project_id.clone(),
+            })
         } else {
             return Err(Error::Config(format!(
                 "profile '{}' has no credentials: set token, or access_key and secret_key, or iam_user, iam_password and iam_domain (or export {ENV_AK} and {ENV_SK})",
@@ -340,8 +376,8 @@ impl Huawei {
     ) -> Result<()> {
         match (&self.auth, token) {
             (Auth::Token(t), _) => req.set_header("X-Auth-Token", t.clone()),
-            (Auth::Iam { .. }, Some(t)) => req.set_header("X-Auth-Token", t),
-            (Auth::Iam { .. }, None) => {
+            (Auth::Iam(_), Some(t)) => req.set_header("X-Auth-Token", t),
+            (Auth::Iam(_), None) => {
                 return Err(Error::Internal("IAM token was not fetched".into()))
             }
             (
@@ -369,7 +405,7 @@ impl Huawei {
         match self.auth {
             Auth::Token(_) => "check the profile's token (IAM tokens last 24 hours)",
             Auth::AkSk { .. } => "check the profile's access_key and secret_key (and the clock: signatures expire after 15 minutes)",
-            Auth::Iam { .. } => "check the IAM user's permissions for FunctionGraph in this project",
+            Auth::Iam(_) => "check the IAM user's permissions for FunctionGraph in this project",
         }
     }
 }
@@ -395,79 +431,12 @@ fn function_error(result: &[u8], code: Option<&str>) -> FunctionError {
 }
 
 impl Provider for Huawei {
-    fn key(&self) -> &'static str {
-        "huawei"
-    }
-
-    fn product(&self) -> &'static str {
-        "FunctionGraph"
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
         Ok(self.urn(inv)?.to_string())
-    }
-
-    fn token_source(&self) -> Option<TokenSource> {
-        let Auth::Iam {
-            user,
-            password,
-            domain,
-            endpoint,
-        } = &self.auth
-        else {
-            return None;
-        };
-        let body = serde_json::json!({"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": user, "password": password, "domain": {"name": domain}}}},
-            "scope": {"project": {"id": self.project_id}}}});
-        let mut request = HttpRequest::new("POST", endpoint, "/v3/auth/tokens");
-        request.query.push(("nocatalog".into(), "true".into()));
-        request.set_header("Content-Type", "application/json;charset=utf8");
-        request.body = body.to_string().into_bytes();
-        let fingerprint = crate::credentials::fingerprint(&[
-            "huawei-iam",
-            endpoint,
-            domain,
-            user,
-            &self.project_id,
-            password,
-        ]);
-        Some(TokenSource {
-            cache_key: fingerprint,
-            request,
-        })
-    }
-
-    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
-        if !(200..300).contains(&resp.status) {
-            let (_, msg, _) = error_fields(&resp.body);
-            let msg = msg.unwrap_or_else(|| body_snippet(&resp.body));
-            let line = format!(
-                "IAM refused the token request: {msg} (HTTP {})",
-                resp.status
-            );
-            return Err(if matches!(resp.status, 400 | 401 | 403) {
-                Error::Auth(format!(
-                    "{line}: check iam_user, iam_password and iam_domain"
-                ))
-            } else {
-                Error::Refused(line)
-            });
-        }
-        let value = resp
-            .header("X-Subject-Token")
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| Error::Refused("IAM answered without an X-Subject-Token header".into()))?
-            .to_string();
-        let expires_at = serde_json::from_slice::<Json>(&resp.body)
-            .ok()
-            .and_then(|j| j.pointer("/token/expires_at")?.as_str().map(str::to_string))
-            .and_then(|s| OffsetDateTime::parse(&s, &Rfc3339).ok())
-            .map(|t| t.unix_timestamp())
-            // IAM tokens last 24 hours; assume less if the body does not say
-            .unwrap_or(now.unix_timestamp() + 23 * 3600);
-        Ok(Token { value, expires_at })
     }
 
     fn build(
@@ -589,73 +558,6 @@ impl Provider for Huawei {
         Ok(out)
     }
 
-    fn status_request(
-        &self,
-        inv: &Invocation,
-        id: &str,
-        submitted: OffsetDateTime,
-        token: Option<&str>,
-        now: OffsetDateTime,
-    ) -> Result<Option<HttpRequest>> {
-        let urn = self.urn(inv)?;
-        let mut req =
-            HttpRequest::new("GET", &self.endpoint, &self.path(&urn, "async-invocations"));
-        // the default window is only the last hour: start a minute before submission
-        let begin = (submitted - time::Duration::minutes(1))
-            .to_offset(time::UtcOffset::UTC)
-            .format(format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]"
-            ))
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        req.query.push(("query_begin_time".into(), begin));
-        req.query.push(("request_id".into(), id.to_string()));
-        req.set_header("Content-Type", "application/json");
-        self.authorize(&mut req, token, now)?;
-        Ok(Some(req))
-    }
-
-    fn interpret_status(&self, id: &str, resp: &HttpResponse) -> Result<AsyncState> {
-        if !(200..300).contains(&resp.status) {
-            return Err(self.refused(resp));
-        }
-        let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
-            Error::Refused(format!(
-                "FunctionGraph answered the status query with something that is not JSON: {}",
-                body_snippet(&resp.body)
-            ))
-        })?;
-        let found = body
-            .get("invocations")
-            .and_then(Json::as_array)
-            .and_then(|list| {
-                list.iter()
-                    .find(|i| i.get("request_id").and_then(Json::as_str) == Some(id))
-            });
-        let Some(inv) = found else {
-            return Ok(AsyncState::NotFound);
-        };
-        let field = |k: &str| inv.get(k).and_then(Json::as_str).unwrap_or("").to_string();
-        let status = field("status");
-        Ok(match status.as_str() {
-            "SUCCESS" => AsyncState::Succeeded {
-                status,
-                result: None,
-            },
-            "FAIL" | "DISCARD" => {
-                let msg = field("error_message");
-                AsyncState::Failed {
-                    status: status.clone(),
-                    message: if msg.is_empty() {
-                        format!("the invocation ended with status {status}")
-                    } else {
-                        msg
-                    },
-                }
-            }
-            other => AsyncState::Pending(other.to_string()),
-        })
-    }
-
     /// A refusal: `FunctionGraph refused the request: FSS.1051 Not found the function (HTTP 404, request id …)`.
     fn refused(&self, resp: &HttpResponse) -> Error {
         let (code, msg, body_id) = error_fields(&resp.body);
@@ -703,5 +605,148 @@ impl Provider for Huawei {
             "x-security-token",
             "x-subject-token",
         ]
+    }
+
+    fn tokens(&self) -> Option<&dyn FetchesToken> {
+        match &self.auth {
+            Auth::Iam(iam) => Some(iam),
+            _ => None,
+        }
+    }
+
+    fn async_status(&self) -> Option<&dyn AsyncStatus> {
+        Some(self)
+    }
+}
+
+impl FetchesToken for Iam {
+    fn token_source(&self) -> TokenSource {
+        let Iam {
+            user,
+            password,
+            domain,
+            endpoint,
+            project_id,
+        } = self;
+        let body = serde_json::json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": user, "password": password, "domain": {"name": domain}}}},
+            "scope": {"project": {"id": project_id}}}});
+        let mut request = HttpRequest::new("POST", endpoint, "/v3/auth/tokens");
+        request.query.push(("nocatalog".into(), "true".into()));
+        request.set_header("Content-Type", "application/json;charset=utf8");
+        request.body = body.to_string().into_bytes();
+        let fingerprint = crate::credentials::fingerprint(&[
+            "huawei-iam",
+            endpoint,
+            domain,
+            user,
+            project_id,
+            password,
+        ]);
+        TokenSource {
+            cache_key: fingerprint,
+            request,
+        }
+    }
+
+    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
+        if !(200..300).contains(&resp.status) {
+            let (_, msg, _) = error_fields(&resp.body);
+            let msg = msg.unwrap_or_else(|| body_snippet(&resp.body));
+            let line = format!(
+                "IAM refused the token request: {msg} (HTTP {})",
+                resp.status
+            );
+            return Err(if matches!(resp.status, 400 | 401 | 403) {
+                Error::Auth(format!(
+                    "{line}: check iam_user, iam_password and iam_domain"
+                ))
+            } else {
+                Error::Refused(line)
+            });
+        }
+        let value = resp
+            .header("X-Subject-Token")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Error::Refused("IAM answered without an X-Subject-Token header".into()))?
+            .to_string();
+        let expires_at = serde_json::from_slice::<Json>(&resp.body)
+            .ok()
+            .and_then(|j| j.pointer("/token/expires_at")?.as_str().map(str::to_string))
+            .and_then(|s| OffsetDateTime::parse(&s, &Rfc3339).ok())
+            .map(|t| t.unix_timestamp())
+            // IAM tokens last 24 hours; assume less if the body does not say
+            .unwrap_or(now.unix_timestamp() + 23 * 3600);
+        Ok(Token { value, expires_at })
+    }
+}
+
+impl AsyncStatus for Huawei {
+    fn status_request(
+        &self,
+        inv: &Invocation,
+        id: &str,
+        submitted: OffsetDateTime,
+        token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        let urn = self.urn(inv)?;
+        let mut req =
+            HttpRequest::new("GET", &self.endpoint, &self.path(&urn, "async-invocations"));
+        // the default window is only the last hour: start a minute before submission
+        let begin = (submitted - time::Duration::minutes(1))
+            .to_offset(time::UtcOffset::UTC)
+            .format(format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]"
+            ))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        req.query.push(("query_begin_time".into(), begin));
+        req.query.push(("request_id".into(), id.to_string()));
+        req.set_header("Content-Type", "application/json");
+        self.authorize(&mut req, token, now)?;
+        Ok(req)
+    }
+
+    fn interpret_status(&self, id: &str, resp: &HttpResponse) -> Result<AsyncState> {
+        if !(200..300).contains(&resp.status) {
+            return Err(Provider::refused(self, resp));
+        }
+        let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {
+            Error::Refused(format!(
+                "FunctionGraph answered the status query with something that is not JSON: {}",
+                body_snippet(&resp.body)
+            ))
+        })?;
+        let found = body
+            .get("invocations")
+            .and_then(Json::as_array)
+            .and_then(|list| {
+                list.iter()
+                    .find(|i| i.get("request_id").and_then(Json::as_str) == Some(id))
+            });
+        let Some(inv) = found else {
+            return Ok(AsyncState::NotFound);
+        };
+        let field = |k: &str| inv.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+        let status = field("status");
+        Ok(match status.as_str() {
+            "SUCCESS" => AsyncState::Succeeded {
+                status,
+                result: None,
+            },
+            "FAIL" | "DISCARD" => {
+                let msg = field("error_message");
+                AsyncState::Failed {
+                    status: status.clone(),
+                    message: if msg.is_empty() {
+                        format!("the invocation ended with status {status}")
+                    } else {
+                        msg
+                    },
+                }
+            }
+            other => AsyncState::Pending(other.to_string()),
+        })
     }
 }

@@ -1,62 +1,52 @@
-//! The provider trait and the lookup from a profile to a provider.
+//! Providers: each turns an [`Invocation`] into an [`HttpRequest`] and an
+//! [`HttpResponse`] into an [`Outcome`], and never touches the network, the clock or files
+//! itself.
 //!
-//! A provider is built from a profile (secrets resolved, defaults applied) and then
-//! only translates: [`Invocation`] → [`HttpRequest`] and [`HttpResponse`] → [`Outcome`].
-//! It never touches the network, the clock or files itself.
+//! [`Provider`] is what every provider has (a call); what only some have is a capability
+//! trait in [`capability`], returned by the provider's accessor for it. [`registry`] is the
+//! table of providers. The shared mechanisms (OpenFaaS-style routes in [`faas`], the
+//! helpers below) serve several providers, so no provider copies another.
 
 pub mod aliyun;
 pub mod altair;
 pub mod aws;
 mod aws_files;
+pub mod capability;
 pub mod faas;
 pub mod huawei;
 pub mod openfaas;
+pub mod registry;
 
 use time::OffsetDateTime;
 
+pub use self::capability::{
+    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, RemoteCheck,
+};
+pub use self::registry::{from_profile, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
+pub use crate::credentials::{Token, TokenSource};
+pub use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::invocation::{AsyncState, Invocation, Outcome};
+use crate::invocation::{Invocation, Outcome};
 
-/// Looks up environment variables; passed in so tests need not touch the process environment.
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
-
-/// A bearer-style token a provider needs fetched before it can build requests.
-#[derive(Debug, Clone)]
-pub struct TokenSource {
-    /// Stable key for the on-disk cache: endpoint + identity + scope, hashed (no secret in clear).
-    pub cache_key: String,
-    /// The request that fetches a fresh token (holds the password: never print it unmasked).
-    pub request: HttpRequest,
-}
-
-/// A fetched token and when it stops working (unix seconds).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Token {
-    pub value: String,
-    pub expires_at: i64,
-}
-
+/// A provider built from a profile (secrets resolved, defaults applied): the call.
 pub trait Provider {
+    /// Its row in the registry.
+    fn spec(&self) -> &'static ProviderSpec;
+
     /// The provider key (`huawei`, ...).
-    fn key(&self) -> &'static str;
+    fn key(&self) -> &'static str {
+        self.spec().key
+    }
 
     /// The provider's product name for messages ("FunctionGraph").
-    fn product(&self) -> &'static str;
+    fn product(&self) -> &'static str {
+        self.spec().product
+    }
 
     /// The function as the provider identifies it (a URN, `service/function`...), for output.
     fn function_id(&self, inv: &Invocation) -> Result<String>;
-
-    /// A token to fetch (and cache) before building requests, if this auth mode needs one.
-    fn token_source(&self) -> Option<TokenSource> {
-        None
-    }
-
-    /// Interpret the token endpoint's answer.
-    fn parse_token(&self, _resp: &HttpResponse, _now: OffsetDateTime) -> Result<Token> {
-        Err(Error::Internal("this provider fetches no token".into()))
-    }
 
     /// The request for this invocation, signed for `now` where the auth mode signs.
     fn build(
@@ -69,33 +59,6 @@ pub trait Provider {
     /// What the response means. `Err` for refusals (auth → exit 3, other → exit 4);
     /// a function error is an `Ok` outcome carrying `function_error`.
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome>;
-
-    /// A status query for an accepted async invocation, if the provider has one.
-    fn status_request(
-        &self,
-        _inv: &Invocation,
-        _id: &str,
-        _submitted: OffsetDateTime,
-        _token: Option<&str>,
-        _now: OffsetDateTime,
-    ) -> Result<Option<HttpRequest>> {
-        Ok(None)
-    }
-
-    fn interpret_status(&self, _id: &str, _resp: &HttpResponse) -> Result<AsyncState> {
-        Err(Error::Internal("this provider has no status query".into()))
-    }
-
-    /// A request that stops an accepted async invocation, if the provider can.
-    fn stop_request(
-        &self,
-        _inv: &Invocation,
-        _id: &str,
-        _token: Option<&str>,
-        _now: OffsetDateTime,
-    ) -> Result<Option<HttpRequest>> {
-        Ok(None)
-    }
 
     /// A provider's refusal as an error (auth → exit 3, other → exit 4).
     fn refused(&self, resp: &HttpResponse) -> Error;
@@ -122,48 +85,9 @@ pub trait Provider {
         None
     }
 
-    /// Whether async results arrive as a callback (to `--listen`) rather than by polling.
-    fn delivers_by_callback(&self) -> bool {
-        false
-    }
-
-    /// What a callback says about the invocation.
-    fn interpret_callback(&self, cb: &crate::callback::Callback) -> AsyncState {
-        match cb.status {
-            Some(s) if s >= 400 => AsyncState::Failed {
-                status: format!("HTTP {s}"),
-                message: String::from_utf8_lossy(&cb.body)
-                    .trim()
-                    .chars()
-                    .take(300)
-                    .collect(),
-            },
-            s => AsyncState::Succeeded {
-                status: s.map_or("received".into(), |s| format!("HTTP {s}")),
-                result: Some(cb.body.clone()),
-            },
-        }
-    }
-
     /// A "not ready yet" answer: nothing ran, and the same request may be sent again.
     fn not_ready(&self, _resp: &HttpResponse) -> bool {
         false
-    }
-
-    /// Whether `--wait` needs a caller-chosen invocation id (fcall then makes one up).
-    fn wait_needs_invocation_id(&self) -> bool {
-        false
-    }
-
-    /// Whether the provider can check a call without running it (`--dry-run-remote`).
-    fn validates_remotely(&self) -> bool {
-        false
-    }
-
-    /// Whether an accepted async invocation can be looked up (status, `--wait`) by
-    /// polling; providers that deliver by callback say so with `delivers_by_callback`.
-    fn has_async_status(&self) -> bool {
-        true
     }
 
     /// Extra advice when a synchronous call times out (gateway limits...).
@@ -174,6 +98,57 @@ pub trait Provider {
     /// Header names whose values are secrets (masked in `-v` and `--dry-run`).
     fn secret_headers(&self) -> &'static [&'static str] {
         &["authorization"]
+    }
+
+    /// A token to fetch first, in the auth modes that need one.
+    fn tokens(&self) -> Option<&dyn FetchesToken> {
+        None
+    }
+
+    fn async_status(&self) -> Option<&dyn AsyncStatus> {
+        None
+    }
+
+    fn async_stop(&self) -> Option<&dyn AsyncStop> {
+        None
+    }
+
+    fn callbacks(&self) -> Option<&dyn Callbacks> {
+        None
+    }
+
+    fn remote_check(&self) -> Option<&dyn RemoteCheck> {
+        None
+    }
+}
+
+impl dyn Provider + '_ {
+    /// Whether this provider, as its profile made it, has `cap`.
+    pub fn has(&self, cap: Capability) -> bool {
+        match cap {
+            Capability::FetchesToken => self.tokens().is_some(),
+            Capability::AsyncStatus => self.async_status().is_some(),
+            Capability::AsyncStop => self.async_stop().is_some(),
+            Capability::Callbacks => self.callbacks().is_some(),
+            Capability::RemoteCheck => self.remote_check().is_some(),
+        }
+    }
+
+    /// The status query, or the one error for its absence.
+    pub fn need_async_status(&self) -> Result<&dyn AsyncStatus> {
+        self.async_status()
+            .ok_or_else(|| Capability::AsyncStatus.missing(self.product()))
+    }
+
+    /// Until `batch` asks with [`Capability::Callbacks`].
+    pub fn delivers_by_callback(&self) -> bool {
+        self.has(Capability::Callbacks)
+    }
+
+    /// The stop request, or the one error for its absence.
+    pub fn need_async_stop(&self) -> Result<&dyn AsyncStop> {
+        self.async_stop()
+            .ok_or_else(|| Capability::AsyncStop.missing(self.product()))
     }
 }
 
@@ -248,64 +223,35 @@ pub fn refusal_line(
     )
 }
 
-/// Every provider key and the profile keys it accepts.
-pub const PROVIDERS: &[(&str, &[&str])] = &[
-    ("huawei", huawei::PROFILE_KEYS),
-    ("aliyun", aliyun::PROFILE_KEYS),
-    ("altair", altair::PROFILE_KEYS),
-    ("aws", aws::PROFILE_KEYS),
-    ("openfaas", openfaas::PROFILE_KEYS),
-];
-
-/// The keys a provider accepts in a profile, or a usage error naming the known providers.
-pub fn profile_keys(provider: &str) -> Result<&'static [&'static str]> {
-    PROVIDERS
-        .iter()
-        .find(|(k, _)| *k == provider)
-        .map(|(_, keys)| *keys)
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown provider '{provider}': use one of {}",
-                PROVIDERS
-                    .iter()
-                    .map(|(k, _)| *k)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })
-}
-
-/// Build the provider a profile describes, resolving its secrets.
-pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
-    match profile.provider.as_str() {
-        "huawei" => Ok(Box::new(huawei::Huawei::from_profile(profile, env)?)),
-        "aliyun" => Ok(Box::new(aliyun::Aliyun::from_profile(profile, env)?)),
-        "altair" => Ok(Box::new(altair::Altair::from_profile(profile, env)?)),
-        "aws" => Ok(Box::new(aws::Aws::from_profile(profile, env)?)),
-        "openfaas" => Ok(Box::new(openfaas::OpenFaas::from_profile(profile, env)?)),
-        other => Err(Error::Config(format!(
-            "profile '{}' has unknown provider '{other}': use one of {}",
-            profile.name,
-            PROVIDERS
-                .iter()
-                .map(|(k, _)| *k)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
-}
-
-/// Reads profile values, applying environment overrides and resolving secrets.
+/// Reads profile values, applying environment overrides and resolving secrets; which
+/// variables stand in for a key, and what a key is for, come from the provider's row.
 pub struct Settings<'a> {
     pub profile: &'a Profile,
     pub env: Env<'a>,
+    pub spec: &'static ProviderSpec,
 }
 
 impl Settings<'_> {
-    /// The value of `key`: the first set environment variable of `env_vars`, else the profile's
+    fn spec_key(&self, key: &str) -> (&'static [&'static str], &'static str) {
+        match self.spec.key(key) {
+            Some(k) => (k.env, k.about),
+            None => {
+                debug_assert!(false, "{}: '{key}' is not in its row", self.spec.key);
+                (&[], "")
+            }
+        }
+    }
+
+    /// The value of `key`: the first set variable of the key's `env`, else the profile's
     /// (literal, `{ env }` or `{ command }`), else `None`.
-    pub fn get(&self, key: &str, env_vars: &[&str]) -> Result<Option<String>> {
-        for var in env_vars {
+    pub fn get(&self, key: &str) -> Result<Option<String>> {
+        self.get_with(key, &[])
+    }
+
+    /// Like [`Settings::get`], with `vars` (made from other values) tried first.
+    pub fn get_with(&self, key: &str, vars: &[&str]) -> Result<Option<String>> {
+        let (env_vars, _) = self.spec_key(key);
+        for var in vars.iter().chain(env_vars) {
             if let Some(v) = (self.env)(var).filter(|v| !v.is_empty()) {
                 return Ok(Some(v));
             }
@@ -321,9 +267,16 @@ impl Settings<'_> {
         }
     }
 
-    /// Like [`Settings::get`], but a missing value is a configuration error naming the key.
-    pub fn require(&self, key: &str, env_vars: &[&str], why: &str) -> Result<String> {
-        self.get(key, env_vars)?.ok_or_else(|| {
+    /// Like [`Settings::get`], but a missing value is a configuration error naming the key
+    /// and what it is for.
+    pub fn require(&self, key: &str) -> Result<String> {
+        let (_, about) = self.spec_key(key);
+        self.require_because(key, about)
+    }
+
+    /// [`Settings::require`] with a reason of the caller's.
+    pub fn require_because(&self, key: &str, why: &str) -> Result<String> {
+        self.get(key)?.ok_or_else(|| {
             Error::Config(format!(
                 "profile '{}' has no '{key}' ({why}): add it with `fcall profile add {} --provider {} --force ... {key}=VALUE`",
                 self.profile.name, self.profile.name, self.profile.provider

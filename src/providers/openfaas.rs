@@ -17,13 +17,35 @@
 use base64::Engine as _;
 
 use super::faas::{self, Target};
-use super::{body_snippet, refusal_line, Env, Provider, Settings};
+use super::registry::{Key, ProviderSpec};
+use super::{body_snippet, refusal_line, Callbacks, Capability, Env, Provider, Settings};
 use crate::config::Profile;
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{FunctionError, Invocation, Mode, Outcome};
 
-pub const PROFILE_KEYS: &[&str] = &["endpoint", "namespace", "username", "password"];
+/// OpenFaaS's row in the provider table.
+pub const SPEC: ProviderSpec = ProviderSpec {
+    key: "openfaas",
+    product: "OpenFaaS",
+    keys: &[
+        Key::new(
+            "endpoint",
+            "the gateway URL (default: $OPENFAAS_URL, else http://127.0.0.1:8080)",
+        ),
+        Key::new("namespace", "the namespace of names given without one"),
+        Key::new("username", "the gateway's basic-auth user (default: admin)"),
+        Key::new("password", "the gateway's basic-auth password").secret(),
+    ],
+    env: &[ENV_URL, "OPENFAAS_CONFIG"],
+    capabilities: &[Capability::Callbacks],
+    build: |p, env| Ok(Box::new(OpenFaas::from_profile(p, env)?)),
+    emulator_profile: &[
+        ("endpoint", "{url}"),
+        ("username", "admin"),
+        ("password", "testpassword"),
+    ],
+};
 
 /// faas-cli's default gateway, and the variable it reads one from.
 const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:8080";
@@ -59,28 +81,32 @@ pub struct OpenFaas {
 
 impl OpenFaas {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<OpenFaas> {
-        let s = Settings { profile, env };
-        let endpoint = match s.get("endpoint", &[])? {
+        let s = Settings {
+            profile,
+            env,
+            spec: &SPEC,
+        };
+        let endpoint = match s.get("endpoint")? {
             Some(e) => e,
             None => env(ENV_URL)
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string()),
         };
-        let basic = match (s.get("username", &[])?, s.has("password")) {
+        let basic = match (s.get("username")?, s.has("password")) {
             (user, true) => Some(format!(
                 "{}:{}",
                 user.unwrap_or_else(|| "admin".into()),
-                s.require("password", &[], "the gateway's basic-auth password")?
+                s.require("password")?
             )),
             (Some(_), false) => {
-                s.require("password", &[], "the password that goes with `username`")?;
+                s.require_because("password", "the password that goes with `username`")?;
                 None
             }
             (None, false) => faas_cli_login(env, &endpoint),
         };
         Ok(OpenFaas {
             endpoint: endpoint.trim_end_matches('/').to_string(),
-            namespace: s.get("namespace", &[])?.filter(|n| !n.is_empty()),
+            namespace: s.get("namespace")?.filter(|n| !n.is_empty()),
             basic,
         })
     }
@@ -154,12 +180,8 @@ fn stored_basic_auth(text: &str, gateway: &str) -> Option<String> {
 }
 
 impl Provider for OpenFaas {
-    fn key(&self) -> &'static str {
-        "openfaas"
-    }
-
-    fn product(&self) -> &'static str {
-        "OpenFaaS"
+    fn spec(&self) -> &'static ProviderSpec {
+        &SPEC
     }
 
     fn function_id(&self, inv: &Invocation) -> Result<String> {
@@ -236,14 +258,17 @@ impl Provider for OpenFaas {
         }
     }
 
-    fn delivers_by_callback(&self) -> bool {
-        true
-    }
-
     fn timeout_hint(&self) -> Option<&'static str> {
         Some("the OpenFaaS gateway ends synchronous calls at its write_timeout (8 s by default): for longer functions use --async --wait --listen ADDR")
     }
+
+    fn callbacks(&self) -> Option<&dyn Callbacks> {
+        Some(self)
+    }
 }
+
+/// The gateway's queue worker posts the result with `X-Function-Status`.
+impl Callbacks for OpenFaas {}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,226 @@
+//! The provider table: one row per provider, read by everything that needs to know the
+//! providers — building one from a profile, `profile add`'s checks and help, which profile
+//! keys are secret, the docs and their tests, and the profiles that reach the bundled
+//! emulator. Each provider's row is its `SPEC`, in its own file; adding a provider is that
+//! file plus one line in [`PROVIDERS`].
+
+use super::capability::Capability;
+use super::{aliyun, altair, aws, huawei, openfaas, Provider};
+use crate::config::Profile;
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+/// A key a profile of this provider may set.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub name: &'static str,
+    /// What it is, for help and for the "profile has no 'KEY' (…)" error.
+    pub about: &'static str,
+    /// Needed in every profile (unless one of `env` stands in for it).
+    pub required: bool,
+    /// A secret: masked by `profile show`, and a literal one makes a world-readable
+    /// config file worth a warning.
+    pub secret: bool,
+    /// Environment variables that stand in for it, in order; they win over the profile.
+    pub env: &'static [&'static str],
+}
+
+impl Key {
+    pub const fn new(name: &'static str, about: &'static str) -> Key {
+        Key {
+            name,
+            about,
+            required: false,
+            secret: false,
+            env: &[],
+        }
+    }
+
+    pub const fn required(self) -> Key {
+        Key {
+            required: true,
+            ..self
+        }
+    }
+
+    pub const fn secret(self) -> Key {
+        Key {
+            secret: true,
+            ..self
+        }
+    }
+
+    pub const fn env(self, vars: &'static [&'static str]) -> Key {
+        Key { env: vars, ..self }
+    }
+}
+
+/// Everything fcall knows about a provider before it has a profile.
+pub struct ProviderSpec {
+    /// The profile's `provider = "…"` value.
+    pub key: &'static str,
+    /// The product's name in messages ("FunctionGraph").
+    pub product: &'static str,
+    pub keys: &'static [Key],
+    /// Environment variables it reads besides those that stand in for keys.
+    pub env: &'static [&'static str],
+    /// What it can do beyond a sync call; `FetchesToken` only in some auth modes.
+    pub capabilities: &'static [Capability],
+    /// Build it from a profile, resolving secrets.
+    pub build: fn(&Profile, Env) -> Result<Box<dyn Provider>>,
+    /// The keys of a profile that reaches the bundled emulator with its default
+    /// credentials; `{url}` stands for the emulator's base URL.
+    pub emulator_profile: &'static [(&'static str, &'static str)],
+}
+
+impl ProviderSpec {
+    pub fn key(&self, name: &str) -> Option<&'static Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    pub fn has(&self, cap: Capability) -> bool {
+        self.capabilities.contains(&cap)
+    }
+}
+
+/// Every provider, in the order help lists them.
+pub const PROVIDERS: &[&ProviderSpec] = &[
+    &huawei::SPEC,
+    &aliyun::SPEC,
+    &altair::SPEC,
+    &aws::SPEC,
+    &openfaas::SPEC,
+];
+
+fn names() -> String {
+    PROVIDERS
+        .iter()
+        .map(|p| p.key)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The provider a profile names, or a usage error listing the known ones.
+pub fn find(provider: &str) -> Result<&'static ProviderSpec> {
+    PROVIDERS
+        .iter()
+        .copied()
+        .find(|p| p.key == provider)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown provider '{provider}': use one of {}",
+                names()
+            ))
+        })
+}
+
+/// Build the provider a profile describes, resolving its secrets.
+pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
+    let spec = PROVIDERS
+        .iter()
+        .find(|p| p.key == profile.provider)
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "profile '{}' has unknown provider '{}': use one of {}",
+                profile.name,
+                profile.provider,
+                names()
+            ))
+        })?;
+    (spec.build)(profile, env)
+}
+
+/// Whether `key` of a `provider` profile holds a secret. For a provider fcall does not
+/// know, any provider's secret key counts, so nothing is shown that might be one.
+pub fn is_secret(provider: &str, key: &str) -> bool {
+    match PROVIDERS.iter().find(|p| p.key == provider) {
+        Some(p) => p.key(key).is_some_and(|k| k.secret),
+        None => PROVIDERS
+            .iter()
+            .any(|p| p.key(key).is_some_and(|k| k.secret)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Value;
+
+    fn emulator_profile(spec: &ProviderSpec) -> Profile {
+        Profile {
+            name: "emu".into(),
+            provider: spec.key.into(),
+            values: spec
+                .emulator_profile
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.replace("{url}", "http://127.0.0.1:9000");
+                    (k.to_string(), Value::Str(v))
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn keys_are_unique_and_emulator_profiles_use_known_keys() {
+        for spec in PROVIDERS {
+            for (i, k) in spec.keys.iter().enumerate() {
+                assert!(
+                    !spec.keys[..i].iter().any(|o| o.name == k.name),
+                    "{}: '{}' twice",
+                    spec.key,
+                    k.name
+                );
+                assert!(
+                    !k.about.is_empty(),
+                    "{}: '{}' has no about",
+                    spec.key,
+                    k.name
+                );
+            }
+            for (k, _) in spec.emulator_profile {
+                assert!(spec.key(k).is_some(), "{}: emulator key '{k}'", spec.key);
+            }
+        }
+    }
+
+    /// What a provider built from a profile can do is what its row says (a token only in
+    /// the auth modes that fetch one).
+    #[test]
+    fn capabilities_match_the_rows() {
+        let none = |_: &str| None;
+        for spec in PROVIDERS {
+            let p = (spec.build)(&emulator_profile(spec), &none)
+                .unwrap_or_else(|e| panic!("{}: the emulator profile: {e}", spec.key));
+            assert_eq!(p.spec().key, spec.key);
+            for cap in Capability::ALL {
+                let has = p.has(cap);
+                if cap == Capability::FetchesToken {
+                    assert!(!has || spec.has(cap), "{}: {cap:?}", spec.key);
+                } else {
+                    assert_eq!(has, spec.has(cap), "{}: {cap:?}", spec.key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_by_provider() {
+        assert!(is_secret("huawei", "token"));
+        assert!(is_secret("openfaas", "password"));
+        assert!(!is_secret("openfaas", "username"));
+        assert!(!is_secret("aws", "access_key_id"));
+        // an unknown provider: any provider's secret counts
+        assert!(is_secret("nimbus", "client_secret"));
+        assert!(!is_secret("nimbus", "region"));
+    }
+
+    #[test]
+    fn unknown_providers_are_named_with_the_known_ones() {
+        let e = find("nimbus").err().unwrap().to_string();
+        assert_eq!(
+            e,
+            "unknown provider 'nimbus': use one of huawei, aliyun, altair, aws, openfaas"
+        );
+    }
+}
