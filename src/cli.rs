@@ -4,19 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// The exit-code table, shared by `--help` texts (a macro so `concat!` can use it).
-macro_rules! exit_codes {
-    () => {
-        "Exit codes:
-  0    success (async: accepted)
-  1    internal error
-  2    usage: bad flags, arguments or input
-  3    configuration or credentials, including credentials the provider rejects
-  4    the provider refused the request (HTTP 4xx/5xx from the platform)
-  5    transport: DNS, connect, TLS, timeout
-  6    the function ran and failed
-  130  interrupted"
-    };
+/// A help text followed by the exit-code table, which lives with the exit classes.
+fn with_exit_codes(text: &str) -> String {
+    format!("{text}{}", crate::error::Exit::help_table())
 }
 
 #[derive(Debug, Parser)]
@@ -24,12 +14,12 @@ macro_rules! exit_codes {
     name = "fcall",
     version,
     about = "Invoke serverless functions: result on stdout, decoded log tail and summary on stderr",
-    after_help = concat!("Examples:
+    after_help = with_exit_codes("Examples:
   fcall profile add hw --provider huawei region=cn-north-4 project_id=0123... token@env=HW_TOKEN
   fcall invoke hello -d '{\"name\":\"x\"}' --tail
   fcall invoke hello --async --wait
 
-", exit_codes!())
+")
 )]
 pub struct Cli {
     /// Profile to use (default: the config's default_profile)
@@ -72,7 +62,7 @@ impl ColorWhen {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Invoke a function (sync by default); its result goes to stdout
-    #[command(after_help = concat!("Examples:
+    #[command(after_help = with_exit_codes("Examples:
   fcall invoke hello -d '{\"name\":\"x\"}' --tail        sync, decoded log tail on stderr
   fcall invoke my-pkg/hello -d @event.json             payload from a file
   echo '{}' | fcall invoke hello                       payload from stdin
@@ -84,11 +74,11 @@ pub enum Command {
   fcall invoke hello --output json | jq .duration_ms   the JSON envelope
   fcall invoke hello --dry-run                         show the request, send nothing
 
-", exit_codes!()))]
+"))]
     Invoke(InvokeArgs),
 
     /// Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line
-    #[command(after_help = concat!("Input (NDJSON, read line by line, never whole):
+    #[command(after_help = with_exit_codes("Input (NDJSON, read line by line, never whole):
   Each line is one invocation's payload, sent as is (a trailing CR is dropped; blank lines are
   skipped but still counted). A line that is a JSON object with a \"payload\" key is instead
     {\"payload\": P, \"id\": ID, \"qualifier\": Q}
@@ -117,7 +107,7 @@ Examples:
   fcall batch hello --input events.ndjson --fail-fast     stop starting calls at the first failure
   fcall batch job --async < jobs.ndjson | jq -r .invocation_id
 
-", exit_codes!()))]
+"))]
     Batch(BatchArgs),
 
     /// Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)

@@ -264,6 +264,17 @@ mod tests {
         assert_eq!(t.lines().count(), 1 + Exit::ALL.len());
     }
 
+    /// The README's table is this table: change the classes, and the README with them.
+    #[test]
+    fn readme_holds_the_exit_code_table() {
+        let readme = include_str!("../README.md");
+        assert!(
+            readme.contains(&Exit::markdown_table()),
+            "README.md's exit-code table differs from error::Exit; it should read:\n{}",
+            Exit::markdown_table()
+        );
+    }
+
     #[test]
     fn kinds_and_classes() {
         let cases = [

@@ -21,6 +21,9 @@ pub mod render;
 pub mod signing;
 pub mod transport;
 
+#[cfg(test)]
+mod tidy;
+
 use std::process::ExitCode;
 
 use clap::Parser;
