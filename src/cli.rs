@@ -4,6 +4,46 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `profile add --help`: the value forms, examples, and every provider's keys from the
+/// provider table (`*` required, `(secret)` masked, `$VAR` what stands in for it).
+fn profile_add_help() -> String {
+    let mut s = String::from(
+        "Values: KEY=VALUE (literal), KEY@env=VAR (read from $VAR), KEY@command=CMD (CMD's output).
+Examples:
+  fcall profile add hw --provider huawei region=cn-north-4 project_id=ID token@env=HW_TOKEN
+  fcall profile add hw-ak --provider huawei region=cn-north-4 project_id=ID access_key=AK \\
+      secret_key@command='pass show hw/sk'
+  fcall profile add lambda --provider aws aws_profile=prod
+  fcall profile add of --provider openfaas endpoint=http://127.0.0.1:8080 password@env=OF_PASS
+
+Keys (* required, (secret) kept out of sight, (or $VAR) a variable that stands in for it):",
+    );
+    for p in crate::providers::PROVIDERS {
+        s.push_str(&format!("\n  {} ({}):", p.key, p.product));
+        let mut line = String::from("   ");
+        for k in p.keys {
+            let mut word = format!(" {}", k.name);
+            if k.required {
+                word.push('*');
+            }
+            if k.secret {
+                word.push_str(" (secret)");
+            }
+            if !k.env.is_empty() {
+                let vars: Vec<String> = k.env.iter().map(|v| format!("${v}")).collect();
+                word.push_str(&format!(" (or {})", vars.join(", ")));
+            }
+            if line.len() + word.len() > 92 {
+                s.push_str(&format!("\n{line}"));
+                line = String::from("   ");
+            }
+            line.push_str(&word);
+        }
+        s.push_str(&format!("\n{line}"));
+    }
+    s
+}
+
 /// A help text followed by the exit-code table, which lives with the exit classes.
 fn with_exit_codes(text: &str) -> String {
     format!("{text}{}", crate::error::Exit::help_table())
@@ -400,18 +440,12 @@ pub struct TaskArgs {
 pub enum ProfileCommand {
     /// Add (or with --force replace) a profile
     #[command(
-        after_help = "Values: KEY=VALUE (literal), KEY@env=VAR (read from $VAR), KEY@command=CMD (CMD's output).
-Examples:
-  fcall profile add hw --provider huawei region=cn-north-4 project_id=0123456789abcdef0123456789abcdef \\
-      access_key=MYAK secret_key@env=HUAWEICLOUD_SDK_SK
-  fcall profile add hw-token --provider huawei region=cn-north-4 project_id=... token@command='cat ~/.hw-token'
-Huawei keys: region, project_id, package, endpoint, and one of token | access_key + secret_key
-(+ security_token) | iam_user + iam_password + iam_domain (+ iam_endpoint)."
+        after_help = profile_add_help()
     )]
     Add {
         name: String,
-        /// Provider: huawei
-        #[arg(long)]
+        /// Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)
+        #[arg(long, value_name = "PROVIDER")]
         provider: String,
         /// Replace an existing profile of that name
         #[arg(long)]

@@ -38,7 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "emulator",
         &["decode", "error", "http", "providers", "signing"],
     ),
-    ("cli", &["error", "transport"]),
+    ("cli", &["error", "providers", "transport"]),
     (
         "commands",
         &[

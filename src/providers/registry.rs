@@ -204,6 +204,40 @@ mod tests {
         }
     }
 
+    /// The README shows how to set every key of every provider (`key = …`, `key=…`,
+    /// `key@env=…` or `` `key` ``), and names every product.
+    #[test]
+    fn the_readme_documents_every_provider_and_key() {
+        let readme = include_str!("../../README.md");
+        for spec in PROVIDERS {
+            assert!(
+                readme.contains(spec.product),
+                "README lacks {}",
+                spec.product
+            );
+            for k in spec.keys {
+                let n = k.name;
+                let shown = [
+                    format!("`{n}`"),
+                    format!("{n} ="),
+                    format!("{n}="),
+                    format!("{n}@"),
+                ]
+                .iter()
+                .any(|form| {
+                    readme.match_indices(form.as_str()).any(|(i, _)| {
+                        !readme[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                });
+                assert!(
+                    shown,
+                    "README does not show how to set {}'s '{n}'",
+                    spec.key
+                );
+            }
+        }
+    }
+
     #[test]
     fn secrets_by_provider() {
         assert!(is_secret("huawei", "token"));
