@@ -5,9 +5,7 @@
 //!
 //! 0 ok · 2 usage · 3 config/credentials · 4 refused · 5 transport · 6 function failed · 130 interrupted
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 /// (profile, args, exit code, a piece of the one-line message on stderr)
 type Case = (&'static str, &'static [&'static str], i32, &'static str);

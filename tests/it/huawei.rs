@@ -1,9 +1,7 @@
 //! End to end: the built binary against the emulator's FunctionGraph, every auth mode,
 //! sync and async, and every exit code.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn setup() -> (Emulator, Sandbox) {
     let emu = Emulator::start();

@@ -1,9 +1,7 @@
 //! The bad-input matrix: each case gets the documented exit code and a one-line error that
 //! names the input and the fix, never a panic (and, as in every test, never a secret).
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 /// A config with one profile `p` of the given body (the endpoint is never reached).
 fn profile(body: &str) -> String {

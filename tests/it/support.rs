@@ -1,8 +1,6 @@
 //! Shared test support: the emulator as a child process on an ephemeral loopback port,
 //! and a sandbox (config file, token cache, clean environment) for each test.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;

@@ -1,9 +1,7 @@
 //! End to end: the built binary against the emulator's Function Compute (FC 2.0 with
 //! FC-native signing, FC 3.0 with ACS3), sync, async, stateful invocations, every exit code.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn setup() -> (Emulator, Sandbox) {
     let emu = Emulator::start();

@@ -2,9 +2,7 @@
 //! `{"payload":…}` form, exit codes of mixed outcomes, --fail-fast, input from a file or
 //! stdin, async, Altair, and Ctrl-C.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::{json, Value as Json};
 
 fn huawei() -> (Emulator, Sandbox) {

@@ -1,8 +1,6 @@
 //! End to end: profiles, decoding, completions, help, and config errors.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 #[test]
 fn profile_lifecycle() {

@@ -1,0 +1,21 @@
+//! The end-to-end suite: the built `fcall` binary against the emulator on an ephemeral
+//! loopback port, one module per area, all in one test binary (one link step, not fifteen).
+//!
+//! Run one area with `cargo test --test it huawei::`, one test with its full path.
+
+mod support;
+
+mod aliyun;
+mod altair;
+mod aws;
+mod bad_input;
+mod batch;
+mod cli;
+mod exit_codes;
+mod faults;
+mod fuzz;
+mod huawei;
+mod openfaas;
+mod schema;
+mod secrets;
+mod streaming;
