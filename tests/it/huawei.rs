@@ -147,9 +147,14 @@ fn unreachable_endpoint_exits_5() {
         .local_addr()
         .unwrap()
         .port();
-    sb.write_config(&format!(
-        "[profiles.p]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\nendpoint = \"http://127.0.0.1:{port}\"\ntoken = \"{TOKEN}\"\n"
-    ));
+    sb.profiles(
+        None,
+        &[profile("p", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", format!("http://127.0.0.1:{port}"))
+            .set("token", TOKEN)],
+    );
     sb.run(&["invoke", "echo", "--retries", "0"])
         .code(5)
         .stderr_has(&format!("could not connect to 127.0.0.1:{port}"));
