@@ -1,5 +1,7 @@
 //! End to end: the built binary against the emulator's Function Compute (FC 2.0 with
 //! FC-native signing, FC 3.0 with ACS3), sync, async, stateful invocations, every exit code.
+//! What FunctionGraph does alike (sync, tail, errors, async, wait, dry run) is in `shared`,
+//! run for both.
 
 use crate::support::*;
 
@@ -8,22 +10,6 @@ fn setup() -> (Emulator, Sandbox) {
     let sb = Sandbox::new();
     sb.aliyun_profiles(&emu);
     (emu, sb)
-}
-
-#[test]
-fn sync_with_tail_and_summary() {
-    let (emu, sb) = setup();
-    let o = sb.run(&["invoke", "svc/echo", "-d", "hello bytes", "--tail"]);
-    o.code(0);
-    assert_eq!(o.stdout, b"hello bytes");
-    o.stderr_has("FC Invoke Start RequestId: ")
-        .stderr_has("你好, función ✓")
-        .stderr_has("ok · HTTP 200 · request ")
-        .stderr_has("duration 3 ms")
-        .stderr_has("memory 10.83 MB")
-        .stderr_has("version LATEST")
-        .stderr_has("instance c-");
-    assert_eq!(emu.counter("aliyun.sync.echo"), 1);
 }
 
 #[test]
@@ -57,78 +43,16 @@ fn qualifier_and_default_service() {
         .stderr_has("invalid qualifier");
 }
 
+// a wrong secret and an unknown function are `shared::aliyun::wrong_secret_exits_3` and
+// `shared::aliyun::unknown_function_exits_4`
 #[test]
-fn long_tail_is_decoded_and_flagged_at_4kb() {
-    let (_emu, sb) = setup();
-    let o = sb.run(&["invoke", "svc/longlog", "--tail", "--output", "json"]);
-    o.code(0);
-    let j = o.json();
-    assert_eq!(j["log_truncated"], true);
-    let log = j["log"].as_str().unwrap();
-    assert!(!log.contains('\u{FFFD}'));
-    assert!(log.contains("日志 línea données ✓"));
-    assert!(log.ends_with("Max Memory Used: 10.83 MB\n"));
-    assert_eq!(j["provider"], "aliyun");
-    assert_eq!(j["function"], "svc/longlog");
-}
-
-#[test]
-fn function_error_exits_6() {
-    let (_emu, sb) = setup();
-    sb.run(&["invoke", "svc/fail", "--tail"])
-        .code(6)
-        .stderr_has("function error: ZeroDivisionError: division by zero")
-        .stderr_has("Traceback");
-}
-
-#[test]
-fn refusals_exit_3_and_4() {
+fn unknown_service_exits_4() {
     let (emu, sb) = setup();
-    let mut c = sb.cmd();
-    c.env("TEST_HW_SK", "wrong-secret")
-        .args(["invoke", "svc/echo"]);
-    Outcome::of(c.assert())
-        .code(3)
-        .stderr_has("Function Compute refused the request: SignatureNotMatch")
-        .stderr_has("(HTTP 403, request id ")
-        .stderr_has("check access_key_id and access_key_secret");
-    sb.run(&["invoke", "svc/nosuch"])
-        .code(4)
-        .stderr_has("FunctionNotFound function 'nosuch' does not exist (HTTP 404, request id ");
     sb.run(&["invoke", "missing-svc/echo"])
         .code(4)
         .stderr_has("ServiceNotFound");
     // nothing reached a function
     assert_eq!(emu.counter("aliyun.sync.echo"), 0);
-}
-
-#[test]
-fn async_with_an_invocation_id() {
-    let (emu, sb) = setup();
-    let o = sb.run(&[
-        "invoke",
-        "svc/echo",
-        "--async",
-        "--invocation-id",
-        "job-001",
-        "-d",
-        "x",
-    ]);
-    o.code(0)
-        .stderr_has("accepted · HTTP 202 · request ")
-        .stderr_has("invocation job-001");
-    assert!(o.stdout.is_empty());
-    let o = sb.run(&[
-        "invoke",
-        "svc/echo",
-        "--async",
-        "--invocation-id",
-        "_job-2",
-        "--output",
-        "json",
-    ]);
-    assert_eq!(o.code(0).json()["invocation_id"], "_job-2");
-    assert_eq!(emu.counter("aliyun.async.echo"), 2);
 }
 
 #[test]
@@ -141,42 +65,6 @@ fn invalid_invocation_ids_are_refused_before_sending() {
             .stderr_has("invalid invocation id");
     }
     assert_eq!(emu.counter("requests"), 0);
-}
-
-#[test]
-fn wait_turns_a_task_into_its_result() {
-    let (emu, sb) = setup();
-    let o = sb.run(&[
-        "invoke",
-        "svc/echo",
-        "--async",
-        "--wait",
-        "-d",
-        "task output",
-    ]);
-    o.code(0).stderr_has("async status Succeeded");
-    assert_eq!(o.stdout, b"task output");
-    // Enqueued, Running, Succeeded
-    assert_eq!(emu.counter("aliyun.status"), 3);
-
-    let o = sb.run(&[
-        "invoke",
-        "svc/fail",
-        "--async",
-        "--wait",
-        "--invocation-id",
-        "job-f",
-        "--output",
-        "json",
-    ]);
-    o.code(6);
-    let j = o.json();
-    assert_eq!(j["async_status"], "Failed");
-    assert_eq!(j["invocation_id"], "job-f");
-    assert_eq!(
-        j["function_error"]["message"],
-        "UnhandledInvocationError: division by zero"
-    );
 }
 
 #[test]
@@ -253,50 +141,6 @@ fn fc3_invokes_waits_and_stops() {
         .stderr_has("FC 3.0 has no services");
     sb.run(&["-p", "fc3", "invoke", "fail"]).code(6);
     assert_eq!(emu.counter("aliyun.stop"), 1);
-}
-
-#[test]
-fn environment_keys_override_the_profile() {
-    let (_emu, sb) = setup();
-    let mut c = sb.cmd();
-    c.env("TEST_HW_SK", "wrong-secret")
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", AK)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SK)
-        .args(["invoke", "svc/echo", "-d", "env"]);
-    let o = Outcome::of(c.assert());
-    o.code(0);
-    assert_eq!(o.stdout, b"env");
-}
-
-#[test]
-fn dry_run_shows_the_signed_fc_request() {
-    let (emu, sb) = setup();
-    let o = sb.run(&[
-        "invoke",
-        "svc/echo",
-        "--qualifier",
-        "prod",
-        "--tail",
-        "-d",
-        "{}",
-        "--dry-run",
-    ]);
-    o.code(0);
-    let out = o.stdout_str();
-    assert!(out.starts_with(&format!(
-        "POST {}/2021-04-06/services/svc.prod/functions/echo/invocations\n",
-        emu.url()
-    )));
-    for h in [
-        "X-Fc-Invocation-Type: Sync\n",
-        "X-Fc-Log-Type: Tail\n",
-        &format!("X-Fc-Account-Id: {ACCOUNT}\n"),
-        "Authorization: ****\n",
-    ] {
-        assert!(out.contains(h), "missing {h:?} in\n{out}");
-    }
-    assert!(out.contains("\nDate: "), "{out}");
-    assert_eq!(emu.counter("requests"), 0);
 }
 
 #[test]

@@ -18,4 +18,5 @@ mod huawei;
 mod openfaas;
 mod schema;
 mod secrets;
+mod shared;
 mod streaming;
