@@ -14,6 +14,7 @@ mod cli;
 mod exit_codes;
 mod faults;
 mod fuzz;
+mod golden;
 mod huawei;
 mod openfaas;
 mod schema;
