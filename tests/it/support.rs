@@ -1,5 +1,6 @@
 //! Shared test support: the emulator as a child process on an ephemeral loopback port,
-//! and a sandbox (config file, token cache, clean environment) for each test.
+//! a sandbox (config file, token cache, clean environment) for each test, and a profile
+//! builder (`profile(..).set(..)`, `Sandbox::profiles`) that writes config files as TOML.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
