@@ -2,9 +2,7 @@
 //! message naming what happened, and — from the emulator's counters — that a synchronous
 //! invocation reached the function exactly once.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn fault(name: &str) -> String {
     format!("X-Emulator-Fault: {name}")

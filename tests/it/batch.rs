@@ -2,9 +2,7 @@
 //! `{"payload":…}` form, exit codes of mixed outcomes, --fail-fast, input from a file or
 //! stdin, async, Altair, and Ctrl-C.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use serde_json::{json, Value as Json};
 
 fn huawei() -> (Emulator, Sandbox) {
@@ -180,9 +178,14 @@ fn unreachable_endpoint_is_a_transport_failure_for_every_line() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = closed.local_addr().unwrap();
     drop(closed);
-    sb.write_config(&format!(
-        "[profiles.down]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\nendpoint = \"http://{addr}\"\ntoken = \"{TOKEN}\"\n"
-    ));
+    sb.profiles(
+        None,
+        &[profile("down", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", format!("http://{addr}"))
+            .set("token", TOKEN)],
+    );
     let o = batch(&sb, &["batch", "echo", "--retries", "0"], "1\n2\n");
     o.code(5).stderr_has("transport errors 2");
     for e in envelopes(&o) {

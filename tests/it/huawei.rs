@@ -1,31 +1,14 @@
 //! End to end: the built binary against the emulator's FunctionGraph, every auth mode,
-//! sync and async, and every exit code.
+//! sync and async, and every exit code. What Function Compute does alike (sync, tail,
+//! errors, async, wait, dry run) is in `shared`, run for both.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn setup() -> (Emulator, Sandbox) {
     let emu = Emulator::start();
     let sb = Sandbox::new();
     sb.huawei_profiles(&emu);
     (emu, sb)
-}
-
-#[test]
-fn sync_echo_puts_the_result_alone_on_stdout() {
-    let (emu, sb) = setup();
-    let o = sb.run(&["invoke", "echo", "-d", r#"{"name":"x"}"#]);
-    o.code(0);
-    assert_eq!(o.stdout, br#"{"name":"x"}"#);
-    o.stderr_has("ok · HTTP 200 · request ")
-        .stderr_has("duration 1.913 ms")
-        .stderr_has("billed 2 ms")
-        .stderr_has("memory 41.512 of 128 MB");
-    // no tail asked: no log shown
-    assert!(!o.stderr.contains("── log"));
-    // the sync call reached the function exactly once
-    assert_eq!(emu.counter("huawei.sync.echo"), 1);
 }
 
 #[test]
@@ -44,100 +27,12 @@ fn every_auth_mode_invokes_sync_and_async() {
 }
 
 #[test]
-fn tail_is_decoded_even_when_cut_mid_character() {
-    let (_emu, sb) = setup();
-    let o = sb.run(&["invoke", "longlog", "--tail"]);
-    o.code(0);
-    o.stderr_has("── log tail (2000 bytes; earlier lines were cut by the provider) ──")
-        .stderr_has("日志 línea données ✓")
-        .stderr_has("Finish invoke request");
-    assert!(!o.stderr.contains('\u{FFFD}'), "{}", o.stderr);
-    // no payload given: the API needs a body, so {} was sent and echoed
-    assert_eq!(o.stdout, b"{}");
-}
-
-#[test]
-fn function_error_exits_6_with_message_and_log() {
-    let (_emu, sb) = setup();
-    let o = sb.run(&["invoke", "fail", "--tail"]);
-    o.code(6)
-        .stderr_has("function error: ZeroDivisionError: division by zero")
-        .stderr_has("Traceback (most recent call last)")
-        .stderr_has("failed · HTTP 200");
-}
-
-#[test]
-fn json_envelope_for_success_and_function_error() {
-    let (_emu, sb) = setup();
-    let o = sb.run(&[
-        "invoke",
-        "echo",
-        "-d",
-        r#"{"a":1}"#,
-        "--tail",
-        "--output",
-        "json",
-    ]);
-    o.code(0);
-    let j = o.json();
-    assert_eq!(j["schema_version"], 1);
-    assert_eq!(j["provider"], "huawei");
-    assert_eq!(j["profile"], "token");
-    assert_eq!(
-        j["function"],
-        format!("urn:fss:cn-north-4:{PROJECT}:function:default:echo:latest")
-    );
-    assert_eq!(j["mode"], "sync");
-    assert_eq!(j["status"], 200);
-    assert_eq!(j["ok"], true);
-    assert_eq!(j["result"], r#"{"a":1}"#);
-    assert_eq!(j["duration_ms"], 1.913);
-    assert_eq!(j["billed_ms"], 2.0);
-    assert_eq!(j["memory_limit_mb"], 128.0);
-    assert!(j["log"].as_str().unwrap().contains("你好"));
-    assert_eq!(j["log_truncated"], false);
-    assert!(j["request_id"].as_str().is_some());
-    assert!(
-        o.stderr.is_empty(),
-        "json mode keeps stderr quiet: {}",
-        o.stderr
-    );
-
-    let o = sb.run(&["invoke", "fail", "--output", "json"]);
-    o.code(6);
-    let j = o.json();
-    assert_eq!(j["ok"], false);
-    assert_eq!(j["function_error"]["kind"], "ZeroDivisionError");
-    assert_eq!(j["function_error"]["message"], "division by zero");
-}
-
-#[test]
 fn wrong_token_exits_3() {
     let (_emu, sb) = setup();
     sb.run(&["-p", "badtoken", "invoke", "echo"])
         .code(3)
         .stderr_has("FunctionGraph refused the request: APIGW.0301 Incorrect IAM authentication information: decrypt token fail (HTTP 401")
         .stderr_has("check the profile's token");
-}
-
-#[test]
-fn wrong_secret_key_exits_3() {
-    let (_emu, sb) = setup();
-    let mut c = sb.cmd();
-    c.env("TEST_HW_SK", "wrong-secret")
-        .args(["-p", "aksk", "invoke", "echo"]);
-    Outcome::of(c.assert())
-        .code(3)
-        .stderr_has("verify aksk signature fail")
-        .stderr_has("access_key and secret_key");
-}
-
-#[test]
-fn unknown_function_exits_4_with_the_platform_message() {
-    let (_emu, sb) = setup();
-    sb.run(&["invoke", "nosuch"])
-        .code(4)
-        .stderr_has("fcall: error: FunctionGraph refused the request: FSS.1051 Not found the function (HTTP 404, request id ");
 }
 
 #[test]
@@ -149,9 +44,14 @@ fn unreachable_endpoint_exits_5() {
         .local_addr()
         .unwrap()
         .port();
-    sb.write_config(&format!(
-        "[profiles.p]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\nendpoint = \"http://127.0.0.1:{port}\"\ntoken = \"{TOKEN}\"\n"
-    ));
+    sb.profiles(
+        None,
+        &[profile("p", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", format!("http://127.0.0.1:{port}"))
+            .set("token", TOKEN)],
+    );
     sb.run(&["invoke", "echo", "--retries", "0"])
         .code(5)
         .stderr_has(&format!("could not connect to 127.0.0.1:{port}"));
@@ -189,41 +89,6 @@ fn no_config_at_all_exits_3_with_the_fix() {
     sb.run(&["invoke", "echo"])
         .code(3)
         .stderr_has("fcall profile add");
-}
-
-#[test]
-fn async_prints_the_request_id() {
-    let (_emu, sb) = setup();
-    let o = sb.run(&["invoke", "echo", "--async", "--output", "json"]);
-    o.code(0);
-    let j = o.json();
-    assert_eq!(j["mode"], "async");
-    assert_eq!(j["status"], 202);
-    assert_eq!(j["ok"], true);
-    assert!(j["request_id"].as_str().unwrap().len() >= 32);
-    assert!(j["result"].is_null());
-}
-
-#[test]
-fn async_wait_polls_until_success_or_failure() {
-    let (emu, sb) = setup();
-    sb.run(&["invoke", "echo", "--async", "--wait"])
-        .code(0)
-        .stderr_has("ok · HTTP 202 · request ")
-        .stderr_has(" · async status SUCCESS");
-    // the emulator answers RUNNING first: at least two polls happened
-    assert!(emu.counter("huawei.status") >= 2);
-
-    let o = sb.run(&[
-        "-p", "aksk", "invoke", "fail", "--async", "--wait", "--output", "json",
-    ]);
-    o.code(6);
-    let j = o.json();
-    assert_eq!(j["async_status"], "FAIL");
-    assert_eq!(
-        j["function_error"]["message"],
-        "ZeroDivisionError: division by zero"
-    );
 }
 
 #[test]
@@ -289,20 +154,6 @@ fn wrong_iam_password_exits_3() {
 }
 
 #[test]
-fn environment_credentials_override_the_profile() {
-    let (_emu, sb) = setup();
-    // the badtoken profile would fail; the SDK variables make it sign with AK/SK instead
-    let mut c = sb.cmd();
-    c.env("HUAWEICLOUD_SDK_AK", AK)
-        .env("HUAWEICLOUD_SDK_SK", SK)
-        .env("FCALL_PROFILE", "badtoken")
-        .args(["invoke", "echo", "-d", "1"]);
-    let o = Outcome::of(c.assert());
-    o.code(0);
-    assert_eq!(o.stdout, b"1");
-}
-
-#[test]
 fn payload_from_file_stdin_and_pipe() {
     let (_emu, sb) = setup();
     let file = sb.dir.path().join("event.json");
@@ -342,43 +193,10 @@ fn payload_from_file_stdin_and_pipe() {
     .stderr_has("is a directory");
 }
 
+// the AK/SK dry run is `shared::huawei::dry_run_shows_the_signed_request`
 #[test]
-fn dry_run_shows_the_signed_request_masked_and_sends_nothing() {
+fn dry_run_masks_tokens_and_fetches_none() {
     let (emu, sb) = setup();
-    let o = sb.run(&[
-        "-p",
-        "aksk",
-        "invoke",
-        "echo",
-        "--qualifier",
-        "alias:prod",
-        "--tail",
-        "-H",
-        "X-Trace: 7",
-        "-d",
-        "{}",
-        "--dry-run",
-    ]);
-    o.code(0);
-    let out = o.stdout_str();
-    assert!(out.starts_with(&format!(
-        "POST {}/v2/{PROJECT}/fgs/functions/urn%3Afss%3Acn-north-4%3A{PROJECT}%3Afunction%3Adefault%3Aecho%3A%21prod/invocations\n",
-        emu.url()
-    )), "{out}");
-    for h in [
-        "Content-Type: application/json\n",
-        "X-Cff-Log-Type: tail\n",
-        "X-CFF-Request-Version: v1\n",
-        "X-Trace: 7\n",
-        &format!("X-Project-Id: {PROJECT}\n"),
-        "Authorization: ****\n",
-    ] {
-        assert!(out.contains(h), "missing {h:?} in\n{out}");
-    }
-    assert!(out.contains("X-Sdk-Date: "));
-    assert!(out.ends_with("\n\n{}\n"));
-    assert_eq!(emu.counter("requests"), 0);
-
     let o = sb.run(&["invoke", "echo", "--dry-run"]);
     o.code(0).stdout_has("X-Auth-Token: ****\n");
     let o = sb.run(&["-p", "iam", "invoke", "echo", "--dry-run"]);

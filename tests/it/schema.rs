@@ -2,11 +2,9 @@
 //! the JSON Schemas in schema/; `--curl` prints a command that really works; the man page
 //! in the repo is current.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 
 fn validator(file: &str) -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

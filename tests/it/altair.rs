@@ -2,12 +2,10 @@
 //! cached across runs, any-method sync invocation, errors, "not ready", and async results
 //! received as callbacks.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::support::*;
 
 fn setup() -> (Emulator, Sandbox) {
     let emu = Emulator::start();

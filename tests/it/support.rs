@@ -1,7 +1,6 @@
 //! Shared test support: the emulator as a child process on an ephemeral loopback port,
-//! and a sandbox (config file, token cache, clean environment) for each test.
-
-#![allow(dead_code)]
+//! a sandbox (config file, token cache, clean environment) for each test, and a profile
+//! builder (`profile(..).set(..)`, `Sandbox::profiles`) that writes config files as TOML.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -203,9 +202,21 @@ impl Sandbox {
         self.dir.path().join("iam-password.txt")
     }
 
+    /// Write a config file of `profiles`, with `default_profile` when `default` names one.
+    pub fn profiles(&self, default: Option<&str>, profiles: &[Profile]) {
+        self.write_config(&config_toml(default, profiles));
+    }
+
+    /// Add `profiles` to the config file written before (replacing any of the same name).
+    pub fn add_profiles(&self, profiles: &[Profile]) {
+        let text = std::fs::read_to_string(self.config()).unwrap_or_default();
+        let mut doc: toml_edit::DocumentMut = text.parse().expect("the sandbox's config parses");
+        insert_profiles(&mut doc, profiles);
+        self.write_config(&doc.to_string());
+    }
+
     /// Profiles for every Huawei auth mode, pointed at the emulator.
     pub fn huawei_profiles(&self, emu: &Emulator) {
-        let url = emu.url();
         let secret = self.secret_file();
         std::fs::write(&secret, IAM_PASSWORD).unwrap();
         #[cfg(unix)]
@@ -213,81 +224,102 @@ impl Sandbox {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
-        let secret = secret.display();
-        self.write_config(&format!(
-            r#"default_profile = "token"
-
-[profiles.token]
-provider = "huawei"
-region = "cn-north-4"
-project_id = "{PROJECT}"
-endpoint = "{url}"
-token = "{TOKEN}"
-
-[profiles.aksk]
-provider = "huawei"
-region = "cn-north-4"
-project_id = "{PROJECT}"
-endpoint = "{url}"
-access_key = "{AK}"
-secret_key = {{ env = "TEST_HW_SK" }}
-
-[profiles.iam]
-provider = "huawei"
-region = "cn-north-4"
-project_id = "{PROJECT}"
-endpoint = "{url}"
-iam_endpoint = "{url}"
-iam_user = "{IAM_USER}"
-iam_password = {{ command = "cat '{secret}'" }}
-iam_domain = "{IAM_DOMAIN}"
-
-[profiles.badtoken]
-provider = "huawei"
-region = "cn-north-4"
-project_id = "{PROJECT}"
-endpoint = "{url}"
-token = "not-the-token"
-"#
-        ));
+        let hw = |name: &str| {
+            profile(name, "huawei")
+                .set("region", "cn-north-4")
+                .set("project_id", PROJECT)
+                .set("endpoint", emu.url())
+        };
+        self.profiles(
+            Some("token"),
+            &[
+                hw("token").set("token", TOKEN),
+                hw("aksk")
+                    .set("access_key", AK)
+                    .env("secret_key", "TEST_HW_SK"),
+                hw("iam")
+                    .set("iam_endpoint", emu.url())
+                    .set("iam_user", IAM_USER)
+                    .command("iam_password", &format!("cat '{}'", secret.display()))
+                    .set("iam_domain", IAM_DOMAIN),
+                hw("badtoken").set("token", "not-the-token"),
+            ],
+        );
     }
-}
 
-impl Sandbox {
     /// Function Compute profiles (2.0, 2.0 with the FC SDKs' prefix, STS, 3.0) for the emulator.
     pub fn aliyun_profiles(&self, emu: &Emulator) {
-        let url = emu.url();
-        let common = format!(
-            "provider = \"aliyun\"\naccount_id = \"{ACCOUNT}\"\nregion = \"cn-hangzhou\"\nendpoint = \"{url}\"\naccess_key_id = \"{AK}\"\naccess_key_secret = {{ env = \"TEST_HW_SK\" }}\n"
+        let fc = |name: &str| {
+            profile(name, "aliyun")
+                .set("account_id", ACCOUNT)
+                .set("region", "cn-hangzhou")
+                .set("endpoint", emu.url())
+                .set("access_key_id", AK)
+                .env("access_key_secret", "TEST_HW_SK")
+        };
+        self.profiles(
+            Some("fc"),
+            &[
+                fc("fc").set("service", "svc"),
+                fc("fc2016").set("api_version", "2016-08-15"),
+                fc("sts").set("security_token", "sts-S3CRET-token"),
+                fc("fc3").set("api", "3.0"),
+            ],
         );
-        self.write_config(&format!(
-            "default_profile = \"fc\"\n\n[profiles.fc]\n{common}service = \"svc\"\n\n[profiles.fc2016]\n{common}api_version = \"2016-08-15\"\n\n[profiles.sts]\n{common}security_token = \"sts-S3CRET-token\"\n\n[profiles.fc3]\n{common}api = \"3.0\"\n"
-        ));
     }
-}
 
-impl Sandbox {
     /// Altair profiles (client credentials, a bad scope, a static token) for the emulator.
     pub fn altair_profiles(&self, emu: &Emulator) {
-        let url = emu.url();
-        let common = format!("provider = \"altair\"\nspace = \"my-space\"\nendpoint = \"{url}\"\n");
-        self.write_config(&format!(
-            "default_profile = \"iot\"\n\n[profiles.iot]\n{common}client_id = \"{CLIENT_ID}\"\nclient_secret = {{ env = \"TEST_ALTAIR_SECRET\" }}\n\n[profiles.badscope]\n{common}client_id = \"{CLIENT_ID}\"\nclient_secret = {{ env = \"TEST_ALTAIR_SECRET\" }}\nscopes = [\"function\", \"admin\"]\n\n[profiles.static]\n{common}token = \"{TOKEN}\"\n"
-        ));
+        let iot = |name: &str| {
+            profile(name, "altair")
+                .set("space", "my-space")
+                .set("endpoint", emu.url())
+        };
+        self.profiles(
+            Some("iot"),
+            &[
+                iot("iot")
+                    .set("client_id", CLIENT_ID)
+                    .env("client_secret", "TEST_ALTAIR_SECRET"),
+                iot("badscope")
+                    .set("client_id", CLIENT_ID)
+                    .env("client_secret", "TEST_ALTAIR_SECRET")
+                    .set("scopes", toml_edit::Array::from_iter(["function", "admin"])),
+                iot("static").set("token", TOKEN),
+            ],
+        );
     }
-}
 
-impl Sandbox {
     /// AWS Lambda profiles for the emulator: keys in the profile, with a session token, a
     /// wrong secret, and keys from the shared files' `[ci]` profile (written here too).
     pub fn aws_profiles(&self, emu: &Emulator) {
-        let url = emu.url();
-        let keys =
-            format!("access_key_id = \"{AK}\"\nsecret_access_key = {{ env = \"TEST_HW_SK\" }}\n");
-        let common = format!("provider = \"aws\"\nregion = \"us-east-1\"\nendpoint = \"{url}\"\n");
-        self.write_config(&format!(
-            "default_profile = \"lambda\"\n\n[profiles.lambda]\n{common}{keys}\n[profiles.sts]\n{common}{keys}session_token = \"sts-S3CRET-token\"\n\n[profiles.badkey]\n{common}access_key_id = \"{AK}\"\nsecret_access_key = \"wrong\"\n\n[profiles.unknownkey]\n{common}access_key_id = \"AKNOBODY\"\nsecret_access_key = \"x\"\n\n[profiles.shared]\nprovider = \"aws\"\nendpoint = \"{url}\"\naws_profile = \"ci\"\n\n[profiles.bare]\nprovider = \"aws\"\nendpoint = \"{url}\"\n"
-        ));
+        let lambda = |name: &str| {
+            profile(name, "aws")
+                .set("region", "us-east-1")
+                .set("endpoint", emu.url())
+        };
+        let keys = |p: Profile| {
+            p.set("access_key_id", AK)
+                .env("secret_access_key", "TEST_HW_SK")
+        };
+        self.profiles(
+            Some("lambda"),
+            &[
+                keys(lambda("lambda")),
+                keys(lambda("sts")).set("session_token", "sts-S3CRET-token"),
+                lambda("badkey")
+                    .set("access_key_id", AK)
+                    .set("secret_access_key", "wrong"),
+                lambda("unknownkey")
+                    .set("access_key_id", "AKNOBODY")
+                    .set("secret_access_key", "x"),
+                profile("shared", "aws")
+                    .set("endpoint", emu.url())
+                    .set("aws_profile", "ci"),
+                profile("bare", "aws").set("endpoint", emu.url()),
+            ],
+        );
+        // the shared files are AWS's INI format, not fcall's TOML
         std::fs::create_dir_all(self.aws_file("x").parent().unwrap()).unwrap();
         std::fs::write(
             self.aws_file("credentials"),
@@ -314,12 +346,92 @@ impl Sandbox {
     /// OpenFaaS profiles for the emulator's gateway: basic auth (default namespace and
     /// `dev`), a wrong password, none at all.
     pub fn openfaas_profiles(&self, emu: &Emulator) {
-        let url = emu.url();
-        let common = format!("provider = \"openfaas\"\nendpoint = \"{url}\"\n");
-        let auth = "username = \"admin\"\npassword = { env = \"TEST_OF_PASSWORD\" }\n";
-        self.write_config(&format!(
-            "default_profile = \"of\"\n\n[profiles.of]\n{common}{auth}\n[profiles.dev]\n{common}{auth}namespace = \"dev\"\n\n[profiles.badpass]\n{common}password = \"wrong\"\n\n[profiles.noauth]\n{common}"
-        ));
+        let of = |name: &str| profile(name, "openfaas").set("endpoint", emu.url());
+        let auth = |p: Profile| {
+            p.set("username", "admin")
+                .env("password", "TEST_OF_PASSWORD")
+        };
+        self.profiles(
+            Some("of"),
+            &[
+                auth(of("of")),
+                auth(of("dev")).set("namespace", "dev"),
+                of("badpass").set("password", "wrong"),
+                of("noauth"),
+            ],
+        );
+    }
+}
+
+/// One `[profiles.NAME]` table of a config file, built key by key; `config_toml` and
+/// `Sandbox::profiles` turn a list of them into TOML, so every value is quoted right.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    name: String,
+    table: toml_edit::Table,
+}
+
+/// A profile `name` of `provider`.
+pub fn profile(name: &str, provider: &str) -> Profile {
+    Profile::without_provider(name).set("provider", provider)
+}
+
+impl Profile {
+    /// A profile with no `provider` key (a config error, for the tests of those).
+    pub fn without_provider(name: &str) -> Profile {
+        Profile {
+            name: name.to_string(),
+            table: toml_edit::Table::new(),
+        }
+    }
+
+    /// `key = value`: a string, number, boolean or array.
+    pub fn set(mut self, key: &str, value: impl Into<toml_edit::Value>) -> Self {
+        self.table.insert(key, toml_edit::value(value));
+        self
+    }
+
+    /// `key = { env = "VAR" }`: the secret is read from the environment.
+    pub fn env(self, key: &str, var: &str) -> Self {
+        self.reference(key, "env", var)
+    }
+
+    /// `key = { command = "CMD" }`: the secret is what a shell command prints.
+    pub fn command(self, key: &str, cmd: &str) -> Self {
+        self.reference(key, "command", cmd)
+    }
+
+    fn reference(self, key: &str, kind: &str, target: &str) -> Self {
+        let mut t = toml_edit::InlineTable::new();
+        t.insert(kind, target.into());
+        self.set(key, t)
+    }
+}
+
+/// A config file's text: `default_profile` when given, then the profiles in order.
+pub fn config_toml(default: Option<&str>, profiles: &[Profile]) -> String {
+    let mut doc = toml_edit::DocumentMut::new();
+    if let Some(name) = default {
+        doc.insert("default_profile", toml_edit::value(name));
+    }
+    insert_profiles(&mut doc, profiles);
+    doc.to_string()
+}
+
+fn insert_profiles(doc: &mut toml_edit::DocumentMut, profiles: &[Profile]) {
+    let all = doc
+        .entry("profiles")
+        .or_insert_with(|| {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            toml_edit::Item::Table(t)
+        })
+        .as_table_mut()
+        .expect("`profiles` is a table");
+    for p in profiles {
+        let mut t = p.table.clone();
+        t.decor_mut().set_prefix("\n");
+        all.insert(&p.name, toml_edit::Item::Table(t));
     }
 }
 

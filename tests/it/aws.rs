@@ -2,9 +2,7 @@
 //! emulator), sync with the decoded tail and REPORT summary, Event, DryRun, qualifiers and
 //! ARNs, function errors, platform errors, and where credentials come from.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn setup() -> (Emulator, Sandbox) {
     let emu = Emulator::start();

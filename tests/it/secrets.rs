@@ -3,11 +3,9 @@
 //! stdout or stderr holds one; afterwards no file but the config and the 0600 token cache
 //! may hold one either. Group/world-readable configs with literal secrets get a warning.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {

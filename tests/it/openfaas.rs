@@ -2,9 +2,7 @@
 //! method, extra path, query and namespace; function failures against gateway refusals;
 //! basic auth; async with the result received on a callback.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 fn setup() -> (Emulator, Sandbox) {
     let emu = Emulator::start();

@@ -3,9 +3,7 @@
 //! need their body read (function errors, refusals, `--output json`) are still interpreted,
 //! and nothing is sent again once part of a result has been written.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 /// What the emulator's `big` function returns: 16-byte numbered lines, cut at `n`.
 fn numbered_lines(n: usize) -> Vec<u8> {

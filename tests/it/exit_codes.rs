@@ -5,9 +5,7 @@
 //!
 //! 0 ok · 2 usage · 3 config/credentials · 4 refused · 5 transport · 6 function failed · 130 interrupted
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 /// (profile, args, exit code, a piece of the one-line message on stderr)
 type Case = (&'static str, &'static [&'static str], i32, &'static str);
@@ -214,12 +212,14 @@ const OPENFAAS: &[Case] = &[
     ),
 ];
 
-fn dead_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
+/// `http://127.0.0.1:PORT` with a port that was free a moment ago: nothing listens there.
+fn dead_endpoint() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port()
+        .port();
+    format!("http://127.0.0.1:{port}")
 }
 
 fn run_table(sb: &Sandbox, cases: &[Case]) {
@@ -258,11 +258,11 @@ fn huawei_exit_codes() {
     let emu = Emulator::start();
     let sb = Sandbox::new();
     sb.huawei_profiles(&emu);
-    let cfg = std::fs::read_to_string(sb.config()).unwrap();
-    sb.write_config(&format!(
-        "{cfg}\n[profiles.dead]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\nendpoint = \"http://127.0.0.1:{}\"\ntoken = \"x\"\n",
-        dead_port()
-    ));
+    sb.add_profiles(&[profile("dead", "huawei")
+        .set("region", "cn-north-4")
+        .set("project_id", PROJECT)
+        .set("endpoint", dead_endpoint())
+        .set("token", "x")]);
     run_table(&sb, HUAWEI);
 }
 
@@ -271,12 +271,17 @@ fn aliyun_exit_codes() {
     let emu = Emulator::start();
     let sb = Sandbox::new();
     sb.aliyun_profiles(&emu);
-    let cfg = std::fs::read_to_string(sb.config()).unwrap();
-    sb.write_config(&format!(
-        "{cfg}\n[profiles.badkey]\nprovider = \"aliyun\"\naccount_id = \"{ACCOUNT}\"\nendpoint = \"{}\"\naccess_key_id = \"{AK}\"\naccess_key_secret = \"wrong\"\n\n[profiles.dead]\nprovider = \"aliyun\"\nendpoint = \"http://127.0.0.1:{}\"\naccess_key_id = \"a\"\naccess_key_secret = \"b\"\n",
-        emu.url(),
-        dead_port()
-    ));
+    sb.add_profiles(&[
+        profile("badkey", "aliyun")
+            .set("account_id", ACCOUNT)
+            .set("endpoint", emu.url())
+            .set("access_key_id", AK)
+            .set("access_key_secret", "wrong"),
+        profile("dead", "aliyun")
+            .set("endpoint", dead_endpoint())
+            .set("access_key_id", "a")
+            .set("access_key_secret", "b"),
+    ]);
     run_table(&sb, ALIYUN);
 }
 
@@ -285,12 +290,17 @@ fn altair_exit_codes() {
     let emu = Emulator::start();
     let sb = Sandbox::new();
     sb.altair_profiles(&emu);
-    let cfg = std::fs::read_to_string(sb.config()).unwrap();
-    sb.write_config(&format!(
-        "{cfg}\n[profiles.badclient]\nprovider = \"altair\"\nspace = \"s\"\nendpoint = \"{}\"\nclient_id = \"{CLIENT_ID}\"\nclient_secret = \"wrong\"\n\n[profiles.dead]\nprovider = \"altair\"\nspace = \"s\"\nendpoint = \"http://127.0.0.1:{}\"\ntoken = \"t\"\n",
-        emu.url(),
-        dead_port()
-    ));
+    sb.add_profiles(&[
+        profile("badclient", "altair")
+            .set("space", "s")
+            .set("endpoint", emu.url())
+            .set("client_id", CLIENT_ID)
+            .set("client_secret", "wrong"),
+        profile("dead", "altair")
+            .set("space", "s")
+            .set("endpoint", dead_endpoint())
+            .set("token", "t"),
+    ]);
     run_table(&sb, ALTAIR);
 }
 
@@ -299,11 +309,11 @@ fn aws_exit_codes() {
     let emu = Emulator::start();
     let sb = Sandbox::new();
     sb.aws_profiles(&emu);
-    let cfg = std::fs::read_to_string(sb.config()).unwrap();
-    sb.write_config(&format!(
-        "{cfg}\n[profiles.dead]\nprovider = \"aws\"\nregion = \"us-east-1\"\nendpoint = \"http://127.0.0.1:{}\"\naccess_key_id = \"a\"\nsecret_access_key = \"b\"\n",
-        dead_port()
-    ));
+    sb.add_profiles(&[profile("dead", "aws")
+        .set("region", "us-east-1")
+        .set("endpoint", dead_endpoint())
+        .set("access_key_id", "a")
+        .set("secret_access_key", "b")]);
     run_table(&sb, AWS);
 }
 
@@ -312,11 +322,7 @@ fn openfaas_exit_codes() {
     let emu = Emulator::start();
     let sb = Sandbox::new();
     sb.openfaas_profiles(&emu);
-    let cfg = std::fs::read_to_string(sb.config()).unwrap();
-    sb.write_config(&format!(
-        "{cfg}\n[profiles.dead]\nprovider = \"openfaas\"\nendpoint = \"http://127.0.0.1:{}\"\n",
-        dead_port()
-    ));
+    sb.add_profiles(&[profile("dead", "openfaas").set("endpoint", dead_endpoint())]);
     run_table(&sb, OPENFAAS);
 }
 

@@ -1,8 +1,6 @@
 //! End to end: profiles, decoding, completions, help, and config errors.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 #[test]
 fn profile_lifecycle() {
@@ -110,26 +108,25 @@ fn malformed_config_names_path_line_and_column() {
 #[test]
 fn missing_keys_and_unset_secrets_are_config_errors() {
     let sb = Sandbox::new();
-    sb.write_config("[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\n");
+    let region_only = || profile("a", "huawei").set("region", "cn-north-4");
+    sb.profiles(None, &[region_only()]);
     sb.run(&["invoke", "echo"]).code(3).stderr_has("project_id");
-    sb.write_config(&format!(
-        "[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\n"
-    ));
+    let a = || region_only().set("project_id", PROJECT);
+    sb.profiles(None, &[a()]);
     sb.run(&["invoke", "echo"])
         .code(3)
         .stderr_has("no credentials");
-    sb.write_config(&format!(
-        "[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\ntoken = {{ env = \"FCALL_TEST_UNSET_VAR\" }}\n"
-    ));
+    sb.profiles(None, &[a().env("token", "FCALL_TEST_UNSET_VAR")]);
     sb.run(&["invoke", "echo"])
         .code(3)
         .stderr_has("FCALL_TEST_UNSET_VAR");
-    sb.write_config(&format!(
-        "[profiles.a]\nprovider = \"huawei\"\nregion = \"cn-north-4\"\nproject_id = \"{PROJECT}\"\ntoken = {{ command = \"echo {TOKEN}; exit 3\" }}\n"
-    ));
+    sb.profiles(
+        None,
+        &[a().command("token", &format!("echo {TOKEN}; exit 3"))],
+    );
     // the failing command's text and output (which hold the secret) are never shown
     sb.run(&["invoke", "echo"]).code(3).stderr_has("token");
-    sb.write_config("[profiles.a]\nprovider = \"nimbus\"\n");
+    sb.profiles(None, &[profile("a", "nimbus")]);
     sb.run(&["invoke", "echo"])
         .code(3)
         .stderr_has("unknown provider 'nimbus'");
@@ -283,10 +280,10 @@ fn twenty_concurrent_writers_lose_nothing() {
 fn a_killed_writer_leaves_the_old_or_the_new_file() {
     let sb = Sandbox::new();
     // a config big enough that writing it takes a moment
-    let filler: String = (0..2000)
-        .map(|i| format!("\n[profiles.f{i}]\nprovider = \"huawei\"\nregion = \"r\"\n"))
+    let filler: Vec<Profile> = (0..2000)
+        .map(|i| profile(&format!("f{i}"), "huawei").set("region", "r"))
         .collect();
-    sb.write_config(&filler);
+    sb.profiles(None, &filler);
     for round in 0..15 {
         let mut child = std::process::Command::new(bin())
             .env("FCALL_CONFIG", sb.config())

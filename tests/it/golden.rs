@@ -1,0 +1,141 @@
+//! Golden files for what people read: the human report on stderr (decoded log box,
+//! function-error line, summary line, error lines) of each provider's main cases, run
+//! against the emulator with `--color never` and `NO_COLOR=1`, pinned in
+//! `tests/it/golden/TEST-NAME.stderr` (`huawei_sync_tail` → `huawei-sync-tail.stderr`).
+//!
+//! After an intended change to that output, refresh them and review the diff:
+//!
+//! ```sh
+//! SNAPSHOTS=overwrite cargo test --test it golden:: && git diff tests/it/golden
+//! ```
+//!
+//! Only what changes from run to run is redacted (see `normalise`): request ids (`[ID]`),
+//! loopback addresses (`[ADDR]`) and the latencies a batch measures (`[LATENCY]`). The
+//! durations, billed time and memory of a summary are the emulator's fixed values and stay:
+//! a changed summary line fails here. The comparison is exact (`Data::raw`: snapbox's
+//! `[..]` and `...` wildcards mean nothing in these files).
+
+use std::path::PathBuf;
+
+use snapbox::Data;
+
+use crate::support::*;
+
+/// Replace what varies between runs with placeholders; nothing else.
+fn normalise(stderr: &str) -> String {
+    let id = regex::Regex::new(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+        .unwrap();
+    let addr = regex::Regex::new(r"\b127\.0\.0\.1:[0-9]+\b").unwrap();
+    let latency =
+        regex::Regex::new(r"\b(latency p50|p95|p99) (?:[0-9]+(?:\.[0-9]+)? ms|-)").unwrap();
+    let s = id.replace_all(stderr, "[ID]");
+    let s = addr.replace_all(&s, "[ADDR]");
+    latency.replace_all(&s, "$1 [LATENCY]").into_owned()
+}
+
+/// Run `fcall --color never ARGS` (after `tweak`) against a fresh emulator with the
+/// profiles `profiles` writes; check the exit code, then stderr against the golden file.
+fn pin(
+    test: &str,
+    profiles: fn(&Sandbox, &Emulator),
+    code: i32,
+    args: &[&str],
+    tweak: impl FnOnce(&mut assert_cmd::Command),
+) {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    profiles(&sb, &emu);
+    let mut c = sb.cmd();
+    c.env("NO_COLOR", "1").args(["--color", "never"]).args(args);
+    tweak(&mut c);
+    let o = Outcome::of(c.assert());
+    o.code(code);
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/golden")
+        .join(format!("{}.stderr", test.replace('_', "-")));
+    snapbox::Assert::new()
+        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+        .eq(normalise(&o.stderr), Data::read_from(&file, None).raw());
+}
+
+/// One test per golden file: `NAME: PROFILES, EXIT CODE, [ARGS]`, and optionally
+/// `, |command| ...` to set its environment or stdin.
+macro_rules! golden {
+    (@tweak) => { |_: &mut assert_cmd::Command| {} };
+    (@tweak $tweak:expr) => { $tweak };
+    ($($name:ident: $profiles:path, $code:expr, [$($arg:expr),* $(,)?] $(, $tweak:expr)?;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                pin(stringify!($name), $profiles, $code, &[$($arg),*], golden!(@tweak $($tweak)?));
+            }
+        )*
+    };
+}
+
+/// Huawei profiles plus `dead`, whose endpoint nothing listens on.
+fn huawei_and_a_dead_endpoint(sb: &Sandbox, emu: &Emulator) {
+    sb.huawei_profiles(emu);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    sb.add_profiles(&[profile("dead", "huawei")
+        .set("region", "cn-north-4")
+        .set("project_id", PROJECT)
+        .set("endpoint", format!("http://127.0.0.1:{port}"))
+        .set("token", TOKEN)]);
+}
+
+golden! {
+    huawei_sync_tail: Sandbox::huawei_profiles, 0, ["invoke", "echo", "-d", r#"{"name":"x"}"#, "--tail"];
+    huawei_function_error: Sandbox::huawei_profiles, 6, ["invoke", "fail", "--tail"];
+    huawei_bad_credentials: Sandbox::huawei_profiles, 3, ["-p", "badtoken", "invoke", "echo"];
+    huawei_unknown_function: Sandbox::huawei_profiles, 4, ["invoke", "nosuch"];
+    huawei_async_accepted: Sandbox::huawei_profiles, 0, ["invoke", "echo", "--async"];
+    huawei_unreachable: huawei_and_a_dead_endpoint, 5, ["-p", "dead", "invoke", "echo", "--retries", "0"];
+    huawei_batch_summary: Sandbox::huawei_profiles, 6, ["batch", "maybe", "-j", "1"],
+        |c: &mut assert_cmd::Command| { c.write_stdin("{\"n\":1}\n{\"n\":2,\"fail\":true}\n{\"n\":3}\n"); };
+
+    aliyun_sync_tail: Sandbox::aliyun_profiles, 0, ["invoke", "svc/echo", "-d", "hello bytes", "--tail"];
+    aliyun_function_error: Sandbox::aliyun_profiles, 6, ["invoke", "svc/fail", "--tail"];
+    aliyun_bad_credentials: Sandbox::aliyun_profiles, 3, ["invoke", "svc/echo"],
+        |c: &mut assert_cmd::Command| { c.env("TEST_HW_SK", "wrong-secret"); };
+    aliyun_unknown_function: Sandbox::aliyun_profiles, 4, ["invoke", "svc/nosuch"];
+    aliyun_async_accepted: Sandbox::aliyun_profiles, 0, ["invoke", "svc/echo", "--async", "--invocation-id", "job-001"];
+
+    // Altair and OpenFaaS return no log with the result: their sync case has no --tail
+    altair_sync: Sandbox::altair_profiles, 0, ["invoke", "echo", "-d", "hi"];
+    altair_function_error: Sandbox::altair_profiles, 6, ["invoke", "fail"];
+    altair_bad_credentials: Sandbox::altair_profiles, 3, ["invoke", "echo"],
+        |c: &mut assert_cmd::Command| { c.env("TEST_ALTAIR_SECRET", "wrong"); };
+    altair_unknown_function: Sandbox::altair_profiles, 4, ["invoke", "nosuch"];
+    altair_async_accepted: Sandbox::altair_profiles, 0, ["invoke", "echo", "--async", "--callback-url", "http://127.0.0.1:9/cb"];
+
+    aws_sync_tail: Sandbox::aws_profiles, 0, ["invoke", "echo", "-d", r#"{"k":"v"}"#, "--tail"];
+    aws_function_error: Sandbox::aws_profiles, 6, ["invoke", "fail", "--tail"];
+    aws_bad_credentials: Sandbox::aws_profiles, 3, ["-p", "badkey", "invoke", "echo"];
+    aws_unknown_function: Sandbox::aws_profiles, 4, ["invoke", "nosuch"];
+    aws_async_accepted: Sandbox::aws_profiles, 0, ["invoke", "echo", "--async", "-d", "{}"];
+
+    openfaas_sync: Sandbox::openfaas_profiles, 0, ["invoke", "echo", "-d", "hello"];
+    openfaas_function_error: Sandbox::openfaas_profiles, 6, ["invoke", "fail"];
+    openfaas_bad_credentials: Sandbox::openfaas_profiles, 3, ["-p", "badpass", "invoke", "echo"];
+    openfaas_unknown_function: Sandbox::openfaas_profiles, 4, ["invoke", "nosuch"];
+    openfaas_async_accepted: Sandbox::openfaas_profiles, 0, ["invoke", "echo", "--async", "--callback-url", "http://127.0.0.1:9/cb"];
+}
+
+#[test]
+fn normalise_redacts_ids_addresses_and_latencies_but_not_the_summary() {
+    assert_eq!(
+        normalise(
+            "ok · HTTP 200 · request 00000001-18ed-4503-8012-503012fa0ea9 · duration 1.913 ms · billed 2 ms · memory 41.512 of 128 MB\n\
+             could not connect to 127.0.0.1:41767\n\
+             batch: 3 invocations · ok 3 · latency p50 5.6 ms · p95 123 ms · p99 -\n"
+        ),
+        "ok · HTTP 200 · request [ID] · duration 1.913 ms · billed 2 ms · memory 41.512 of 128 MB\n\
+         could not connect to [ADDR]\n\
+         batch: 3 invocations · ok 3 · latency p50 [LATENCY] · p95 [LATENCY] · p99 [LATENCY]\n"
+    );
+}
