@@ -175,7 +175,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;profile;add'= {
-            cand --provider 'Provider: huawei'
+            cand --provider 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)'
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'

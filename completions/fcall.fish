@@ -153,7 +153,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "default" -d 'Make a profile the default'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l color -d 'When to colour stderr' -r -f -a "auto\t''

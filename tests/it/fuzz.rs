@@ -57,6 +57,29 @@ fn providers() -> Vec<Box<dyn fcall::providers::Provider>> {
             &none,
         )
         .unwrap(),
+        // the auth modes that fetch a token, so that its answer is fuzzed too
+        fcall::providers::from_profile(
+            &profile(
+                "huawei",
+                &[
+                    ("region", "r"),
+                    ("project_id", "p"),
+                    ("iam_user", "u"),
+                    ("iam_password", "pw"),
+                    ("iam_domain", "d"),
+                ],
+            ),
+            &none,
+        )
+        .unwrap(),
+        fcall::providers::from_profile(
+            &profile(
+                "altair",
+                &[("space", "s"), ("client_id", "c"), ("client_secret", "cs")],
+            ),
+            &none,
+        )
+        .unwrap(),
         fcall::providers::from_profile(
             &profile(
                 "aws",
