@@ -173,7 +173,7 @@ pub struct Target {
 impl Target {
     pub fn resolve(ctx: &Ctx, inv: &Invocation) -> Result<Target> {
         let cfg = ctx.load_config()?;
-        let profile = ctx.select_profile(&cfg)?;
+        let profile = cfg.select_profile(ctx.profile.as_deref())?;
         let provider = providers::from_profile(profile, &process_env)?;
         let function = provider.function_id(inv)?;
         Ok(Target {

@@ -15,7 +15,7 @@ use clap::CommandFactory;
 use colored::Colorize;
 
 use crate::cli::{Cli, Command};
-use crate::config::{self, Config, Profile};
+use crate::config::{self, Config};
 use crate::error::{Error, Result};
 
 /// The process environment, as the rest of the code sees it.
@@ -47,27 +47,6 @@ impl Ctx {
             warn(&w);
         }
         Ok(cfg)
-    }
-
-    /// The profile to use: `-p`/`FCALL_PROFILE`, else the default, else the only one.
-    pub fn select_profile<'c>(&self, cfg: &'c Config) -> Result<&'c Profile> {
-        if let Some(name) = &self.profile {
-            return Ok(cfg.profile(name)?);
-        }
-        if let Some(name) = &cfg.default_profile {
-            return Ok(cfg.profile(name)?);
-        }
-        match cfg.profiles.len() {
-            1 => Ok(cfg.profiles.values().next().expect("one profile")),
-            0 => Err(Error::Config(format!(
-                "no profiles in {}: add one with `fcall profile add NAME --provider huawei KEY=VALUE...`",
-                cfg.path.display()
-            ))),
-            _ => Err(Error::Config(format!(
-                "several profiles and no default in {}: pass -p NAME or run `fcall profile default NAME`",
-                cfg.path.display()
-            ))),
-        }
     }
 }
 

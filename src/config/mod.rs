@@ -10,7 +10,8 @@
 //! secret_key = { env = "HUAWEICLOUD_SDK_SK" }   # or { command = "pass show hw/sk" }, or a literal
 //! ```
 //!
-//! Reading is [`load`]. The file's two other jobs live beside this module: every change goes
+//! Reading is [`load`], and [`Config::select_profile`] picks the profile a command uses. The
+//! file's two other jobs live beside this module: every change goes
 //! through [`edit()`] (`edit.rs`: the lock, the atomic write, `profile add|remove|default`),
 //! and secrets are kept out of sight and resolved by [`render_masked`], [`permission_warning`]
 //! and [`resolve`] (`secrets.rs`).
@@ -103,6 +104,27 @@ impl Config {
                 known: self.profiles.keys().cloned().collect(),
             })
     }
+
+    /// The profile a command uses: the one `chosen` (`-p`/`FCALL_PROFILE`), else the default,
+    /// else the only one. A choice or a default that names no profile is an error, not a reason
+    /// to fall back.
+    pub fn select_profile(&self, chosen: Option<&str>) -> Result<&Profile, ConfigError> {
+        if let Some(name) = chosen {
+            return self.profile(name);
+        }
+        if let Some(name) = &self.default_profile {
+            return self.profile(name);
+        }
+        match self.profiles.len() {
+            1 => Ok(self.profiles.values().next().expect("one profile")),
+            0 => Err(ConfigError::NoProfiles {
+                path: self.path.clone(),
+            }),
+            _ => Err(ConfigError::NoDefault {
+                path: self.path.clone(),
+            }),
+        }
+    }
 }
 
 /// What can go wrong with the profiles file or its values. Every message is one line that names
@@ -141,6 +163,14 @@ pub enum ConfigError {
         name: String,
         known: Vec<String>,
     },
+
+    /// No profile was chosen and the file has none.
+    #[error("no profiles in {}: add one with `fcall profile add NAME --provider huawei KEY=VALUE...`", path.display())]
+    NoProfiles { path: PathBuf },
+
+    /// No profile was chosen, and the file has several and no default.
+    #[error("several profiles and no default in {}: pass -p NAME or run `fcall profile default NAME`", path.display())]
+    NoDefault { path: PathBuf },
 
     /// `profile add` without `--force` for a name already taken.
     #[error("profile '{name}' already exists in {}: pass --force to replace it", path.display())]
@@ -367,6 +397,60 @@ mod test_support {
 mod tests {
     use super::test_support::*;
     use super::*;
+
+    /// A config (never written) with these profiles and this default.
+    fn config(names: &[&str], default: Option<&str>) -> Config {
+        let profile = |name: &str| Profile {
+            name: name.into(),
+            provider: "huawei".into(),
+            values: BTreeMap::new(),
+        };
+        Config {
+            path: PathBuf::from("/x/config.toml"),
+            default_profile: default.map(String::from),
+            profiles: names.iter().map(|n| (n.to_string(), profile(n))).collect(),
+        }
+    }
+
+    #[test]
+    fn select_profile_takes_the_choice_then_the_default_then_the_only_one() {
+        let two = config(&["a", "b"], Some("b"));
+        assert_eq!(two.select_profile(Some("a")).unwrap().name, "a");
+        assert_eq!(two.select_profile(None).unwrap().name, "b");
+        let one = config(&["a"], None);
+        assert_eq!(one.select_profile(None).unwrap().name, "a");
+        assert_eq!(one.select_profile(Some("a")).unwrap().name, "a");
+
+        // a choice or a default naming no profile is an error, never a fallback
+        for err in [
+            one.select_profile(Some("c")).unwrap_err(),
+            config(&["a"], Some("gone"))
+                .select_profile(None)
+                .unwrap_err(),
+        ] {
+            assert!(matches!(err, ConfigError::UnknownProfile { .. }), "{err}");
+            assert!(err.to_string().contains("known profiles: a"), "{err}");
+        }
+    }
+
+    #[test]
+    fn select_profile_without_a_choice_explains_none_and_several() {
+        let none = config(&[], None).select_profile(None).unwrap_err();
+        assert!(matches!(none, ConfigError::NoProfiles { .. }), "{none}");
+        assert_eq!(
+            none.to_string(),
+            "no profiles in /x/config.toml: add one with `fcall profile add NAME --provider huawei KEY=VALUE...`"
+        );
+        let several = config(&["a", "b"], None).select_profile(None).unwrap_err();
+        assert!(
+            matches!(several, ConfigError::NoDefault { .. }),
+            "{several}"
+        );
+        assert_eq!(
+            several.to_string(),
+            "several profiles and no default in /x/config.toml: pass -p NAME or run `fcall profile default NAME`"
+        );
+    }
 
     #[test]
     fn default_path_prefers_a_non_empty_fcall_config() {
