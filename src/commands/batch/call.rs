@@ -1,0 +1,103 @@
+//! One line's call in `fcall batch`: the invocation for the line (its payload, its own
+//! qualifier), sent through the shared session, rendered as its envelope with the line's
+//! number and id.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value as Json};
+
+use super::input::Line;
+use crate::commands::invoke::Target;
+use crate::commands::session::Session;
+use crate::error::{code, Error};
+use crate::invocation::Invocation;
+use crate::render::{self, Context};
+
+/// A finished line: its envelope (one line of text) and its exit code.
+pub(super) struct Done {
+    pub(super) text: Vec<u8>,
+    pub(super) code: u8,
+    /// How long the call took, when a request was made.
+    pub(super) latency: Option<Duration>,
+}
+
+/// One line's invocation, rendered as its envelope.
+pub(super) async fn call_line(
+    session: &Session<'_>,
+    target: &Target,
+    base: &Invocation,
+    line: Line,
+) -> Done {
+    let provider = session.provider;
+    let mut inv = base.clone();
+    inv.payload = Some(line.payload);
+    let function = match &line.qualifier {
+        Some(q) => {
+            inv.qualifier = Some(q.clone());
+            provider.function_id(&inv)
+        }
+        None => Ok(target.function.clone()),
+    };
+    let shown = function
+        .as_ref()
+        .map_or_else(|_| target.function.clone(), Clone::clone);
+    let mut latency = None;
+    let result = match (line.error, function) {
+        (Some(e), _) => Err(Error::Usage(format!("line {}: {e}", line.no))),
+        (None, Err(e)) => Err(e),
+        (None, Ok(_)) => {
+            let started = Instant::now();
+            let inv = &inv;
+            let r = session
+                .send(
+                    |token, now| provider.build(inv, token, now),
+                    provider.retry_throttled(inv),
+                )
+                .await
+                .and_then(|resp| provider.interpret(inv, &resp));
+            latency = Some(started.elapsed());
+            r
+        }
+    };
+    let rctx = Context {
+        provider: provider.key(),
+        profile: &target.profile,
+        function: &shown,
+        mode: inv.mode,
+    };
+    let mut text = Vec::with_capacity(1024);
+    let code = match &result {
+        Ok(out) => {
+            // straight into bytes: no intermediate JSON value to build, sort and drop
+            if render::write_envelope(&rctx, out, Some((line.no, &line.id)), &mut text).is_err() {
+                // not expected (string keys, plain numbers); the slower way then
+                let mut envelope = render::envelope(&rctx, out, None);
+                if let Json::Object(m) = &mut envelope {
+                    m.insert("line".into(), json!(line.no));
+                    m.insert("id".into(), line.id.clone());
+                }
+                text = envelope.to_string().into_bytes();
+            }
+            if out.function_error.is_some() {
+                code::FUNCTION
+            } else {
+                code::OK
+            }
+        }
+        Err(e) => {
+            let mut envelope = render::error_envelope(&rctx, e);
+            if let Json::Object(m) = &mut envelope {
+                m.insert("line".into(), json!(line.no));
+                m.insert("id".into(), line.id);
+            }
+            text = envelope.to_string().into_bytes();
+            e.code()
+        }
+    };
+    text.push(b'\n');
+    Done {
+        text,
+        code,
+        latency,
+    }
+}
