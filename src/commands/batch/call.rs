@@ -9,8 +9,8 @@ use serde_json::{json, Value as Json};
 use super::input::Line;
 use crate::commands::invoke::Target;
 use crate::commands::session::Session;
-use crate::error::{code, Error};
-use crate::invocation::Invocation;
+use crate::error::{code, Error, Result};
+use crate::invocation::{Invocation, Outcome};
 use crate::render::{self, Context};
 
 /// A finished line: its envelope (one line of text) and its exit code.
@@ -46,16 +46,8 @@ pub(super) async fn call_line(
         (Some(e), _) => Err(Error::Usage(format!("line {}: {e}", line.no))),
         (None, Err(e)) => Err(e),
         (None, Ok(_)) => {
-            let started = Instant::now();
-            let inv = &inv;
-            let r = session
-                .send(
-                    |token, now| provider.build(inv, token, now),
-                    provider.retry_throttled(inv),
-                )
-                .await
-                .and_then(|resp| provider.interpret(inv, &resp));
-            latency = Some(started.elapsed());
+            let (r, took) = send(session, &inv).await;
+            latency = Some(took);
             r
         }
     };
@@ -65,16 +57,40 @@ pub(super) async fn call_line(
         function: &shown,
         mode: inv.mode,
     };
+    let (text, code) = render_line(&rctx, &result, line.no, line.id);
+    Done {
+        text,
+        code,
+        latency,
+    }
+}
+
+/// Send the line's invocation and read what it did; how long that took.
+async fn send(session: &Session<'_>, inv: &Invocation) -> (Result<Outcome>, Duration) {
+    let provider = session.provider;
+    let started = Instant::now();
+    let r = session
+        .send(
+            |token, now| provider.build(inv, token, now),
+            provider.retry_throttled(inv),
+        )
+        .await
+        .and_then(|resp| provider.interpret(inv, &resp));
+    (r, started.elapsed())
+}
+
+/// A line's envelope (one line of text, with its line number and id) and its exit code.
+fn render_line(rctx: &Context, result: &Result<Outcome>, no: u64, id: Json) -> (Vec<u8>, u8) {
     let mut text = Vec::with_capacity(1024);
-    let code = match &result {
+    let code = match result {
         Ok(out) => {
             // straight into bytes: no intermediate JSON value to build, sort and drop
-            if render::write_envelope(&rctx, out, Some((line.no, &line.id)), &mut text).is_err() {
+            if render::write_envelope(rctx, out, Some((no, &id)), &mut text).is_err() {
                 // not expected (string keys, plain numbers); the slower way then
-                let mut envelope = render::envelope(&rctx, out, None);
+                let mut envelope = render::envelope(rctx, out, None);
                 if let Json::Object(m) = &mut envelope {
-                    m.insert("line".into(), json!(line.no));
-                    m.insert("id".into(), line.id.clone());
+                    m.insert("line".into(), json!(no));
+                    m.insert("id".into(), id.clone());
                 }
                 text = envelope.to_string().into_bytes();
             }
@@ -85,19 +101,15 @@ pub(super) async fn call_line(
             }
         }
         Err(e) => {
-            let mut envelope = render::error_envelope(&rctx, e);
+            let mut envelope = render::error_envelope(rctx, e);
             if let Json::Object(m) = &mut envelope {
-                m.insert("line".into(), json!(line.no));
-                m.insert("id".into(), line.id);
+                m.insert("line".into(), json!(no));
+                m.insert("id".into(), id);
             }
             text = envelope.to_string().into_bytes();
             e.code()
         }
     };
     text.push(b'\n');
-    Done {
-        text,
-        code,
-        latency,
-    }
+    (text, code)
 }

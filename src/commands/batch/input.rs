@@ -120,9 +120,16 @@ pub(super) async fn next_line(
     queued.pop_front()
 }
 
+/// Start the reader thread on `input`; the chunks of lines it sends, in order.
+pub(super) fn spawn_reader(input: Box<dyn Read + Send>) -> tokio::sync::mpsc::Receiver<Vec<Item>> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Item>>(2);
+    std::thread::spawn(move || read_lines(input, tx));
+    rx
+}
+
 /// Read lines into the channel, in chunks, until the input ends, fails, or nobody listens.
 /// A chunk is sent when it is full or when the next read would have to wait for input.
-pub(super) fn read_lines(input: Box<dyn Read + Send>, tx: tokio::sync::mpsc::Sender<Vec<Item>>) {
+fn read_lines(input: Box<dyn Read + Send>, tx: tokio::sync::mpsc::Sender<Vec<Item>>) {
     let mut reader = BufReader::with_capacity(64 << 10, input);
     let mut buf = Vec::new();
     let mut no = 0u64;

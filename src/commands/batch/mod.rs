@@ -21,22 +21,24 @@ mod stats;
 mod window;
 
 use std::collections::VecDeque;
-use std::io::{IsTerminal, Write};
+use std::future::Future;
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::mpsc::Receiver;
 
 use super::invoke::{call_invocation, net_options, Target};
 use super::session::Session;
 use super::{print_error, process_env, warn, Ctx};
 use crate::cli::BatchArgs;
 use crate::error::{code, Error, Result};
-use crate::invocation::Mode;
+use crate::invocation::{Invocation, Mode};
 use call::{call_line, Done};
-use input::{count_lines, next_line, open_input, read_lines, Item, CHUNK};
+use input::{count_lines, next_line, open_input, spawn_reader, Item, CHUNK};
 use stats::{worse, Stats};
 use window::Window;
 
@@ -109,7 +111,34 @@ enum Event {
     Flush,
 }
 
+/// What is checked and opened before the first call.
+struct Prepared<'a> {
+    /// The invocation every line starts from.
+    base: Invocation,
+    input: Box<dyn Read + Send>,
+    /// The input file, when it is one (the progress bar counts its lines).
+    input_path: Option<&'a Path>,
+    target: Target,
+}
+
 pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
+    let Prepared {
+        base,
+        input,
+        input_path,
+        target,
+    } = prepare(ctx, args)?;
+    let mut ctrl_c = pin!(tokio::signal::ctrl_c());
+    let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
+    let rx = spawn_reader(input);
+    let bar = progress(input_path);
+    let mut batch = Batch::new(args, &bar);
+    event_loop(&mut batch, rx, ctrl_c, &session, &target, &base).await?;
+    batch.finish()
+}
+
+/// Check the command line and open the input; find the provider, profile and function.
+fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
     let mut base = call_invocation(&args.function, &args.call)?;
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
@@ -124,129 +153,228 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     if base.tail && base.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
     }
-    let session = Session::new(provider, &net_options(ctx, &args.net))?;
+    Ok(Prepared {
+        base,
+        input,
+        input_path,
+        target,
+    })
+}
 
-    let mut ctrl_c = pin!(tokio::signal::ctrl_c());
+/// The session every call shares, with the provider's token fetched before the first line
+/// starts; Ctrl-C meanwhile ends the batch at once.
+async fn open_session<'t>(
+    ctx: &Ctx,
+    args: &BatchArgs,
+    target: &'t Target,
+    mut ctrl_c: Pin<&mut impl Future<Output = std::io::Result<()>>>,
+) -> Result<Session<'t>> {
+    let session = Session::new(target.provider.as_ref(), &net_options(ctx, &args.net))?;
     tokio::select! {
         biased;
         _ = &mut ctrl_c => return Err(Error::Interrupted),
         r = session.prepare() => r?,
     }
+    Ok(session)
+}
 
-    let jobs = args.jobs.max(1) as usize;
-    let window_cap = 2 * jobs;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Item>>(2);
-    std::thread::spawn(move || read_lines(input, tx));
-    let bar = progress(input_path);
-    let started = Instant::now();
-    let interval = args.rate.map(|r| Duration::from_secs_f64(1.0 / r));
-    let mut not_before: Option<tokio::time::Instant> = None;
-
-    let mut stats = Stats::default();
-    let mut window = Window {
-        slots: VecDeque::with_capacity(window_cap),
-        first: 0,
-    };
+/// Start, gather and print lines until the input ends, the batch stops, or Ctrl-C; then print
+/// what finished in order. Calls still in flight are dropped (aborted) on return.
+async fn event_loop(
+    batch: &mut Batch<'_>,
+    mut rx: Receiver<Vec<Item>>,
+    mut ctrl_c: Pin<&mut impl Future<Output = std::io::Result<()>>>,
+    session: &Session<'_>,
+    target: &Target,
+    base: &Invocation,
+) -> Result<()> {
     let mut queued: VecDeque<Item> = VecDeque::with_capacity(CHUNK);
     let mut running = FuturesUnordered::new();
-    let (session, target, base) = (&session, &target, &base);
-    let mut input_done = false;
-    let mut stop: Option<Stop> = None;
-    let mut interrupted = false;
-    let mut out = Vec::with_capacity(OUT_BUFFER);
-    let flush = |out: &mut Vec<u8>, stats: &Stats| -> Result<bool> {
-        let open = emit(out, &bar)?;
-        out.clear();
-        if !bar.is_hidden() {
-            bar.set_position(stats.count);
-            let rate = stats.count as f64 / started.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{rate:.0}/s · {} failed", stats.failed()));
-        }
-        Ok(open)
-    };
     loop {
-        // gather the finished lines at the front of the window, in order
-        while let Some(d) = window.pop_ready() {
-            stats.add(&d);
-            out.extend_from_slice(&d.text);
-        }
-        if out.len() >= OUT_BUFFER && !flush(&mut out, &stats)? {
-            stop = Some(Stop::StdoutGone);
+        batch.gather();
+        if batch.out.len() >= OUT_BUFFER && !batch.flush_or_stop()? {
             break;
         }
-        if window.slots.is_empty() && (input_done || stop.is_some()) {
+        if batch.is_over() {
             break;
         }
-        let can_start = stop.is_none()
-            && !input_done
-            && running.len() < jobs
-            && window.slots.len() < window_cap;
+        let can_start = batch.can_start(running.len());
         let event = tokio::select! {
             biased;
             _ = &mut ctrl_c => Event::Interrupted,
             Some((seq, done)) = running.next(), if !running.is_empty() => Event::Finished(seq, done),
-            item = next_line(&mut rx, &mut queued, not_before), if can_start => Event::Input(item),
-            _ = std::future::ready(()), if !out.is_empty() => Event::Flush,
+            item = next_line(&mut rx, &mut queued, batch.not_before), if can_start => Event::Input(item),
+            _ = std::future::ready(()), if !batch.out.is_empty() => Event::Flush,
         };
         match event {
             Event::Interrupted => {
-                interrupted = true;
+                batch.interrupted = true;
                 break;
             }
-            Event::Finished(seq, done) => {
-                if done.code != code::OK && args.fail_fast && stop.is_none() {
-                    stop = Some(Stop::FailFast);
-                }
-                window.finish(seq, done);
-            }
-            Event::Input(None) => input_done = true,
-            Event::Input(Some(Err(e))) => {
-                bar.suspend(|| print_error(&Error::Usage(e)));
-                stats.exit = worse(stats.exit, code::USAGE);
-                stop = Some(Stop::InputError);
-            }
+            Event::Finished(seq, done) => batch.finished(seq, done),
+            Event::Input(None) => batch.input_done = true,
+            Event::Input(Some(Err(e))) => batch.input_failed(e),
             Event::Input(Some(Ok(line))) => {
-                if let Some(iv) = interval {
-                    let now = tokio::time::Instant::now();
-                    not_before = Some(not_before.map_or(now, |t| t.max(now)) + iv);
-                }
-                let seq = window.push();
+                let seq = batch.start();
                 running.push(async move { (seq, call_line(session, target, base, line).await) });
             }
             Event::Flush => {
-                if !flush(&mut out, &stats)? {
-                    stop = Some(Stop::StdoutGone);
+                if !batch.flush_or_stop()? {
                     break;
                 }
             }
         }
     }
-    // what finished in order is printed; calls still in flight are dropped (aborted)
-    while let Some(d) = window.pop_ready() {
-        stats.add(&d);
-        out.extend_from_slice(&d.text);
+    batch.drain()
+}
+
+/// A running batch, between two events.
+struct Batch<'b> {
+    /// `-j`: calls in flight at most.
+    jobs: usize,
+    /// Lines in the window at most (started and not yet printed).
+    window_cap: usize,
+    fail_fast: bool,
+    /// `--rate`: the time between two starts, and when the next may start.
+    interval: Option<Duration>,
+    not_before: Option<tokio::time::Instant>,
+    stats: Stats,
+    window: Window,
+    /// Finished lines gathered for the next write to stdout.
+    out: Vec<u8>,
+    input_done: bool,
+    stop: Option<Stop>,
+    interrupted: bool,
+    bar: &'b ProgressBar,
+    started: Instant,
+}
+
+impl<'b> Batch<'b> {
+    fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Batch<'b> {
+        let jobs = args.jobs.max(1) as usize;
+        let window_cap = 2 * jobs;
+        Batch {
+            jobs,
+            window_cap,
+            fail_fast: args.fail_fast,
+            interval: args.rate.map(|r| Duration::from_secs_f64(1.0 / r)),
+            not_before: None,
+            stats: Stats::default(),
+            window: Window {
+                slots: VecDeque::with_capacity(window_cap),
+                first: 0,
+            },
+            out: Vec::with_capacity(OUT_BUFFER),
+            input_done: false,
+            stop: None,
+            interrupted: false,
+            bar,
+            started: Instant::now(),
+        }
     }
-    if !out.is_empty() && !matches!(stop, Some(Stop::StdoutGone)) {
-        flush(&mut out, &stats)?;
+
+    /// Gather the finished lines at the front of the window, in order.
+    fn gather(&mut self) {
+        while let Some(d) = self.window.pop_ready() {
+            self.stats.add(&d);
+            self.out.extend_from_slice(&d.text);
+        }
     }
-    let abandoned = window.slots.len();
-    drop(running);
-    bar.finish_and_clear();
-    let note = if interrupted {
-        Some(format!(
-            "interrupted ({abandoned} unfinished line{} not printed)",
-            if abandoned == 1 { "" } else { "s" }
-        ))
-    } else {
-        match stop {
+
+    /// Write what is gathered and move the progress bar; `false` when stdout went away.
+    fn flush(&mut self) -> Result<bool> {
+        let open = emit(&self.out, self.bar)?;
+        self.out.clear();
+        if !self.bar.is_hidden() {
+            self.bar.set_position(self.stats.count);
+            let rate = self.stats.count as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+            self.bar
+                .set_message(format!("{rate:.0}/s · {} failed", self.stats.failed()));
+        }
+        Ok(open)
+    }
+
+    /// [`Batch::flush`], stopping the batch when stdout went away (`false`).
+    fn flush_or_stop(&mut self) -> Result<bool> {
+        let open = self.flush()?;
+        if !open {
+            self.stop = Some(Stop::StdoutGone);
+        }
+        Ok(open)
+    }
+
+    /// Whether everything started is printed and nothing more will start.
+    fn is_over(&self) -> bool {
+        self.window.slots.is_empty() && (self.input_done || self.stop.is_some())
+    }
+
+    /// Whether another line may start while `running` calls are in flight.
+    fn can_start(&self, running: usize) -> bool {
+        self.stop.is_none()
+            && !self.input_done
+            && running < self.jobs
+            && self.window.slots.len() < self.window_cap
+    }
+
+    /// Take a place in the window for a line that starts now, and push back the next start
+    /// by `--rate`'s interval; the line's sequence number.
+    fn start(&mut self) -> u64 {
+        if let Some(iv) = self.interval {
+            let now = tokio::time::Instant::now();
+            self.not_before = Some(self.not_before.map_or(now, |t| t.max(now)) + iv);
+        }
+        self.window.push()
+    }
+
+    /// A call finished: into its place in the window; with `--fail-fast` a failure stops the
+    /// starts.
+    fn finished(&mut self, seq: u64, done: Done) {
+        if done.code != code::OK && self.fail_fast && self.stop.is_none() {
+            self.stop = Some(Stop::FailFast);
+        }
+        self.window.finish(seq, done);
+    }
+
+    /// The input could not be read on: say so, and start no more lines.
+    fn input_failed(&mut self, e: String) {
+        self.bar.suspend(|| print_error(&Error::Usage(e)));
+        self.stats.exit = worse(self.stats.exit, code::USAGE);
+        self.stop = Some(Stop::InputError);
+    }
+
+    /// Print what finished in order (unless stdout went away).
+    fn drain(&mut self) -> Result<()> {
+        self.gather();
+        if !self.out.is_empty() && !matches!(self.stop, Some(Stop::StdoutGone)) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Clear the progress bar and write the summary; the batch's exit code.
+    fn finish(self) -> Result<u8> {
+        let abandoned = self.window.slots.len();
+        self.bar.finish_and_clear();
+        eprintln!("{}", self.stats.summary(self.note(abandoned).as_deref()));
+        if self.interrupted {
+            return Err(Error::Interrupted);
+        }
+        Ok(self.stats.exit)
+    }
+
+    /// Why the batch ended early, if it did, for the summary: `abandoned` lines were started
+    /// and not printed.
+    fn note(&self, abandoned: usize) -> Option<String> {
+        if self.interrupted {
+            return Some(format!(
+                "interrupted ({abandoned} unfinished line{} not printed)",
+                if abandoned == 1 { "" } else { "s" }
+            ));
+        }
+        match self.stop {
             Some(Stop::FailFast) => Some("stopped at the first failure (--fail-fast)".into()),
             Some(Stop::StdoutGone) => Some("stdout closed: stopped".into()),
             _ => None,
         }
-    };
-    eprintln!("{}", stats.summary(note.as_deref()));
-    if interrupted {
-        return Err(Error::Interrupted);
     }
-    Ok(stats.exit)
 }
