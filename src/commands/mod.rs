@@ -2,6 +2,7 @@
 
 mod batch;
 mod decode;
+mod emulator;
 mod invoke;
 mod listen;
 mod profile;
@@ -140,6 +141,6 @@ pub fn run(cli: Cli) -> Result<u8> {
             write_stdout(&buf)?;
             Ok(0)
         }
-        Command::Emulator(args) => block_on(async { crate::emulator::run(&args).await.map(|_| 0) }),
+        Command::Emulator(args) => block_on(emulator::run(&args)),
     }
 }

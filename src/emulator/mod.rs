@@ -23,7 +23,6 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::cli::EmulatorArgs;
 use crate::error::{Error, Result};
 use crate::http::{parse_query, HttpRequest, HttpResponse};
 
@@ -43,22 +42,12 @@ pub struct Credentials {
     pub basic_password: String,
 }
 
-impl From<&EmulatorArgs> for Credentials {
-    fn from(a: &EmulatorArgs) -> Self {
-        Credentials {
-            token: a.token.clone(),
-            access_key: a.access_key.clone(),
-            secret_key: a.secret_key.clone(),
-            iam_user: a.iam_user.clone(),
-            iam_password: a.iam_password.clone(),
-            iam_domain: a.iam_domain.clone(),
-            client_id: a.client_id.clone(),
-            client_secret: a.client_secret.clone(),
-            token_ttl: a.token_ttl,
-            basic_user: a.basic_user.clone(),
-            basic_password: a.basic_password.clone(),
-        }
-    }
+/// What the emulator runs with: where it listens and the credentials it accepts.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address to listen on (port 0 picks a free one).
+    pub bind: String,
+    pub credentials: Credentials,
 }
 
 /// An accepted async invocation and how often its status was asked.
@@ -324,13 +313,13 @@ async fn send_callback(state: Arc<State>, cb: HttpRequest, delay: Duration) {
 const RESET: &str = "emulator fault: reset";
 
 /// Bind, print `listening on ADDR` (flushed), and serve until killed.
-pub async fn run(args: &EmulatorArgs) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(&args.bind)
+pub async fn run(settings: &Settings) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .map_err(|e| {
             Error::Usage(format!(
                 "cannot listen on {}: {e}: pick another --bind address (port 0 picks a free one)",
-                args.bind
+                settings.bind
             ))
         })?;
     let addr: SocketAddr = listener
@@ -349,7 +338,7 @@ pub async fn run(args: &EmulatorArgs) -> Result<()> {
             default_hook(info);
         }
     }));
-    let state = Arc::new(State::new(Credentials::from(args)));
+    let state = Arc::new(State::new(settings.credentials.clone()));
     let app = axum::Router::new().fallback(serve_one).with_state(state);
     axum::serve(listener, app)
         .await
