@@ -77,14 +77,29 @@ pub struct Reply {
     pub callback: Option<Box<HttpRequest>>,
 }
 
-impl From<HttpResponse> for Reply {
-    fn from(response: HttpResponse) -> Self {
+impl Reply {
+    /// `response`, sent once `delay` (the function's run time) has passed.
+    pub fn delayed(response: HttpResponse, delay: Option<Duration>) -> Reply {
         Reply {
             response,
-            delay: None,
+            delay,
             callback: None,
         }
     }
+}
+
+impl From<HttpResponse> for Reply {
+    fn from(response: HttpResponse) -> Self {
+        Reply::delayed(response, None)
+    }
+}
+
+/// The value of the query parameter `key`, the first if it is given twice.
+fn query<'r>(req: &'r HttpRequest, key: &str) -> Option<&'r str> {
+    req.query
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 impl State {
@@ -109,6 +124,13 @@ impl State {
 
     fn counter(&self, key: &str) -> u64 {
         self.counters.lock().unwrap().get(key).copied().unwrap_or(0)
+    }
+
+    /// Count a call under `key`; whether it is the 1st, 3rd, 5th... (a function throttled on
+    /// every other call refuses those).
+    fn every_other(&self, key: &str) -> bool {
+        self.count(key);
+        self.counter(key) % 2 == 1
     }
 
     /// Remember a token it issued.
@@ -192,6 +214,8 @@ pub(crate) fn json_response(status: u16, body: &serde_json::Value) -> HttpRespon
     }
 }
 
+/// The HTTP adapter: one axum request in, the emulator's answer out (after the function's
+/// run time, or at once with its callback sent later), with the transport faults carried out.
 async fn serve_one(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     req: axum::extract::Request,
@@ -206,13 +230,33 @@ async fn serve_one(
                 .unwrap_or_default()
         }
     };
+    let request = to_request(&parts, body);
+    let (reply, fault) = state.respond(&request, OffsetDateTime::now_utc());
+    if let Some(cb) = reply.callback {
+        tokio::spawn(send_callback(
+            state.clone(),
+            *cb,
+            reply.delay.unwrap_or_default(),
+        ));
+    } else if let Some(d) = reply.delay {
+        tokio::time::sleep(d).await;
+    }
+    if fault == Some(faults::Transport::Reset) {
+        // unwinding out of the handler drops the connection with no answer
+        std::panic::resume_unwind(Box::new(RESET));
+    }
+    to_response(reply.response, fault)
+}
+
+/// The request as the providers' handlers see it.
+fn to_request(parts: &axum::http::request::Parts, body: Vec<u8>) -> HttpRequest {
     let host = parts
         .headers
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost")
         .to_string();
-    let request = HttpRequest {
+    HttpRequest {
         method: parts.method.as_str().to_string(),
         base: format!("http://{host}"),
         path: parts.uri.path().to_string(),
@@ -228,28 +272,21 @@ async fn serve_one(
             })
             .collect(),
         body,
-    };
-    let (reply, fault) = state.respond(&request, OffsetDateTime::now_utc());
-    if let Some(cb) = reply.callback {
-        tokio::spawn(send_callback(
-            state.clone(),
-            *cb,
-            reply.delay.unwrap_or_default(),
-        ));
-    } else if let Some(d) = reply.delay {
-        tokio::time::sleep(d).await;
     }
-    if fault == Some(faults::Transport::Reset) {
-        // unwinding out of the handler drops the connection with no answer
-        std::panic::resume_unwind(Box::new(RESET));
-    }
-    let mut builder = axum::response::Response::builder().status(reply.response.status);
-    for (k, v) in &reply.response.headers {
+}
+
+/// The answer as axum sends it; with the `truncate` fault, cut short of its length.
+fn to_response(
+    response: HttpResponse,
+    fault: Option<faults::Transport>,
+) -> axum::response::Response {
+    let mut builder = axum::response::Response::builder().status(response.status);
+    for (k, v) in &response.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
     if fault == Some(faults::Transport::Truncate) {
         // announce the whole body, send half of it, then fail the stream: the connection drops
-        let body = reply.response.body;
+        let body = response.body;
         builder = builder.header("Content-Length", body.len());
         let half = body[..body.len() / 2].to_vec();
         let chunks: Vec<std::io::Result<Vec<u8>>> = vec![
@@ -263,7 +300,7 @@ async fn serve_one(
             .unwrap_or_default();
     }
     builder
-        .body(axum::body::Body::from(reply.response.body))
+        .body(axum::body::Body::from(response.body))
         .unwrap_or_default()
 }
 
