@@ -2,32 +2,8 @@
 //! What scripts read is in [`crate::output`].
 
 use colored::Colorize;
-use serde_json::Value as Json;
 
-use crate::error::Error;
 use crate::invocation::{Mode, Outcome};
-pub use crate::output::Context;
-use crate::output::{Envelope, ErrorEnvelope};
-
-/// Until `batch` writes [`Envelope`]s itself.
-pub fn envelope(ctx: &Context, out: &Outcome, async_status: Option<&str>) -> Json {
-    serde_json::to_value(Envelope::new(ctx, out, async_status, None)).unwrap_or_default()
-}
-
-/// Until `batch` writes [`Envelope`]s itself.
-pub fn write_envelope(
-    ctx: &Context,
-    out: &Outcome,
-    line: Option<(u64, &Json)>,
-    buf: &mut Vec<u8>,
-) -> serde_json::Result<()> {
-    serde_json::to_writer(buf, &Envelope::new(ctx, out, None, line))
-}
-
-/// Until `batch` writes [`ErrorEnvelope`]s itself.
-pub fn error_envelope(ctx: &Context, err: &Error) -> Json {
-    serde_json::to_value(ErrorEnvelope::new(ctx, err, None)).unwrap_or_default()
-}
 
 /// Whether to colour stderr: `--color always|never`, else only on a terminal and without `NO_COLOR`.
 pub fn use_color(flag: &str, no_color_env: bool, stderr_is_tty: bool) -> bool {

@@ -11,14 +11,14 @@ use time::OffsetDateTime;
 use super::session::{now, Session};
 use super::{warn, write_stdout, Ctx};
 use crate::callback::Receiver;
-use crate::cli::{CallArgs, InvokeArgs, NetArgs, OutputFormat};
+use crate::cli::{CallArgs, InvokeArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 use crate::output::{self, Context, Envelope, ErrorEnvelope};
 use crate::providers::{self, Capability, Provider};
 use crate::render;
-use crate::transport::{self, shown_value, Copied, Received};
+use crate::transport::{shown_value, Copied, Received};
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
 fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
@@ -174,7 +174,7 @@ pub struct Target {
 impl Target {
     pub fn resolve(ctx: &Ctx, inv: &Invocation) -> Result<Target> {
         let cfg = ctx.load_config()?;
-        let profile = ctx.select_profile(&cfg)?;
+        let profile = cfg.select_profile(ctx.profile.as_deref())?;
         let provider = providers::from_profile(profile, &crate::env::process)?;
         let function = provider.function_id(inv)?;
         Ok(Target {
@@ -290,7 +290,7 @@ async fn execute(
     }
     let mut receiver = bind_receiver(args, &mut inv).await?;
     let inv = &inv;
-    let session = Session::new(provider, &net_options(ctx, &args.net))?;
+    let session = Session::new(provider, &args.net.options(ctx.verbose))?;
     let started = Instant::now();
     let submitted = now();
     let received = send_until_ready(args, &session, inv, started).await?;
@@ -399,11 +399,6 @@ async fn await_callback(
         outcome.request_id = cb.call_id.clone();
     }
     Ok(callbacks.interpret_callback(&cb))
-}
-
-/// Until `batch` converts its flags itself.
-pub fn net_options(ctx: &Ctx, args: &NetArgs) -> transport::Options {
-    args.options(ctx.verbose)
 }
 
 /// One status query for an accepted async invocation.

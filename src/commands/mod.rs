@@ -2,6 +2,7 @@
 
 mod batch;
 mod decode;
+mod emulator;
 mod invoke;
 mod listen;
 mod profile;
@@ -15,7 +16,7 @@ use clap::CommandFactory;
 use colored::Colorize;
 
 use crate::cli::{Cli, Command};
-use crate::config::{self, Config, Profile};
+use crate::config::{self, Config};
 use crate::error::{Error, Result};
 
 /// The process environment, as the rest of the code sees it.
@@ -43,31 +44,12 @@ impl Ctx {
     pub fn load_config(&self) -> Result<Config> {
         let path = self.config_path()?;
         let cfg = config::load(&path)?;
-        if let Some(w) = config::permission_warning(&path, &cfg) {
+        if let Some(w) =
+            config::permission_warning(&path, &cfg, &crate::providers::registry::is_secret_key)
+        {
             warn(&w);
         }
         Ok(cfg)
-    }
-
-    /// The profile to use: `-p`/`FCALL_PROFILE`, else the default, else the only one.
-    pub fn select_profile<'c>(&self, cfg: &'c Config) -> Result<&'c Profile> {
-        if let Some(name) = &self.profile {
-            return Ok(cfg.profile(name)?);
-        }
-        if let Some(name) = &cfg.default_profile {
-            return Ok(cfg.profile(name)?);
-        }
-        match cfg.profiles.len() {
-            1 => Ok(cfg.profiles.values().next().expect("one profile")),
-            0 => Err(Error::Config(format!(
-                "no profiles in {}: add one with `fcall profile add NAME --provider huawei KEY=VALUE...`",
-                cfg.path.display()
-            ))),
-            _ => Err(Error::Config(format!(
-                "several profiles and no default in {}: pass -p NAME or run `fcall profile default NAME`",
-                cfg.path.display()
-            ))),
-        }
     }
 }
 
@@ -161,6 +143,6 @@ pub fn run(cli: Cli) -> Result<u8> {
             write_stdout(&buf)?;
             Ok(0)
         }
-        Command::Emulator(args) => block_on(async { crate::emulator::run(&args).await.map(|_| 0) }),
+        Command::Emulator(args) => block_on(emulator::run(&args)),
     }
 }

@@ -56,7 +56,7 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
         ProfileCommand::Show { name } => {
             let cfg = ctx.load_config()?;
             let p = cfg.profile(&name)?;
-            write_stdout(config::render_masked(p).as_bytes())?;
+            write_stdout(config::render_masked(p, &providers::registry::is_secret_key).as_bytes())?;
             Ok(0)
         }
         ProfileCommand::Remove { name } => {

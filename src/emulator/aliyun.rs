@@ -6,7 +6,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{functions, json_response, Job, Reply, State};
+use super::{functions, json_response, query, Job, Reply, State};
 use crate::decode::FC_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
 use crate::signing::{acs3, fc};
@@ -66,11 +66,7 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
         st.count("aliyun.sts");
     }
     if route.v3 {
-        route.qualifier = req
-            .query
-            .iter()
-            .find(|(k, _)| k == "qualifier")
-            .map_or("LATEST".to_string(), |(_, v)| v.clone());
+        route.qualifier = query(req, "qualifier").unwrap_or("LATEST").to_string();
     }
     if route.service.as_deref() == Some("missing-svc") {
         return Some(error(
@@ -138,19 +134,16 @@ fn not_found(st: &State, function: &str) -> Reply {
 }
 
 fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
-    if route.function == "busy" {
-        // throttled on every other call: 429 on the 1st, 3rd, ... (with Retry-After: 0)
-        st.count("aliyun.busy.calls");
-        if st.counter("aliyun.busy.calls") % 2 == 1 {
-            let mut r = error(
-                st,
-                429,
-                "ResourceExhausted",
-                "the concurrency limit was reached",
-            );
-            r.response.headers.push(("Retry-After".into(), "0".into()));
-            return r;
-        }
+    // throttled on every other call: 429 on the 1st, 3rd, ... (with Retry-After: 0)
+    if route.function == "busy" && st.every_other("aliyun.busy.calls") {
+        let mut r = error(
+            st,
+            429,
+            "ResourceExhausted",
+            "the concurrency limit was reached",
+        );
+        r.response.headers.push(("Retry-After".into(), "0".into()));
+        return r;
     }
     let run_name = if route.function == "busy" {
         "echo"
@@ -163,38 +156,72 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
     let id = st.new_id();
     let kind = req.header("x-fc-invocation-type").unwrap_or("Sync");
     if kind.eq_ignore_ascii_case("Async") {
-        st.count(&format!("aliyun.async.{}", route.function));
-        let task = req
-            .header("x-fc-stateful-async-invocation-id")
-            .or(req.header("x-fc-async-task-id"))
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("auto-{}", st.new_id()));
-        st.jobs.lock().unwrap().insert(
-            task.clone(),
-            Job {
-                function: route.function.clone(),
-                polls: 0,
-                stopped: false,
-                payload: req.body.clone(),
-            },
-        );
-        let task_header = if route.v3 {
-            "x-fc-async-task-id"
-        } else {
-            "X-Fc-Stateful-Async-Invocation-Id"
-        };
-        return HttpResponse {
-            status: 202,
-            headers: vec![("X-Fc-Request-Id".into(), id), (task_header.into(), task)],
-            body: Vec::new(),
-        }
-        .into();
+        return enqueue(st, req, route, id);
     }
+    respond(st, req, route, run, &id)
+}
+
+/// An async invocation: remembered as a task (its id the caller's, or a new one) and
+/// answered 202 at once.
+fn enqueue(st: &State, req: &HttpRequest, route: &Route, id: String) -> Reply {
+    st.count(&format!("aliyun.async.{}", route.function));
+    let task = req
+        .header("x-fc-stateful-async-invocation-id")
+        .or(req.header("x-fc-async-task-id"))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("auto-{}", st.new_id()));
+    st.jobs.lock().unwrap().insert(
+        task.clone(),
+        Job {
+            function: route.function.clone(),
+            polls: 0,
+            stopped: false,
+            payload: req.body.clone(),
+        },
+    );
+    let task_header = if route.v3 {
+        "x-fc-async-task-id"
+    } else {
+        "X-Fc-Stateful-Async-Invocation-Id"
+    };
+    HttpResponse {
+        status: 202,
+        headers: vec![("X-Fc-Request-Id".into(), id), (task_header.into(), task)],
+        body: Vec::new(),
+    }
+    .into()
+}
+
+/// A sync invocation: the function's result, its error flag, and the log's tail when asked for.
+fn respond(st: &State, req: &HttpRequest, route: &Route, run: functions::Run, id: &str) -> Reply {
     st.count(&format!("aliyun.sync.{}", route.function));
-    let mut log = function_log(&run, &id);
+    let mut log = function_log(&run, id);
     functions::cut_inside_a_character(&mut log, FC_TAIL_LIMIT);
-    let mut headers = vec![
-        ("X-Fc-Request-Id".to_string(), id.clone()),
+    let mut headers = sync_headers(route, id);
+    if run.error.is_some() {
+        headers.push(("X-Fc-Error-Type".into(), "UnhandledInvocationError".into()));
+    }
+    if req
+        .header("x-fc-log-type")
+        .is_some_and(|v| v.eq_ignore_ascii_case("Tail"))
+    {
+        headers.push((
+            "X-Fc-Log-Result".into(),
+            functions::tail_base64(&log, FC_TAIL_LIMIT),
+        ));
+    }
+    let response = HttpResponse {
+        status: 200,
+        headers,
+        body: run.result,
+    };
+    Reply::delayed(response, run.delay)
+}
+
+/// The headers of every sync answer.
+fn sync_headers(route: &Route, id: &str) -> Vec<(String, String)> {
+    vec![
+        ("X-Fc-Request-Id".to_string(), id.to_string()),
         ("X-Fc-Invocation-Duration".to_string(), "3".to_string()),
         ("X-Fc-Max-Memory-Usage".to_string(), "10.83".to_string()),
         (
@@ -210,28 +237,7 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
             "Content-Type".to_string(),
             "application/octet-stream".to_string(),
         ),
-    ];
-    if run.error.is_some() {
-        headers.push(("X-Fc-Error-Type".into(), "UnhandledInvocationError".into()));
-    }
-    if req
-        .header("x-fc-log-type")
-        .is_some_and(|v| v.eq_ignore_ascii_case("Tail"))
-    {
-        headers.push((
-            "X-Fc-Log-Result".into(),
-            functions::tail_base64(&log, FC_TAIL_LIMIT),
-        ));
-    }
-    Reply {
-        response: HttpResponse {
-            status: 200,
-            headers,
-            body: run.result,
-        },
-        delay: run.delay,
-        callback: None,
-    }
+    ]
 }
 
 /// Enqueued on the first look, Running on the second, then the outcome (Stopped if stopped).

@@ -92,13 +92,8 @@ fn token(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Reply {
     .into()
 }
 
-/// What a function answers: (status, headers, body), or a platform reply.
-fn run(
-    st: &State,
-    req: &HttpRequest,
-    name: &str,
-    path: &str,
-) -> Result<(u16, Vec<u8>, Option<std::time::Duration>), Reply> {
+/// What a function answers, or a platform reply.
+fn run(st: &State, req: &HttpRequest, name: &str, path: &str) -> Result<faas::Answer, Reply> {
     if name == "notready" {
         st.count("altair.notready.calls");
         if st.counter("altair.notready.calls") <= 2 {
@@ -139,20 +134,17 @@ fn invoke(st: &State, req: &HttpRequest, name: &str, path: &str) -> Reply {
         Err(reply) => return reply,
     };
     st.count(&format!("altair.sync.{name}"));
-    Reply {
-        response: HttpResponse {
-            status,
-            headers: vec![
-                ("X-Invoked".into(), "true".into()),
-                ("X-Call-Id".into(), st.new_id()),
-                ("X-Duration-Seconds".into(), "0.012".into()),
-                ("Content-Type".into(), "application/json".into()),
-            ],
-            body,
-        },
-        delay,
-        callback: None,
-    }
+    let response = HttpResponse {
+        status,
+        headers: vec![
+            ("X-Invoked".into(), "true".into()),
+            ("X-Call-Id".into(), st.new_id()),
+            ("X-Duration-Seconds".into(), "0.012".into()),
+            ("Content-Type".into(), "application/json".into()),
+        ],
+        body,
+    };
+    Reply::delayed(response, delay)
 }
 
 fn async_invoke(st: &State, req: &HttpRequest, name: &str, path: &str) -> Reply {

@@ -8,7 +8,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{functions, Reply, State};
+use super::{functions, query, Reply, State};
 use crate::decode::AWS_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
 use crate::providers::aws::{parse_function, FunctionRef};
@@ -37,6 +37,12 @@ fn error(st: &State, status: u16, kind: &str, message: &str) -> Reply {
 }
 
 pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    let function = parse(req)?;
+    Some(invoke(st, req, &function, now).unwrap_or_else(|early| early))
+}
+
+/// The function named by an Invoke path (`POST /2015-03-31/functions/F/invocations`).
+fn parse(req: &HttpRequest) -> Option<String> {
     let f = req
         .path
         .strip_prefix("/2015-03-31/functions/")?
@@ -44,57 +50,106 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
     if req.method != "POST" {
         return None;
     }
-    let function = decode_component(f);
-    let signer = match sigv4::verify(
-        req,
-        |ak| (ak == st.creds.access_key).then(|| st.creds.secret_key.clone()),
-        now,
-    ) {
-        Ok(s) => s,
-        Err(e) => {
-            st.count("aws.refused.signature");
-            let kind = match e {
-                VerifyError::Missing => "MissingAuthenticationTokenException",
-                VerifyError::UnknownAccessKey(_) => "UnrecognizedClientException",
-                VerifyError::Malformed(_) => "IncompleteSignatureException",
-                VerifyError::Expired { .. } | VerifyError::Mismatch => "InvalidSignatureException",
-            };
-            return Some(error(st, 403, kind, &e.to_string()));
+    Some(decode_component(f))
+}
+
+/// The steps of an Invoke: the signature, the function and version, its run, the answer for
+/// the invocation type. A refusal on the way is the `Err`.
+fn invoke(
+    st: &State,
+    req: &HttpRequest,
+    function: &str,
+    now: OffsetDateTime,
+) -> Result<Reply, Reply> {
+    let region = authenticate(st, req, now)?;
+    let target = resolve(st, req, function, &region)?;
+    let run = run(st, req, &target)?;
+    let id = st.new_id();
+    let headers = vec![("x-amzn-RequestId".to_string(), id.clone())];
+    let status = match req
+        .header("X-Amz-Invocation-Type")
+        .unwrap_or("RequestResponse")
+    {
+        "RequestResponse" => return Ok(respond(st, req, &target, run, &id, headers)),
+        "Event" => {
+            st.count(&format!("aws.async.{}", target.name));
+            202
+        }
+        "DryRun" => {
+            st.count("aws.dryrun");
+            204
+        }
+        other => {
+            return Err(error(
+                st,
+                400,
+                "InvalidParameterValueException",
+                &format!("Unsupported invocation type {other}"),
+            ))
         }
     };
+    Ok(HttpResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    }
+    .into())
+}
+
+/// Check the SigV4 signature, scoped to `lambda`; the region it was made for.
+fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<String, Reply> {
+    let secret_for = |ak: &str| (ak == st.creds.access_key).then(|| st.creds.secret_key.clone());
+    let signer = sigv4::verify(req, secret_for, now).map_err(|e| {
+        st.count("aws.refused.signature");
+        let kind = match e {
+            VerifyError::Missing => "MissingAuthenticationTokenException",
+            VerifyError::UnknownAccessKey(_) => "UnrecognizedClientException",
+            VerifyError::Malformed(_) => "IncompleteSignatureException",
+            VerifyError::Expired { .. } | VerifyError::Mismatch => "InvalidSignatureException",
+        };
+        error(st, 403, kind, &e.to_string())
+    })?;
     if signer.service != "lambda" {
-        return Some(error(
+        return Err(error(
             st,
             403,
             "InvalidSignatureException",
             "Credential should be scoped to correct service: 'lambda'.",
         ));
     }
+    Ok(signer.region)
+}
+
+/// The function and version an Invoke names.
+struct Target {
+    name: String,
+    arn: String,
+    version: &'static str,
+}
+
+/// Find the function and its version from the name (or ARN) and `?Qualifier=`.
+fn resolve(st: &State, req: &HttpRequest, function: &str, region: &str) -> Result<Target, Reply> {
     let Ok(FunctionRef {
         name,
         qualifier: in_name,
         ..
-    }) = parse_function(&function)
+    }) = parse_function(function)
     else {
-        return Some(error(st, 400, "ValidationException", &format!("1 validation error detected: Value '{function}' at 'functionName' failed to satisfy constraint")));
+        return Err(error(st, 400, "ValidationException", &format!("1 validation error detected: Value '{function}' at 'functionName' failed to satisfy constraint")));
     };
-    let in_query = req
-        .query
-        .iter()
-        .find(|(k, _)| k == "Qualifier")
-        .map(|(_, v)| v.clone());
+    let in_query = query(req, "Qualifier").map(str::to_string);
     if let (Some(a), Some(b)) = (&in_name, &in_query) {
         if a != b {
-            return Some(error(st, 400, "InvalidParameterValueException", "The derived qualifier from the function name does not match the specified qualifier."));
+            return Err(error(st, 400, "InvalidParameterValueException", "The derived qualifier from the function name does not match the specified qualifier."));
         }
     }
     let qualifier = in_name.or(in_query);
-    let arn = format!("arn:aws:lambda:{}:{ACCOUNT}:function:{name}", signer.region);
+    let arn = format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}");
     let version = match qualifier.as_deref() {
         None | Some("$LATEST") => "$LATEST",
         Some("1") | Some("prod") => "1",
         Some(q) => {
-            return Some(error(
+            return Err(error(
                 st,
                 404,
                 "ResourceNotFoundException",
@@ -102,70 +157,48 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
             ))
         }
     };
-    Some(invoke(st, req, &name, &arn, version))
+    Ok(Target { name, arn, version })
 }
 
-fn invoke(st: &State, req: &HttpRequest, name: &str, arn: &str, version: &str) -> Reply {
-    if name == "busy" {
-        st.count("aws.busy.calls");
-        if st.counter("aws.busy.calls") % 2 == 1 {
-            return error(st, 429, "TooManyRequestsException", "Rate Exceeded.");
-        }
+/// The function's run, unless it is throttled (`busy`), unknown, or the payload is no JSON.
+fn run(st: &State, req: &HttpRequest, target: &Target) -> Result<functions::Run, Reply> {
+    let name = target.name.as_str();
+    if name == "busy" && st.every_other("aws.busy.calls") {
+        return Err(error(st, 429, "TooManyRequestsException", "Rate Exceeded."));
     }
     let run_name = if name == "busy" { "echo" } else { name };
     let Some(run) = functions::run(run_name, &req.body) else {
-        return error(
+        return Err(error(
             st,
             404,
             "ResourceNotFoundException",
-            &format!("Function not found: {arn}"),
-        );
+            &format!("Function not found: {}", target.arn),
+        ));
     };
     if !req.body.is_empty() {
         if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&req.body) {
-            return error(
+            return Err(error(
                 st,
                 400,
                 "InvalidRequestContentException",
                 &format!("Could not parse request body into json: {e}"),
-            );
+            ));
         }
     }
-    let id = st.new_id();
-    let mut headers = vec![("x-amzn-RequestId".to_string(), id.clone())];
-    match req
-        .header("X-Amz-Invocation-Type")
-        .unwrap_or("RequestResponse")
-    {
-        "RequestResponse" => {}
-        "Event" => {
-            st.count(&format!("aws.async.{name}"));
-            return HttpResponse {
-                status: 202,
-                headers,
-                body: Vec::new(),
-            }
-            .into();
-        }
-        "DryRun" => {
-            st.count("aws.dryrun");
-            return HttpResponse {
-                status: 204,
-                headers,
-                body: Vec::new(),
-            }
-            .into();
-        }
-        other => {
-            return error(
-                st,
-                400,
-                "InvalidParameterValueException",
-                &format!("Unsupported invocation type {other}"),
-            );
-        }
-    }
-    st.count(&format!("aws.sync.{name}"));
+    Ok(run)
+}
+
+/// A RequestResponse answer: the result or the error, and the log's tail when asked for.
+fn respond(
+    st: &State,
+    req: &HttpRequest,
+    target: &Target,
+    run: functions::Run,
+    id: &str,
+    mut headers: Vec<(String, String)>,
+) -> Reply {
+    st.count(&format!("aws.sync.{}", target.name));
+    let version = target.version;
     headers.push(("X-Amz-Executed-Version".into(), version.into()));
     headers.push(("Content-Type".into(), "application/json".into()));
     let body = match &run.error {
@@ -189,13 +222,10 @@ fn invoke(st: &State, req: &HttpRequest, name: &str, arn: &str, version: &str) -
             functions::tail_base64(&log, AWS_TAIL_LIMIT),
         ));
     }
-    Reply {
-        response: HttpResponse {
-            status: 200,
-            headers,
-            body,
-        },
-        delay: run.delay,
-        callback: None,
-    }
+    let response = HttpResponse {
+        status: 200,
+        headers,
+        body,
+    };
+    Reply::delayed(response, run.delay)
 }

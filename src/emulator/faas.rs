@@ -10,6 +10,9 @@ use crate::http::{HttpRequest, HttpResponse};
 
 use super::Reply;
 
+/// What a function answers through the gateway: its status, its body and how long it runs.
+pub type Answer = (u16, Vec<u8>, Option<Duration>);
+
 /// The 202 for an accepted call, and the callback carrying the function's answer.
 pub fn accepted(
     url: &str,
@@ -31,13 +34,18 @@ pub fn accepted(
     ];
     callback.body = body;
     Reply {
-        response: HttpResponse {
-            status: 202,
-            headers: vec![("X-Call-Id".into(), call_id)],
-            body: Vec::new(),
-        },
+        response: queued(call_id),
         delay: Some(delay.unwrap_or(Duration::from_millis(20))),
         callback: Some(Box::new(callback)),
+    }
+}
+
+/// The 202 for a call taken in: its `X-Call-Id`, no body.
+pub fn queued(call_id: String) -> HttpResponse {
+    HttpResponse {
+        status: 202,
+        headers: vec![("X-Call-Id".into(), call_id)],
+        body: Vec::new(),
     }
 }
 

@@ -58,11 +58,10 @@ pub fn before(st: &State, name: &str) -> Option<Reply> {
                 .then(|| throttle(status))
                 .flatten()
         }
-        "stall" => Some(Reply {
-            response: json_response(200, &serde_json::json!({})),
-            delay: Some(Duration::from_secs(120)),
-            callback: None,
-        }),
+        "stall" => Some(Reply::delayed(
+            json_response(200, &serde_json::json!({})),
+            Some(Duration::from_secs(120)),
+        )),
         "redirect" => Some(Reply::from(HttpResponse {
             status: 302,
             headers: vec![("Location".into(), "http://127.0.0.1:1/elsewhere".into())],

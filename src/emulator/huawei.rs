@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{functions, json_response, Job, Reply, State};
+use super::{functions, json_response, query, Job, Reply, State};
 use crate::decode::HUAWEI_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
 use crate::signing::huawei::{self as signer, VerifyError};
@@ -113,8 +113,34 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
         .header("X-Cff-Log-Type")
         .is_some_and(|v| v.eq_ignore_ascii_case("tail"));
     let v1 = req.header("X-CFF-Request-Version") == Some("v1");
-    let mut headers = vec![
-        ("X-Cff-Request-Id".to_string(), id.clone()),
+    let mut headers = sync_headers(&id, failed, v1);
+    if tail_wanted {
+        headers.push((
+            "X-Cff-Function-Log".to_string(),
+            functions::tail_base64(&log, HUAWEI_TAIL_LIMIT),
+        ));
+    }
+    let (content_type, body) = if v1 {
+        let envelope = json!({"request_id": id, "result": result,
+            "log": if tail_wanted { log.as_str() } else { "" }, "status": if failed { 500 } else { 200 }});
+        ("application/json", envelope.to_string().into_bytes())
+    } else {
+        ("text/plain", result.into_bytes())
+    };
+    headers.push(("Content-Type".to_string(), content_type.to_string()));
+    let response = HttpResponse {
+        status: 200,
+        headers,
+        body,
+    };
+    Reply::delayed(response, run.delay)
+}
+
+/// The headers of every sync answer: the request id, the summary and billing, the error flags
+/// and the response version.
+fn sync_headers(id: &str, failed: bool, v1: bool) -> Vec<(String, String)> {
+    vec![
+        ("X-Cff-Request-Id".to_string(), id.to_string()),
         (
             "X-Cff-Invoke-Summary".to_string(),
             json!({"funcDigest": "a1b2c3d4e5f6", "duration": 1.913, "billingDuration": 2,
@@ -132,30 +158,7 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
             if v1 { "v1" } else { "v0" }.to_string(),
         ),
         ("X-Request-Id".to_string(), format!("gw-{id}")),
-    ];
-    if tail_wanted {
-        headers.push((
-            "X-Cff-Function-Log".to_string(),
-            functions::tail_base64(&log, HUAWEI_TAIL_LIMIT),
-        ));
-    }
-    let (content_type, body) = if v1 {
-        let envelope = json!({"request_id": id, "result": result,
-            "log": if tail_wanted { log.as_str() } else { "" }, "status": if failed { 500 } else { 200 }});
-        ("application/json", envelope.to_string().into_bytes())
-    } else {
-        ("text/plain", result.into_bytes())
-    };
-    headers.push(("Content-Type".to_string(), content_type.to_string()));
-    Reply {
-        response: HttpResponse {
-            status: 200,
-            headers,
-            body,
-        },
-        delay: run.delay,
-        callback: None,
-    }
+    ]
 }
 
 fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
@@ -182,11 +185,7 @@ fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
 /// Every job is RUNNING when first asked about, then SUCCESS (or FAIL for `fail`).
 fn status(st: &State, req: &HttpRequest) -> Reply {
     st.count("huawei.status");
-    let id = req
-        .query
-        .iter()
-        .find(|(k, _)| k == "request_id")
-        .map(|(_, v)| v.clone());
+    let id = query(req, "request_id").map(str::to_string);
     let mut jobs = st.jobs.lock().unwrap();
     let Some(job) = id.as_ref().and_then(|id| jobs.get_mut(id)) else {
         return json_response(

@@ -23,7 +23,6 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::cli::EmulatorArgs;
 use crate::error::{Error, Result};
 use crate::http::{parse_query, HttpRequest, HttpResponse};
 
@@ -43,22 +42,12 @@ pub struct Credentials {
     pub basic_password: String,
 }
 
-impl From<&EmulatorArgs> for Credentials {
-    fn from(a: &EmulatorArgs) -> Self {
-        Credentials {
-            token: a.token.clone(),
-            access_key: a.access_key.clone(),
-            secret_key: a.secret_key.clone(),
-            iam_user: a.iam_user.clone(),
-            iam_password: a.iam_password.clone(),
-            iam_domain: a.iam_domain.clone(),
-            client_id: a.client_id.clone(),
-            client_secret: a.client_secret.clone(),
-            token_ttl: a.token_ttl,
-            basic_user: a.basic_user.clone(),
-            basic_password: a.basic_password.clone(),
-        }
-    }
+/// What the emulator runs with: where it listens and the credentials it accepts.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address to listen on (port 0 picks a free one).
+    pub bind: String,
+    pub credentials: Credentials,
 }
 
 /// An accepted async invocation and how often its status was asked.
@@ -88,14 +77,29 @@ pub struct Reply {
     pub callback: Option<Box<HttpRequest>>,
 }
 
-impl From<HttpResponse> for Reply {
-    fn from(response: HttpResponse) -> Self {
+impl Reply {
+    /// `response`, sent once `delay` (the function's run time) has passed.
+    pub fn delayed(response: HttpResponse, delay: Option<Duration>) -> Reply {
         Reply {
             response,
-            delay: None,
+            delay,
             callback: None,
         }
     }
+}
+
+impl From<HttpResponse> for Reply {
+    fn from(response: HttpResponse) -> Self {
+        Reply::delayed(response, None)
+    }
+}
+
+/// The value of the query parameter `key`, the first if it is given twice.
+fn query<'r>(req: &'r HttpRequest, key: &str) -> Option<&'r str> {
+    req.query
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 impl State {
@@ -120,6 +124,13 @@ impl State {
 
     fn counter(&self, key: &str) -> u64 {
         self.counters.lock().unwrap().get(key).copied().unwrap_or(0)
+    }
+
+    /// Count a call under `key`; whether it is the 1st, 3rd, 5th... (a function throttled on
+    /// every other call refuses those).
+    fn every_other(&self, key: &str) -> bool {
+        self.count(key);
+        self.counter(key) % 2 == 1
     }
 
     /// Remember a token it issued.
@@ -203,6 +214,8 @@ pub(crate) fn json_response(status: u16, body: &serde_json::Value) -> HttpRespon
     }
 }
 
+/// The HTTP adapter: one axum request in, the emulator's answer out (after the function's
+/// run time, or at once with its callback sent later), with the transport faults carried out.
 async fn serve_one(
     axum::extract::State(state): axum::extract::State<Arc<State>>,
     req: axum::extract::Request,
@@ -217,13 +230,33 @@ async fn serve_one(
                 .unwrap_or_default()
         }
     };
+    let request = to_request(&parts, body);
+    let (reply, fault) = state.respond(&request, OffsetDateTime::now_utc());
+    if let Some(cb) = reply.callback {
+        tokio::spawn(send_callback(
+            state.clone(),
+            *cb,
+            reply.delay.unwrap_or_default(),
+        ));
+    } else if let Some(d) = reply.delay {
+        tokio::time::sleep(d).await;
+    }
+    if fault == Some(faults::Transport::Reset) {
+        // unwinding out of the handler drops the connection with no answer
+        std::panic::resume_unwind(Box::new(RESET));
+    }
+    to_response(reply.response, fault)
+}
+
+/// The request as the providers' handlers see it.
+fn to_request(parts: &axum::http::request::Parts, body: Vec<u8>) -> HttpRequest {
     let host = parts
         .headers
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost")
         .to_string();
-    let request = HttpRequest {
+    HttpRequest {
         method: parts.method.as_str().to_string(),
         base: format!("http://{host}"),
         path: parts.uri.path().to_string(),
@@ -239,28 +272,21 @@ async fn serve_one(
             })
             .collect(),
         body,
-    };
-    let (reply, fault) = state.respond(&request, OffsetDateTime::now_utc());
-    if let Some(cb) = reply.callback {
-        tokio::spawn(send_callback(
-            state.clone(),
-            *cb,
-            reply.delay.unwrap_or_default(),
-        ));
-    } else if let Some(d) = reply.delay {
-        tokio::time::sleep(d).await;
     }
-    if fault == Some(faults::Transport::Reset) {
-        // unwinding out of the handler drops the connection with no answer
-        std::panic::resume_unwind(Box::new(RESET));
-    }
-    let mut builder = axum::response::Response::builder().status(reply.response.status);
-    for (k, v) in &reply.response.headers {
+}
+
+/// The answer as axum sends it; with the `truncate` fault, cut short of its length.
+fn to_response(
+    response: HttpResponse,
+    fault: Option<faults::Transport>,
+) -> axum::response::Response {
+    let mut builder = axum::response::Response::builder().status(response.status);
+    for (k, v) in &response.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
     if fault == Some(faults::Transport::Truncate) {
         // announce the whole body, send half of it, then fail the stream: the connection drops
-        let body = reply.response.body;
+        let body = response.body;
         builder = builder.header("Content-Length", body.len());
         let half = body[..body.len() / 2].to_vec();
         let chunks: Vec<std::io::Result<Vec<u8>>> = vec![
@@ -274,7 +300,7 @@ async fn serve_one(
             .unwrap_or_default();
     }
     builder
-        .body(axum::body::Body::from(reply.response.body))
+        .body(axum::body::Body::from(response.body))
         .unwrap_or_default()
 }
 
@@ -324,13 +350,13 @@ async fn send_callback(state: Arc<State>, cb: HttpRequest, delay: Duration) {
 const RESET: &str = "emulator fault: reset";
 
 /// Bind, print `listening on ADDR` (flushed), and serve until killed.
-pub async fn run(args: &EmulatorArgs) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(&args.bind)
+pub async fn run(settings: &Settings) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .map_err(|e| {
             Error::Usage(format!(
                 "cannot listen on {}: {e}: pick another --bind address (port 0 picks a free one)",
-                args.bind
+                settings.bind
             ))
         })?;
     let addr: SocketAddr = listener
@@ -349,7 +375,7 @@ pub async fn run(args: &EmulatorArgs) -> Result<()> {
             default_hook(info);
         }
     }));
-    let state = Arc::new(State::new(Credentials::from(args)));
+    let state = Arc::new(State::new(settings.credentials.clone()));
     let app = axum::Router::new().fallback(serve_one).with_state(state);
     axum::serve(listener, app)
         .await

@@ -24,11 +24,55 @@ fn text(status: u16, body: &str) -> Reply {
     .into()
 }
 
-pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
-    let (sync, rest) = match req.path.strip_prefix("/function/") {
+/// A gateway path: `/function/NAME[.NAMESPACE][/path]` or `/async-function/…`.
+struct Route {
+    sync: bool,
+    name: String,
+    namespace: String,
+    /// What follows the name, `/` when nothing does.
+    path: String,
+}
+
+fn parse(path: &str) -> Option<Route> {
+    let (sync, rest) = match path.strip_prefix("/function/") {
         Some(rest) => (true, rest),
-        None => (false, req.path.strip_prefix("/async-function/")?),
+        None => (false, path.strip_prefix("/async-function/")?),
     };
+    let mut segs = rest.split('/').map(decode_component);
+    let first = segs.next().unwrap_or_default();
+    let path = format!("/{}", segs.collect::<Vec<_>>().join("/"));
+    let (name, namespace) = first
+        .split_once('.')
+        .map_or((first.as_str(), "openfaas-fn"), |(n, ns)| (n, ns));
+    Some(Route {
+        sync,
+        name: name.to_string(),
+        namespace: namespace.to_string(),
+        path,
+    })
+}
+
+pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
+    let route = parse(&req.path)?;
+    if let Err(r) = authenticate(st, req) {
+        return Some(r);
+    }
+    let call_id = req
+        .header("X-Call-Id")
+        .map_or_else(|| st.new_id(), str::to_string);
+    let answer = match run(req, &route) {
+        Ok(answer) => answer,
+        Err(r) => return Some(r),
+    };
+    Some(if route.sync {
+        respond(st, req, &route, call_id, answer)
+    } else {
+        queue(st, req, &route, call_id, answer)
+    })
+}
+
+/// The gateway's basic auth.
+fn authenticate(st: &State, req: &HttpRequest) -> Result<(), Reply> {
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!(
@@ -36,89 +80,117 @@ pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
             st.creds.basic_user, st.creds.basic_password
         ))
     );
-    if req.header("Authorization") != Some(expected.as_str()) {
-        st.count("openfaas.unauthorized");
-        let mut r = text(401, "Unauthorized\n");
-        r.response.headers.push((
-            "WWW-Authenticate".into(),
-            "Basic realm=\"Restricted\"".into(),
-        ));
-        return Some(r);
+    if req.header("Authorization") == Some(expected.as_str()) {
+        return Ok(());
     }
-    let mut segs = rest.split('/').map(decode_component);
-    let first = segs.next().unwrap_or_default();
-    let path = format!("/{}", segs.collect::<Vec<_>>().join("/"));
-    let (name, ns) = first
-        .split_once('.')
-        .map_or((first.as_str(), "openfaas-fn"), |(n, ns)| (n, ns));
-    let call_id = req
-        .header("X-Call-Id")
-        .map_or_else(|| st.new_id(), str::to_string);
+    st.count("openfaas.unauthorized");
+    let mut r = text(401, "Unauthorized\n");
+    r.response.headers.push((
+        "WWW-Authenticate".into(),
+        "Basic realm=\"Restricted\"".into(),
+    ));
+    Err(r)
+}
+
+/// What the function answers, or the gateway's own answer when there is no such function.
+fn run(req: &HttpRequest, route: &Route) -> Result<faas::Answer, Reply> {
+    let (name, ns) = (route.name.as_str(), route.namespace.as_str());
     // sync: the gateway's 404 at once; async: queued all the same (202), the 404 arriving
     // on the callback, as OpenFaaS does (openfaas/faas#1298)
     let missing = format!("Cannot find service: {name}.{ns}.");
     let not_found = || {
-        if sync {
-            Some(text(404, &missing))
+        if route.sync {
+            Err(text(404, &missing))
         } else {
-            None
+            Ok((404, missing.clone().into_bytes(), None))
         }
     };
-    let (status, body, delay) = if !NAMESPACES.contains(&ns) {
-        match not_found() {
-            Some(r) => return Some(r),
-            None => (404, missing.clone().into_bytes(), None),
-        }
-    } else if name == "inspect" {
-        let mut body = faas::request_echo(req, &path);
+    if !NAMESPACES.contains(&ns) {
+        return not_found();
+    }
+    if name == "inspect" {
+        let mut body = faas::request_echo(req, &route.path);
         body.insert("namespace".into(), json!(ns));
         let body = serde_json::Value::Object(body);
-        (200, body.to_string().into_bytes(), None)
-    } else {
-        let run_name = if name == "job" { "echo" } else { name };
-        match functions::run(run_name, &req.body) {
-            None => match not_found() {
-                Some(r) => return Some(r),
-                None => (404, missing.clone().into_bytes(), None),
-            },
-            Some(run) => match run.error {
-                Some((kind, msg)) => (500, format!("{kind}: {msg}\n").into_bytes(), run.delay),
-                None => (200, run.result, run.delay),
-            },
-        }
-    };
-    if !sync {
-        if req.method != "POST" {
-            return Some(text(405, "Method Not Allowed\n"));
-        }
-        st.count(&format!("openfaas.async.{name}"));
-        return Some(match req.header("X-Callback-Url") {
-            Some(url) => faas::accepted(url, call_id, &format!("{name}.{ns}"), status, body, delay),
-            None => HttpResponse {
-                status: 202,
-                headers: vec![("X-Call-Id".into(), call_id)],
-                body: Vec::new(),
-            }
-            .into(),
-        });
+        return Ok((200, body.to_string().into_bytes(), None));
     }
-    st.count(&format!("openfaas.sync.{name}"));
+    let run_name = if name == "job" { "echo" } else { name };
+    match functions::run(run_name, &req.body) {
+        None => not_found(),
+        Some(run) => Ok(match run.error {
+            Some((kind, msg)) => (500, format!("{kind}: {msg}\n").into_bytes(), run.delay),
+            None => (200, run.result, run.delay),
+        }),
+    }
+}
+
+/// An async call: 202 at once, the answer POSTed to `X-Callback-Url` when there is one.
+fn queue(
+    st: &State,
+    req: &HttpRequest,
+    route: &Route,
+    call_id: String,
+    answer: faas::Answer,
+) -> Reply {
+    if req.method != "POST" {
+        return text(405, "Method Not Allowed\n");
+    }
+    st.count(&format!("openfaas.async.{}", route.name));
+    let (status, body, delay) = answer;
+    match req.header("X-Callback-Url") {
+        Some(url) => {
+            let function = format!("{}.{}", route.name, route.namespace);
+            faas::accepted(url, call_id, &function, status, body, delay)
+        }
+        None => faas::queued(call_id).into(),
+    }
+}
+
+/// A sync call: the function's answer with the watchdog's headers.
+fn respond(
+    st: &State,
+    req: &HttpRequest,
+    route: &Route,
+    call_id: String,
+    answer: faas::Answer,
+) -> Reply {
+    st.count(&format!("openfaas.sync.{}", route.name));
+    let (status, body, delay) = answer;
     let content_type = req
         .header("Content-Type")
         .unwrap_or("text/plain")
         .to_string();
-    Some(Reply {
-        response: HttpResponse {
-            status,
-            headers: vec![
-                ("X-Call-Id".into(), call_id),
-                ("X-Duration-Seconds".into(), "0.004".into()),
-                ("X-Start-Time".into(), "1704164645000000000".into()),
-                ("Content-Type".into(), content_type),
-            ],
-            body,
-        },
-        delay,
-        callback: None,
-    })
+    let response = HttpResponse {
+        status,
+        headers: vec![
+            ("X-Call-Id".into(), call_id),
+            ("X-Duration-Seconds".into(), "0.004".into()),
+            ("X-Start-Time".into(), "1704164645000000000".into()),
+            ("Content-Type".into(), content_type),
+        ],
+        body,
+    };
+    Reply::delayed(response, delay)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sync_and_async_paths_with_their_namespace_and_extra_path() {
+        let r = parse("/function/inspect.dev/orders/4%202").unwrap();
+        assert!(r.sync);
+        assert_eq!(
+            (r.name.as_str(), r.namespace.as_str(), r.path.as_str()),
+            ("inspect", "dev", "/orders/4 2")
+        );
+        let r = parse("/async-function/echo").unwrap();
+        assert!(!r.sync);
+        assert_eq!(
+            (r.name.as_str(), r.namespace.as_str(), r.path.as_str()),
+            ("echo", "openfaas-fn", "/")
+        );
+        assert!(parse("/system/functions").is_none());
+    }
 }

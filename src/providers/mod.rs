@@ -140,11 +140,6 @@ impl dyn Provider + '_ {
             .ok_or_else(|| Capability::AsyncStatus.missing(self.product()))
     }
 
-    /// Until `batch` asks with [`Capability::Callbacks`].
-    pub fn delivers_by_callback(&self) -> bool {
-        self.has(Capability::Callbacks)
-    }
-
     /// The stop request, or the one error for its absence.
     pub fn need_async_stop(&self) -> Result<&dyn AsyncStop> {
         self.async_stop()

@@ -130,15 +130,13 @@ pub fn from_profile(profile: &Profile, env: Env) -> Result<Box<dyn Provider>> {
     (spec.build)(profile, env)
 }
 
-/// Whether `key` of a `provider` profile holds a secret. For a provider fcall does not
-/// know, any provider's secret key counts, so nothing is shown that might be one.
-pub fn is_secret(provider: &str, key: &str) -> bool {
-    match PROVIDERS.iter().find(|p| p.key == provider) {
-        Some(p) => p.key(key).is_some_and(|k| k.secret),
-        None => PROVIDERS
-            .iter()
-            .any(|p| p.key(key).is_some_and(|k| k.secret)),
-    }
+/// Whether a profile key holds a secret: a key that is secret for any provider counts as
+/// one in every profile, so that nothing is shown that might be one (a key put in the wrong
+/// provider's profile, a provider fcall does not know).
+pub fn is_secret_key(key: &str) -> bool {
+    PROVIDERS
+        .iter()
+        .any(|p| p.key(key).is_some_and(|k| k.secret))
 }
 
 #[cfg(test)]
@@ -239,14 +237,30 @@ mod tests {
     }
 
     #[test]
-    fn secrets_by_provider() {
-        assert!(is_secret("huawei", "token"));
-        assert!(is_secret("openfaas", "password"));
-        assert!(!is_secret("openfaas", "username"));
-        assert!(!is_secret("aws", "access_key_id"));
-        // an unknown provider: any provider's secret counts
-        assert!(is_secret("nimbus", "client_secret"));
-        assert!(!is_secret("nimbus", "region"));
+    fn secret_keys() {
+        for key in [
+            "token",
+            "secret_key",
+            "security_token",
+            "iam_password",
+            "access_key_secret",
+            "client_secret",
+            "password",
+            "secret_access_key",
+            "session_token",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "region",
+            "access_key",
+            "access_key_id",
+            "client_id",
+            "tokens",
+            "username",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
+        }
     }
 
     #[test]

@@ -217,7 +217,7 @@ proptest! {
             let none = |_: &str| None;
             for p in cfg.profiles.values() {
                 let _ = fcall::providers::from_profile(p, &none);
-                let _ = fcall::config::render_masked(p);
+                let _ = fcall::config::render_masked(p, &fcall::providers::registry::is_secret_key);
             }
         }
     }
