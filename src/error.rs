@@ -79,6 +79,12 @@ impl Exit {
         }
     }
 
+    /// Whether the class is that of an outcome (there is an envelope with a status), not of
+    /// a request that failed before one.
+    pub const fn is_outcome(self) -> bool {
+        matches!(self, Exit::Ok | Exit::Function)
+    }
+
     /// The one-line meaning `--help` prints.
     pub const fn summary(self) -> &'static str {
         match self {
@@ -194,6 +200,17 @@ impl Error {
         self.exit().code()
     }
 
+    /// Every `kind` an error envelope may carry (the schema's enum is checked against it).
+    pub const KINDS: [&'static str; 7] = [
+        "usage",
+        "config",
+        "auth",
+        "refused",
+        "transport",
+        "interrupted",
+        "internal",
+    ];
+
     /// The `kind` of the JSON error envelope (`auth` and `config` share exit code 3).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -280,8 +297,10 @@ mod tests {
             (Error::Interrupted, "interrupted", 130),
             (Error::Internal(String::new()), "internal", 1),
         ];
+        assert_eq!(cases.len(), Error::KINDS.len());
         for (e, kind, code) in cases {
             assert_eq!((e.kind(), e.code()), (kind, code));
+            assert!(Error::KINDS.contains(&kind));
         }
     }
 }
