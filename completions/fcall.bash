@@ -194,7 +194,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__batch)
-            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --content-type --async --tail --qualifier --method --query --header --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
+            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -249,6 +249,10 @@ _fcall() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -820,7 +824,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -863,6 +867,14 @@ _fcall() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

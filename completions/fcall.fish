@@ -49,6 +49,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Ver
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l expect -d 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. \'.result_json.status == "ok"\'); exit 7 when one does not (6 if the function failed)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l jq -d 'Print this jq expression\'s output over the JSON envelope instead of the result (strings as text, the rest as JSON, one per line); exit codes unchanged' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l callback-url -d 'Where an async invocation\'s result is sent (X-Callback-Url: Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)' -r
@@ -83,6 +85,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand batch" -l qualifier -d 'Vers
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch" -l expect -d 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. \'.result_json.status == "ok"\'); exit 7 when one does not (6 if the function failed)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r

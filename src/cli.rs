@@ -136,9 +136,10 @@ Output:
   (codes 3 and 4), transport errors, p50/p95/p99 latency.
 
 Exit code: 0 when every line was ok, else the most severe class met, in this order:
-  5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 6 function failed
-(the highest code, except that 6, the function's own failure, ranks below every failure of the
-request), --fail-fast or not; 130 when interrupted (lines already printed stay complete). A
+  5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 7 expectation
+  not met > 6 function failed
+(the highest code, except that 7 and 6, calls that went through and answered, rank below every
+failure of the request), --fail-fast or not; 130 when interrupted (lines already printed stay complete). A
 failure before the first call (profile, token, unreadable --input) ends the batch with no envelopes.
 
 Examples:
@@ -230,6 +231,14 @@ pub struct InvokeArgs {
     #[command(flatten)]
     pub call: CallArgs,
 
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Print this jq expression's output over the JSON envelope instead of the result
+    /// (strings as text, the rest as JSON, one per line); exit codes unchanged
+    #[arg(long, value_name = "EXPR", conflicts_with_all = ["dry_run", "curl"])]
+    pub jq: Option<String>,
+
     /// With --async: wait until the invocation finishes (exit 0 or 6); also retry a function
     /// that is not ready yet (Altair) until it is, within --timeout
     #[arg(long)]
@@ -318,6 +327,15 @@ pub struct CallArgs {
     pub headers: Vec<String>,
 }
 
+/// Checks of each call's JSON envelope: shared by `invoke` and `batch`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A jq expression over the JSON envelope that must yield true, repeatable (e.g.
+    /// '.result_json.status == "ok"'); exit 7 when one does not (6 if the function failed)
+    #[arg(long = "expect", value_name = "EXPR")]
+    pub expect: Vec<String>,
+}
+
 /// `fcall batch`: one invocation per input line.
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -348,6 +366,9 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     pub call: CallArgs,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
 
     /// With --async: where each invocation's result is sent (Altair X-Callback-Url)
     #[arg(long, value_name = "URL", requires = "async_")]

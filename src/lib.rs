@@ -13,6 +13,7 @@ pub mod decode;
 pub mod emulator;
 pub mod env;
 pub mod error;
+pub mod expect;
 pub mod http;
 pub mod invocation;
 pub mod output;

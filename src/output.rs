@@ -38,6 +38,9 @@ pub struct Envelope<'a> {
     billed_ms: Option<f64>,
     duration_ms: Option<f64>,
     error: (),
+    /// With `--expect`: each expression and whether it held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expectations: Option<&'a [Checked]>,
     function: &'a str,
     function_error: &'a Option<FunctionError>,
     /// `batch` only: the input line's id.
@@ -63,6 +66,24 @@ pub struct Envelope<'a> {
     result_json: Option<JsonText<'a>>,
     schema_version: u32,
     status: u16,
+}
+
+impl<'a> Envelope<'a> {
+    /// The same envelope with the verdicts of `--expect`.
+    pub fn with_expectations(mut self, checked: &'a [Checked]) -> Envelope<'a> {
+        self.expectations = Some(checked);
+        self
+    }
+}
+
+/// One `--expect` expression and what came of it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Checked {
+    pub expression: String,
+    pub ok: bool,
+    /// Why it failed: what it yielded, or its error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A JSON text as it was written, for embedding without a parse into values (big numbers
@@ -125,6 +146,7 @@ impl<'a> Envelope<'a> {
             billed_ms: out.summary.billed_ms,
             duration_ms: out.summary.duration_ms,
             error: (),
+            expectations: None,
             function: ctx.function,
             function_error: &out.function_error,
             id: line.map(|(_, id)| id),

@@ -33,6 +33,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("output", &["error", "invocation"]),
+    ("expect", &["error", "output"]),
     ("render", &["error", "invocation", "output"]),
     (
         "emulator",
@@ -50,6 +51,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "emulator",
             "env",
             "error",
+            "expect",
             "http",
             "invocation",
             "output",

@@ -13,6 +13,7 @@ mod altair;
 mod aws;
 mod bad_input;
 mod batch;
+mod checks;
 mod cli;
 mod exit_codes;
 mod faults;

@@ -283,7 +283,8 @@ fn man_page_in_the_repo_is_current() {
 fn result_json_carries_a_json_result_for_every_provider() {
     let emu = Emulator::start();
     let sb = Sandbox::new();
-    let setups: [(&dyn Fn(&Sandbox, &Emulator), &str); 5] = [
+    type Setup<'a> = &'a dyn Fn(&Sandbox, &Emulator);
+    let setups: [(Setup, &str); 5] = [
         (&|sb, emu| sb.huawei_profiles(emu), "echo"),
         (&|sb, emu| sb.aliyun_profiles(emu), "svc/echo"),
         (&|sb, emu| sb.altair_profiles(emu), "echo"),

@@ -9,25 +9,33 @@ use serde_json::Value as Json;
 use super::input::Line;
 use crate::commands::invoke::Target;
 use crate::commands::session::Session;
-use crate::error::{code, Error, Result};
+use crate::error::{Error, Result};
+use crate::expect::{self, Expr};
 use crate::invocation::{Invocation, Outcome};
 use crate::output::{self, Context, Envelope, ErrorEnvelope};
+
+/// What every line's call shares: the session, the target, the invocation it starts
+/// from, and the expectations its envelope is checked against.
+pub(super) struct Each<'a> {
+    pub(super) session: &'a Session<'a>,
+    pub(super) target: &'a Target,
+    pub(super) base: &'a Invocation,
+    pub(super) checks: &'a [Expr],
+}
 
 /// A finished line: its envelope (one line of text) and its exit code.
 pub(super) struct Done {
     pub(super) text: Vec<u8>,
     pub(super) code: u8,
+    /// Whether an expectation of its envelope was not met.
+    pub(super) unmet: bool,
     /// How long the call took, when a request was made.
     pub(super) latency: Option<Duration>,
 }
 
 /// One line's invocation, rendered as its envelope.
-pub(super) async fn call_line(
-    session: &Session<'_>,
-    target: &Target,
-    base: &Invocation,
-    line: Line,
-) -> Done {
+pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
+    let (session, target, base) = (each.session, each.target, each.base);
     let provider = session.provider;
     let mut inv = base.clone();
     inv.payload = Some(line.payload);
@@ -57,10 +65,11 @@ pub(super) async fn call_line(
         function: &shown,
         mode: inv.mode,
     };
-    let (text, code) = render_line(&rctx, &result, line.no, line.id);
+    let (text, code, unmet) = render_line(&rctx, &result, line.no, line.id, each.checks);
     Done {
         text,
         code,
+        unmet,
         latency,
     }
 }
@@ -79,18 +88,36 @@ async fn send(session: &Session<'_>, inv: &Invocation) -> (Result<Outcome>, Dura
     (r, started.elapsed())
 }
 
-/// A line's envelope (one line of text, with its line number and id) and its exit code.
-fn render_line(rctx: &Context, result: &Result<Outcome>, no: u64, id: Json) -> (Vec<u8>, u8) {
+/// A line's envelope (one line of text, with its line number and id, and the verdicts of
+/// its expectations), its exit code, and whether an expectation was not met.
+fn render_line(
+    rctx: &Context,
+    result: &Result<Outcome>,
+    no: u64,
+    id: Json,
+    checks: &[Expr],
+) -> (Vec<u8>, u8, bool) {
     let line = Some((no, &id));
     match result {
         Ok(out) => {
-            let code = if out.function_error.is_some() {
-                code::FUNCTION
-            } else {
-                code::OK
-            };
-            (output::line(&Envelope::new(rctx, out, None, line)), code)
+            let envelope = Envelope::new(rctx, out, None, line);
+            let failed = out.function_error.is_some();
+            if checks.is_empty() {
+                return (output::line(&envelope), expect::verdict(failed, &[]), false);
+            }
+            let checked = expect::check_all(checks, &output::line(&envelope));
+            let unmet = checked.iter().any(|c| !c.ok);
+            let code = expect::verdict(failed, &checked);
+            (
+                output::line(&envelope.with_expectations(&checked)),
+                code,
+                unmet,
+            )
         }
-        Err(e) => (output::line(&ErrorEnvelope::new(rctx, e, line)), e.code()),
+        Err(e) => (
+            output::line(&ErrorEnvelope::new(rctx, e, line)),
+            e.code(),
+            false,
+        ),
     }
 }

@@ -36,9 +36,10 @@ use super::session::Session;
 use super::{print_error, process_env, warn, Ctx};
 use crate::cli::BatchArgs;
 use crate::error::{code, Error, Exit, Result};
+use crate::expect::{compile_all, Expr};
 use crate::invocation::{Invocation, Mode};
 use crate::providers::Capability;
-use call::{call_line, Done};
+use call::{call_line, Done, Each};
 use input::{count_lines, next_line, open_input, spawn_reader, Item, CHUNK};
 use stats::Stats;
 use window::Window;
@@ -120,6 +121,8 @@ struct Prepared<'a> {
     /// The input file, when it is one (the progress bar counts its lines).
     input_path: Option<&'a Path>,
     target: Target,
+    /// `--expect`, compiled.
+    checks: Vec<Expr>,
 }
 
 pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
@@ -128,19 +131,27 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
         input,
         input_path,
         target,
+        checks,
     } = prepare(ctx, args)?;
     let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
     let rx = spawn_reader(input);
     let bar = progress(input_path);
     let mut batch = Batch::new(args, &bar);
-    event_loop(&mut batch, rx, ctrl_c, &session, &target, &base).await?;
+    let each = Each {
+        session: &session,
+        target: &target,
+        base: &base,
+        checks: &checks,
+    };
+    event_loop(&mut batch, rx, ctrl_c, &each).await?;
     batch.finish()
 }
 
 /// Check the command line and open the input; find the provider, profile and function.
 fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
     let mut base = call_invocation(&args.function, &args.call)?;
+    let checks = compile_all("--expect", &args.check.expect)?;
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
     let target = Target::resolve(ctx, &base)?;
@@ -162,6 +173,7 @@ fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
         input,
         input_path,
         target,
+        checks,
     })
 }
 
@@ -188,9 +200,7 @@ async fn event_loop(
     batch: &mut Batch<'_>,
     mut rx: Receiver<Vec<Item>>,
     mut ctrl_c: Pin<&mut impl Future<Output = std::io::Result<()>>>,
-    session: &Session<'_>,
-    target: &Target,
-    base: &Invocation,
+    each: &Each<'_>,
 ) -> Result<()> {
     let mut queued: VecDeque<Item> = VecDeque::with_capacity(CHUNK);
     let mut running = FuturesUnordered::new();
@@ -220,7 +230,7 @@ async fn event_loop(
             Event::Input(Some(Err(e))) => batch.input_failed(e),
             Event::Input(Some(Ok(line))) => {
                 let seq = batch.start();
-                running.push(async move { (seq, call_line(session, target, base, line).await) });
+                running.push(async move { (seq, call_line(each, line).await) });
             }
             Event::Flush => {
                 if !batch.flush_or_stop()? {

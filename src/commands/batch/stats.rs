@@ -61,6 +61,8 @@ pub(super) struct Stats {
     transport: u64,
     bad: u64,
     internal: u64,
+    /// Lines with an expectation not met (whatever their code).
+    unmet: u64,
     pub(super) exit: u8,
     latency: Histogram,
 }
@@ -74,7 +76,11 @@ impl Stats {
             Exit::Config | Exit::Refused => self.refused += 1,
             Exit::Transport => self.transport += 1,
             Exit::Usage => self.bad += 1,
+            Exit::Expectation => {}
             Exit::Internal | Exit::Interrupted => self.internal += 1,
+        }
+        if d.unmet {
+            self.unmet += 1;
         }
         self.exit = Exit::worse(self.exit, d.code);
         if let Some(l) = d.latency {
@@ -98,6 +104,9 @@ impl Stats {
             format!("refused {}", self.refused),
             format!("transport errors {}", self.transport),
         ];
+        if self.unmet > 0 {
+            parts.push(format!("expectations not met {}", self.unmet));
+        }
         if self.bad > 0 {
             parts.push(format!("bad lines {}", self.bad));
         }
@@ -161,6 +170,7 @@ mod tests {
             s.add(&Done {
                 text: Vec::new(),
                 code: c,
+                unmet: false,
                 latency: (l > 0).then(|| Duration::from_millis(l)),
             });
         }
@@ -169,6 +179,28 @@ mod tests {
         assert!(
             line.starts_with(
                 "batch: 5 invocations · ok 1 · function errors 1 · refused 1 · transport errors 1 · bad lines 1 · latency p50 4.0 ms"
+            ),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn unmet_expectations_are_counted_whatever_the_code() {
+        let mut s = Stats::default();
+        for (c, unmet) in [(0, false), (7, true), (6, true), (6, false)] {
+            s.add(&Done {
+                text: Vec::new(),
+                code: c,
+                unmet,
+                latency: Some(Duration::from_millis(1)),
+            });
+        }
+        assert_eq!(s.exit, code::EXPECTATION);
+        assert_eq!(s.failed(), 3);
+        let line = s.summary(None);
+        assert!(
+            line.starts_with(
+                "batch: 4 invocations · ok 1 · function errors 2 · refused 0 · transport errors 0 · expectations not met 2 · latency"
             ),
             "{line}"
         );
