@@ -19,7 +19,9 @@ pub mod invocation;
 pub mod output;
 pub mod providers;
 pub mod render;
+pub mod report;
 pub mod signing;
+pub mod suite;
 pub mod transport;
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("output", &["error", "invocation"]),
     ("expect", &["error", "output"]),
+    ("suite", &["config", "env", "invocation"]),
+    ("report", &["error"]),
     ("render", &["error", "invocation", "output"]),
     (
         "emulator",
@@ -57,6 +59,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "output",
             "providers",
             "render",
+            "report",
+            "suite",
             "transport",
         ],
     ),

@@ -344,7 +344,9 @@ async fn execute(
                         provider.product()
                     ))
                 })?;
-                wait(args, &session, inv, &id, submitted).await?
+                let limit = Duration::from_secs(args.net.timeout.max(1));
+                let show = std::io::stderr().is_terminal() && args.output == OutputFormat::Human;
+                wait(&session, inv, &id, submitted, limit, show).await?
             }
         };
         return finish(ctx, args, checks, rctx, outcome, Some(state), None);
@@ -444,15 +446,17 @@ pub async fn look(
 }
 
 /// Poll the status API with backoff until the invocation ends or `--timeout` runs out.
-async fn wait(
-    args: &InvokeArgs,
+/// `show`: draw a spinner on stderr meanwhile.
+pub async fn wait(
     session: &Session<'_>,
     inv: &Invocation,
     id: &str,
     submitted: OffsetDateTime,
+    limit: Duration,
+    show: bool,
 ) -> Result<AsyncState> {
     let product = session.provider.product();
-    let spinner = if std::io::stderr().is_terminal() && args.output == OutputFormat::Human {
+    let spinner = if show {
         let s = indicatif::ProgressBar::new_spinner();
         s.enable_steady_tick(Duration::from_millis(120));
         s
@@ -460,7 +464,6 @@ async fn wait(
         indicatif::ProgressBar::hidden()
     };
     let started = Instant::now();
-    let limit = Duration::from_secs(args.net.timeout.max(1));
     let mut delay = Duration::from_millis(200);
     let mut not_found = 0;
     loop {
@@ -516,7 +519,7 @@ const STDOUT_BUFFER: usize = 64 << 10;
 
 /// What `--wait` learnt, applied to the outcome: the final result or failure; the
 /// provider's word for the final status.
-fn apply_state(outcome: &mut Outcome, state: Option<AsyncState>) -> Option<String> {
+pub fn apply_state(outcome: &mut Outcome, state: Option<AsyncState>) -> Option<String> {
     match state? {
         AsyncState::Succeeded { status, result } => {
             if let Some(r) = result {
