@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run suites of invocation cases (*.fcall.toml) and check what each answers')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -112,6 +113,27 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'After the first line that is not ok, start no more; those in flight finish and are printed')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)')
+            [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;test' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Cases run at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Cases run at once')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Run only the cases whose name contains TEXT')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write a JUnit XML report to FILE')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'human: a line per case on stdout; json: an NDJSON line per case on stdout, with its envelope (the case lines then go to stderr)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
             [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
@@ -371,6 +393,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         'fcall;help' {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run suites of invocation cases (*.fcall.toml) and check what each answers')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -386,6 +409,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;batch' {
+            break
+        }
+        'fcall;help;test' {
             break
         }
         'fcall;help;status' {

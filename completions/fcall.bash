@@ -49,6 +49,9 @@ _fcall() {
             fcall,stop)
                 cmd="fcall__subcmd__stop"
                 ;;
+            fcall,test)
+                cmd="fcall__subcmd__test"
+                ;;
             fcall__subcmd__decode,help)
                 cmd="fcall__subcmd__decode__subcmd__help"
                 ;;
@@ -99,6 +102,9 @@ _fcall() {
                 ;;
             fcall__subcmd__help,stop)
                 cmd="fcall__subcmd__help__subcmd__stop"
+                ;;
+            fcall__subcmd__help,test)
+                cmd="fcall__subcmd__help__subcmd__test"
                 ;;
             fcall__subcmd__help__subcmd__decode,log)
                 cmd="fcall__subcmd__help__subcmd__decode__subcmd__log"
@@ -164,7 +170,7 @@ _fcall() {
 
     case "${cmd}" in
         fcall)
-            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke batch status stop listen profile decode completions man emulator help"
+            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke batch test status stop listen profile decode completions man emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,7 +564,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help)
-            opts="invoke batch status stop listen profile decode completions man emulator help"
+            opts="invoke batch test status stop listen profile decode completions man emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -810,6 +816,20 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1349,6 +1369,68 @@ _fcall() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__test)
+            opts="-j -p -v -h --jobs --filter --junit --report --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;

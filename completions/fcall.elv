@@ -30,6 +30,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --version 'Print version'
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand batch 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+            cand test 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
             cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -107,6 +108,26 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --fail-fast 'After the first line that is not ok, start no more; those in flight finish and are printed'
             cand --async 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
             cand --tail 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
+            cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+            cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;test'= {
+            cand -j 'Cases run at once'
+            cand --jobs 'Cases run at once'
+            cand --filter 'Run only the cases whose name contains TEXT'
+            cand --junit 'Also write a JUnit XML report to FILE'
+            cand --report 'human: a line per case on stdout; json: an NDJSON line per case on stdout, with its envelope (the case lines then go to stderr)'
+            cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
+            cand --connect-timeout 'Connection timeout in seconds'
+            cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
             cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
             cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
             cand -v 'Show requests and responses on stderr (secrets masked)'
@@ -339,6 +360,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help'= {
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand batch 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+            cand test 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
             cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -352,6 +374,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;invoke'= {
         }
         &'fcall;help;batch'= {
+        }
+        &'fcall;help;test'= {
         }
         &'fcall;help;status'= {
         }

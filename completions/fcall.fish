@@ -34,6 +34,7 @@ complete -c fcall -n "__fish_fcall_needs_command" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print version'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "stop" -d 'Stop an async invocation that is still running'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -103,6 +104,23 @@ complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retry-sync -d 'Als
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l filter -d 'Run only the cases whose name contains TEXT' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l junit -d 'Also write a JUnit XML report to FILE' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l report -d 'human: a line per case on stdout; json: an NDJSON line per case on stdout, with its envelope (the case lines then go to stderr)' -r -f -a "human\t''
+json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l output -d 'Output format' -r -f -a "human\t''
 json\t''"
@@ -260,17 +278,18 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

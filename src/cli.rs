@@ -151,6 +151,39 @@ Examples:
 "))]
     Batch(BatchArgs),
 
+    /// Run suites of invocation cases (*.fcall.toml) and check what each answers
+    #[command(after_help = with_exit_codes("A suite file (TOML):
+  profile = \"prod\"                 # defaults for every case: profile, function, timeout (s)
+  function = \"hello\"
+  [[case]]
+  name = \"greets by name\"
+  payload = { name = \"ada\" }       # any TOML value, sent as JSON; or payload_file = \"x.json\"
+  expect = ['.result_json.greeting == \"hello ada\"', '.duration_ms < 500']
+A case may also set function, profile, qualifier, async, wait, headers = { K = \"V\" }, method,
+path, query = { K = \"V\" }, content_type, max_duration_ms, log_contains and timeout. Strings may
+use {{env.NAME}}, {{uuid}} (one per case) and {{now}}. A case passes when every expectation
+yields true (a failing function is fine if expected: expect = ['.function_error != null']);
+without expect, when the call succeeds.
+
+Output: one line per case as it ends (ok, FAILED: a check did not hold, ERROR: it could not
+run, with the reasons), then `test result: ok. N passed; M failed`. --junit FILE writes JUnit
+XML; --report json prints one NDJSON line per case on stdout instead (case lines on stderr).
+On GitHub Actions (GITHUB_ACTIONS=true) failing cases are also annotated at their line, and a
+table is appended to $GITHUB_STEP_SUMMARY.
+
+Exit code: 0 when every case passed; 7 when a case FAILED a check (or its function failed
+unexpectedly); else, when cases could not run, the most severe of their codes
+(5 > 4 > 3 > 2 > 1). A suite that cannot be read, or an expression that does not compile, is
+exit 2 before any case runs.
+
+Examples:
+  fcall test                                   every *.fcall.toml under the current folder
+  fcall test smoke/ --junit report.xml -j 8
+  fcall test smoke/api.fcall.toml --filter greets
+
+"))]
+    Test(TestArgs),
+
     /// Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)
     #[command(after_help = "Examples:
   fcall status svc/job job-001                      Function Compute stateful async invocation
@@ -434,6 +467,46 @@ impl NetArgs {
             retry_sync: self.retry_sync,
         }
     }
+}
+
+/// `fcall test`: suites of cases.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Suite files, or folders searched for *.fcall.toml (default: the current folder)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Cases run at once
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..=256)
+    )]
+    pub jobs: u32,
+
+    /// Run only the cases whose name contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// Also write a JUnit XML report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// human: a line per case on stdout; json: an NDJSON line per case on stdout, with its
+    /// envelope (the case lines then go to stderr)
+    #[arg(long, value_enum, default_value_t = TestReport::Human)]
+    pub report: TestReport,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestReport {
+    Human,
+    Json,
 }
 
 /// An accepted async invocation: `fcall status` and `fcall stop`.

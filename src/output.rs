@@ -238,6 +238,20 @@ pub struct StatusLine<'a> {
     pub terminal: bool,
 }
 
+/// `fcall test --report json`: one case, how it ended, and its envelope.
+#[derive(Serialize)]
+pub struct TestLine<'a> {
+    pub file: &'a str,
+    pub name: &'a str,
+    pub line: usize,
+    pub ok: bool,
+    pub exit_code: u8,
+    pub time_ms: f64,
+    pub reasons: &'a [String],
+    /// The case's envelope, when the call produced one.
+    pub envelope: Option<&'a RawValue>,
+}
+
 /// One object as one line of JSON, newline included. Serialising these structs cannot
 /// fail (string keys, plain numbers); should it ever, the line says so as JSON.
 pub fn line(value: &impl Serialize) -> Vec<u8> {

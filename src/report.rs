@@ -97,8 +97,12 @@ pub fn summary_line(results: &[CaseResult], elapsed: Duration) -> String {
     )
 }
 
-/// The exit code of a run: the most severe of its cases' codes (0 when all passed).
+/// The exit code of a run: 7 when a case failed a check (the suite's answer: something
+/// is not as expected), else the most severe class of a case that could not run, else 0.
 pub fn exit_code(results: &[CaseResult]) -> u8 {
+    if results.iter().any(|r| r.verdict() == Verdict::Failed) {
+        return Exit::Expectation.code();
+    }
     results
         .iter()
         .fold(0, |worst, r| Exit::worse(worst, r.code))
@@ -284,9 +288,11 @@ mod tests {
             summary_line(&r[..1], Duration::from_millis(5)),
             "test result: ok. 1 passed; 0 failed; finished in 0.01s"
         );
-        // a case that could not run outranks an unmet expectation
-        assert_eq!(exit_code(&r), 4);
+        // a failed check is the suite's answer, whatever else could not run
+        assert_eq!(exit_code(&r), 7);
         assert_eq!(exit_code(&r[..2]), 7);
+        assert_eq!(exit_code(&[r[0].clone(), r[2].clone()]), 4);
+        assert_eq!(exit_code(&[result("function failed", 6, &[])]), 7);
         assert_eq!(exit_code(&r[..1]), 0);
     }
 

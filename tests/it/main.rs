@@ -25,3 +25,4 @@ mod schema;
 mod secrets;
 mod shared;
 mod streaming;
+mod suites;
