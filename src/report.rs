@@ -86,10 +86,10 @@ pub fn counts(results: &[CaseResult]) -> (usize, usize, usize) {
 pub fn summary_line(results: &[CaseResult], elapsed: Duration) -> String {
     let (passed, failed, errors) = counts(results);
     let word = if failed + errors == 0 { "ok" } else { "FAILED" };
-    let errors = if errors > 0 {
-        format!("; {errors} errors")
-    } else {
-        String::new()
+    let errors = match errors {
+        0 => String::new(),
+        1 => "; 1 error".to_string(),
+        n => format!("; {n} errors"),
     };
     format!(
         "test result: {word}. {passed} passed; {failed} failed{errors}; finished in {:.2}s",
@@ -282,7 +282,7 @@ mod tests {
         );
         assert_eq!(
             summary_line(&r, Duration::from_millis(410)),
-            "test result: FAILED. 1 passed; 1 failed; 1 errors; finished in 0.41s"
+            "test result: FAILED. 1 passed; 1 failed; 1 error; finished in 0.41s"
         );
         assert_eq!(
             summary_line(&r[..1], Duration::from_millis(5)),

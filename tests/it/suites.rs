@@ -85,7 +85,7 @@ fn a_suite_with_passing_failing_and_erroring_cases() {
         .stdout_has("    FunctionGraph refused the request: FSS.1051")
         .stdout_has("test smoke/api.fcall.toml::async then wait ... ok (")
         .stdout_has("test smoke/api.fcall.toml::log and time ... ok (")
-        .stdout_has("test result: FAILED. 4 passed; 1 failed; 1 errors; finished in ");
+        .stdout_has("test result: FAILED. 4 passed; 1 failed; 1 error; finished in ");
     assert_valid_junit(&junit);
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(
@@ -116,7 +116,7 @@ fn an_all_passing_suite_exits_0_and_a_run_that_only_errors_keeps_its_class() {
         .stdout_has("test result: ok. 1 passed; 0 failed; finished in ");
     sb.run(&["test", f, "--filter", "unknown"])
         .code(4)
-        .stdout_has("test result: FAILED. 0 passed; 0 failed; 1 errors;");
+        .stdout_has("test result: FAILED. 0 passed; 0 failed; 1 error;");
     // no case matches: nothing to fail
     sb.run(&["test", f, "--filter", "no such case"])
         .code(0)
@@ -167,7 +167,7 @@ fn json_report_and_github_actions() {
     .env("GITHUB_STEP_SUMMARY", &summary);
     let o = Outcome::of(c.assert());
     o.code(7)
-        .stderr_has("test result: FAILED. 4 passed; 1 failed; 1 errors;")
+        .stderr_has("test result: FAILED. 4 passed; 1 failed; 1 error;")
         .stderr_has("wrong answer ... FAILED")
         .stderr_has(&format!(
             "::error file={},line=9,title=fcall test%3A wrong answer::expectation not met: .result_json == 2 yielded false",
@@ -195,4 +195,44 @@ fn json_report_and_github_actions() {
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.contains("| case | result | time | why |"), "{md}");
     assert!(md.contains("wrong answer | ❌ failed"), "{md}");
+}
+
+/// The README's suite for every provider runs as written against the emulator, with the
+/// profiles named as it names them.
+#[test]
+fn the_readme_suite_passes_for_every_provider() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    let mut combined = toml_edit::DocumentMut::new();
+    let mut profiles = toml_edit::Table::new();
+    type Setup<'a> = &'a dyn Fn(&Sandbox, &Emulator);
+    let picks: [(Setup, &str, &str); 5] = [
+        (&|sb, emu| sb.huawei_profiles(emu), "token", "hw"),
+        (&|sb, emu| sb.aliyun_profiles(emu), "fc", "fc"),
+        (&|sb, emu| sb.altair_profiles(emu), "iot", "iot"),
+        (&|sb, emu| sb.aws_profiles(emu), "lambda", "lambda"),
+        (&|sb, emu| sb.openfaas_profiles(emu), "of", "of"),
+    ];
+    for (setup, from, to) in picks {
+        setup(&sb, &emu);
+        let doc: toml_edit::DocumentMut = std::fs::read_to_string(sb.config())
+            .unwrap()
+            .parse()
+            .unwrap();
+        profiles.insert(to, doc["profiles"][from].clone());
+    }
+    combined.insert("profiles", toml_edit::Item::Table(profiles));
+    sb.write_config(&combined.to_string());
+
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("Against the emulator, one suite per provider")
+        .expect("the README's suite");
+    let block = &readme[start..];
+    let block = &block[block.find("```toml\n").unwrap() + 8..];
+    let suite = &block[..block.find("```").unwrap()];
+    let file = write(&sb, "readme.fcall.toml", suite);
+    sb.run(&["test", file.to_str().unwrap()])
+        .code(0)
+        .stdout_has("test result: ok. 5 passed; 0 failed;");
 }
