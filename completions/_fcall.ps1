@@ -92,6 +92,8 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)')
+            [CompletionResult]::new('--failures', '--failures', [CompletionResultType]::ParameterName, 'Write every line that did not succeed to FILE, as batch input with its id, to replay them')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)')
@@ -119,6 +121,30 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'fcall;batch;merge' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;batch;help' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'fcall;batch;help;merge' {
+            break
+        }
+        'fcall;batch;help;help' {
             break
         }
         'fcall;test' {
@@ -409,6 +435,10 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;batch' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole')
+            break
+        }
+        'fcall;help;batch;merge' {
             break
         }
         'fcall;help;test' {

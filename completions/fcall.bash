@@ -52,6 +52,18 @@ _fcall() {
             fcall,test)
                 cmd="fcall__subcmd__test"
                 ;;
+            fcall__subcmd__batch,help)
+                cmd="fcall__subcmd__batch__subcmd__help"
+                ;;
+            fcall__subcmd__batch,merge)
+                cmd="fcall__subcmd__batch__subcmd__merge"
+                ;;
+            fcall__subcmd__batch__subcmd__help,help)
+                cmd="fcall__subcmd__batch__subcmd__help__subcmd__help"
+                ;;
+            fcall__subcmd__batch__subcmd__help,merge)
+                cmd="fcall__subcmd__batch__subcmd__help__subcmd__merge"
+                ;;
             fcall__subcmd__decode,help)
                 cmd="fcall__subcmd__decode__subcmd__help"
                 ;;
@@ -105,6 +117,9 @@ _fcall() {
                 ;;
             fcall__subcmd__help,test)
                 cmd="fcall__subcmd__help__subcmd__test"
+                ;;
+            fcall__subcmd__help__subcmd__batch,merge)
+                cmd="fcall__subcmd__help__subcmd__batch__subcmd__merge"
                 ;;
             fcall__subcmd__help__subcmd__decode,log)
                 cmd="fcall__subcmd__help__subcmd__decode__subcmd__log"
@@ -200,7 +215,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__batch)
-            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
+            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --shard --failures --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +238,14 @@ _fcall() {
                     return 0
                     ;;
                 --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failures)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -282,6 +305,78 @@ _fcall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__batch__subcmd__help)
+            opts="merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__batch__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__batch__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__batch__subcmd__merge)
+            opts="-p -v -h --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -578,8 +673,22 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__batch)
-            opts=""
+            opts="merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__batch__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

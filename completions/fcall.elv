@@ -87,6 +87,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -j 'Invocations in flight at most'
             cand --jobs 'Invocations in flight at most'
             cand --rate 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)'
+            cand --shard 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)'
+            cand --failures 'Write every line that did not succeed to FILE, as batch input with its id, to replay them'
             cand -t 'Content type of the payload'
             cand --content-type 'Content type of the payload'
             cand --qualifier 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)'
@@ -114,6 +116,26 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --verbose 'Show requests and responses on stderr (secrets masked)'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand merge 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;batch;merge'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;batch;help'= {
+            cand merge 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;batch;help;merge'= {
+        }
+        &'fcall;batch;help;help'= {
         }
         &'fcall;test'= {
             cand -j 'Cases run at once'
@@ -374,6 +396,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;invoke'= {
         }
         &'fcall;help;batch'= {
+            cand merge 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+        }
+        &'fcall;help;batch;merge'= {
         }
         &'fcall;help;test'= {
         }

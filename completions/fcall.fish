@@ -78,32 +78,45 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d 'With --dry-run or --curl: show secrets and signatures instead of ****'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s i -l input -d 'NDJSON input: a file, or - for stdin' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s j -l jobs -d 'Invocations in flight at most' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s t -l content-type -d 'Content type of the payload' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s H -l header -d 'Extra request header, repeatable' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l expect -d 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. \'.result_json.status == "ok"\'); exit 7 when one does not (6 if the function failed)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l connect-timeout -d 'Connection timeout in seconds' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s i -l input -d 'NDJSON input: a file, or - for stdin' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s j -l jobs -d 'Invocations in flight at most' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l shard -d 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l failures -d 'Write every line that did not succeed to FILE, as batch input with its id, to replay them' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s t -l content-type -d 'Content type of the payload' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l expect -d 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. \'.result_json.status == "ok"\'); exit 7 when one does not (6 if the function failed)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
 complete -c fcall -n "__fish_fcall_using_subcommand test" -l filter -d 'Run only the cases whose name contains TEXT' -r
 complete -c fcall -n "__fish_fcall_using_subcommand test" -l junit -d 'Also write a JUnit XML report to FILE' -r -F
@@ -290,6 +303,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_su
 complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

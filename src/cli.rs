@@ -371,9 +371,14 @@ pub struct CheckArgs {
 
 /// `fcall batch`: one invocation per input line.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BatchArgs {
+    #[command(subcommand)]
+    pub command: Option<BatchCommand>,
+
     /// Function: as for invoke
-    pub function: String,
+    #[arg(required = true)]
+    pub function: Option<String>,
 
     /// NDJSON input: a file, or - for stdin
     #[arg(short, long, value_name = "FILE", default_value = "-")]
@@ -397,6 +402,15 @@ pub struct BatchArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
+    /// Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept
+    /// (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    /// Write every line that did not succeed to FILE, as batch input with its id, to replay them
+    #[arg(long, value_name = "FILE")]
+    pub failures: Option<PathBuf>,
+
     #[command(flatten)]
     pub call: CallArgs,
 
@@ -418,6 +432,46 @@ pub struct BatchArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchOutput {
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Merge the outputs of `batch --shard` runs into one output in line order, with the
+    /// summary and exit code of the whole
+    #[command(after_help = "Example:
+  fcall batch merge shard-1.ndjson shard-2.ndjson shard-3.ndjson > all.ndjson")]
+    Merge {
+        /// The shards' outputs (NDJSON envelopes, each in line order)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// `--shard K/N`; `k` is `None` for `auto/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: Option<u64>,
+    pub n: u64,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let bad = || format!("'{s}' is not a shard: write K/N with 1 <= K <= N (e.g. 2/4), or auto/N");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let n: u64 = n
+        .parse()
+        .ok()
+        .filter(|n| (1..=1_000_000).contains(n))
+        .ok_or_else(bad)?;
+    let k = match k {
+        "auto" => None,
+        k => Some(
+            k.parse::<u64>()
+                .ok()
+                .filter(|k| (1..=n).contains(k))
+                .ok_or_else(bad)?,
+        ),
+    };
+    Ok(Shard { k, n })
 }
 
 fn positive_rate(s: &str) -> Result<f64, String> {

@@ -77,12 +77,12 @@ impl<'a> Envelope<'a> {
 }
 
 /// One `--expect` expression and what came of it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Checked {
     pub expression: String,
     pub ok: bool,
     /// Why it failed: what it yielded, or its error.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub reason: Option<String>,
 }
 

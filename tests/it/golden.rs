@@ -11,7 +11,7 @@
 //!
 //! Only what changes from run to run is redacted (see `normalise`): request ids (`[ID]`),
 //! loopback addresses (`[ADDR]`), the latencies a batch measures (`[LATENCY]`) and the
-//! times `fcall test` measures (`[TIME]`). The
+//! times `fcall test` and `batch` measure (`[TIME]`). The
 //! durations, billed time and memory of a summary are the emulator's fixed values and stay:
 //! a changed summary line fails here. The comparison is exact (`Data::raw`: snapbox's
 //! `[..]` and `...` wildcards mean nothing in these files).
@@ -32,6 +32,8 @@ fn normalise(stderr: &str) -> String {
     // `fcall test`: how long each case and the run took
     let took = regex::Regex::new(r"\(([0-9]+(?:\.[0-9]+)?) ms\)$").unwrap();
     let finished = regex::Regex::new(r"finished in [0-9]+\.[0-9]+s").unwrap();
+    // batch: its total time and throughput
+    let total = regex::Regex::new(r"total [0-9]+\.[0-9]+ s · [0-9]+/s").unwrap();
     let s = id.replace_all(stderr, "[ID]");
     let s = addr.replace_all(&s, "[ADDR]");
     let s = latency.replace_all(&s, "$1 [LATENCY]");
@@ -43,7 +45,8 @@ fn normalise(stderr: &str) -> String {
     if stderr.ends_with('\n') {
         s.push('\n');
     }
-    finished.replace_all(&s, "finished in [TIME]").into_owned()
+    let s = finished.replace_all(&s, "finished in [TIME]");
+    total.replace_all(&s, "total [TIME]").into_owned()
 }
 
 /// Run `fcall --color never ARGS` (after `tweak`) against a fresh emulator with the

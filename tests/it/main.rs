@@ -23,6 +23,7 @@ mod huawei;
 mod openfaas;
 mod schema;
 mod secrets;
+mod shards;
 mod shared;
 mod streaming;
 mod suites;

@@ -21,6 +21,28 @@ pub(super) struct Each<'a> {
     pub(super) target: &'a Target,
     pub(super) base: &'a Invocation,
     pub(super) checks: &'a [Expr],
+    /// `--failures`: keep what it takes to write a line that did not succeed again.
+    pub(super) keep_failures: bool,
+}
+
+/// A line in batch-input form (`{"id":…,"payload":…,"qualifier":…}`) that replays it: a
+/// payload that is JSON (not a string) as written, anything else as a JSON string of its
+/// text, which batch sends as that text.
+pub(super) fn replay_line(payload: &[u8], id: &Json, qualifier: Option<&str>) -> Vec<u8> {
+    let raw = std::str::from_utf8(payload)
+        .ok()
+        .and_then(|t| serde_json::from_str::<&serde_json::value::RawValue>(t).ok())
+        .filter(|r| !r.get().starts_with('"') && !r.get().contains(['\n', '\r']));
+    let payload = match raw {
+        Some(r) => r.get().to_string(),
+        None => Json::String(String::from_utf8_lossy(payload).into_owned()).to_string(),
+    };
+    let mut s = format!("{{\"id\":{id},\"payload\":{payload}");
+    if let Some(q) = qualifier {
+        s.push_str(&format!(",\"qualifier\":{}", Json::String(q.to_string())));
+    }
+    s.push_str("}\n");
+    s.into_bytes()
 }
 
 /// A finished line: its envelope (one line of text) and its exit code.
@@ -29,6 +51,8 @@ pub(super) struct Done {
     pub(super) code: u8,
     /// Whether an expectation of its envelope was not met.
     pub(super) unmet: bool,
+    /// With `--failures`, when the line did not succeed: the line to replay it.
+    pub(super) failure: Option<Vec<u8>>,
     /// How long the call took, when a request was made.
     pub(super) latency: Option<Duration>,
 }
@@ -38,6 +62,7 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
     let (session, target, base) = (each.session, each.target, each.base);
     let provider = session.provider;
     let mut inv = base.clone();
+    let kept = each.keep_failures.then(|| line.payload.clone());
     inv.payload = Some(line.payload);
     let function = match &line.qualifier {
         Some(q) => {
@@ -65,11 +90,18 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
         function: &shown,
         mode: inv.mode,
     };
+    let id = kept.as_ref().map(|_| line.id.clone());
     let (text, code, unmet) = render_line(&rctx, &result, line.no, line.id, each.checks);
+    // every line that did not succeed: a failed function, a refusal, an unmet expectation
+    let failure = match (kept, id) {
+        (Some(p), Some(id)) if code != 0 => Some(replay_line(&p, &id, line.qualifier.as_deref())),
+        _ => None,
+    };
     Done {
         text,
         code,
         unmet,
+        failure,
         latency,
     }
 }
@@ -119,5 +151,30 @@ fn render_line(
             e.code(),
             false,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn replay_lines_send_the_same_payload_again() {
+        for (payload, id, q) in [
+            (&br#"{"a": 1}"#[..], json!("x-1"), None),
+            (b"hello world", json!(7), Some("v2")),
+            (br#""a json string""#, Json::Null, None),
+            (b"{\n \"multi\": 1\n}", Json::Null, None),
+            (b"12", Json::Null, None),
+        ] {
+            let text = replay_line(payload, &id, q);
+            assert!(text.ends_with(b"\n") && text.iter().filter(|b| **b == b'\n').count() == 1);
+            let line = super::super::input::parse_line(1, &text).unwrap();
+            assert_eq!(line.payload, payload, "{}", String::from_utf8_lossy(&text));
+            assert_eq!(line.id, id);
+            assert_eq!(line.qualifier.as_deref(), q);
+            assert_eq!(line.error, None);
+        }
     }
 }

@@ -17,6 +17,7 @@
 
 mod call;
 mod input;
+mod merge;
 mod stats;
 mod window;
 
@@ -34,13 +35,13 @@ use tokio::sync::mpsc::Receiver;
 use super::invoke::{call_invocation, Target};
 use super::session::Session;
 use super::{print_error, process_env, warn, Ctx};
-use crate::cli::BatchArgs;
+use crate::cli::{BatchArgs, BatchCommand};
 use crate::error::{code, Error, Exit, Result};
 use crate::expect::{compile_all, Expr};
 use crate::invocation::{Invocation, Mode};
 use crate::providers::Capability;
 use call::{call_line, Done, Each};
-use input::{count_lines, next_line, open_input, spawn_reader, Item, CHUNK};
+use input::{count_lines, next_line, open_input, spawn_reader, Item, Shard, CHUNK};
 use stats::Stats;
 use window::Window;
 
@@ -123,26 +124,32 @@ struct Prepared<'a> {
     target: Target,
     /// `--expect`, compiled.
     checks: Vec<Expr>,
+    shard: Option<Shard>,
 }
 
 pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
+    if let Some(BatchCommand::Merge { files }) = &args.command {
+        return merge::run(files);
+    }
     let Prepared {
         base,
         input,
         input_path,
         target,
         checks,
+        shard,
     } = prepare(ctx, args)?;
     let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
-    let rx = spawn_reader(input);
-    let bar = progress(input_path);
-    let mut batch = Batch::new(args, &bar);
+    let rx = spawn_reader(input, shard);
+    let bar = progress(input_path.filter(|_| shard.is_none()));
+    let mut batch = Batch::new(args, &bar)?;
     let each = Each {
         session: &session,
         target: &target,
         base: &base,
         checks: &checks,
+        keep_failures: args.failures.is_some(),
     };
     event_loop(&mut batch, rx, ctrl_c, &each).await?;
     batch.finish()
@@ -150,7 +157,12 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
 
 /// Check the command line and open the input; find the provider, profile and function.
 fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
-    let mut base = call_invocation(&args.function, &args.call)?;
+    let function = args.function.as_deref().unwrap_or_default();
+    let mut base = call_invocation(function, &args.call)?;
+    let shard = args
+        .shard
+        .map(|s| Shard::resolve(s, &crate::env::process))
+        .transpose()?;
     let checks = compile_all("--expect", &args.check.expect)?;
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
@@ -174,6 +186,7 @@ fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
         input_path,
         target,
         checks,
+        shard,
     })
 }
 
@@ -261,13 +274,27 @@ struct Batch<'b> {
     interrupted: bool,
     bar: &'b ProgressBar,
     started: Instant,
+    /// `--failures`: where the lines that did not succeed go, in batch-input form.
+    failures: Option<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)>,
 }
 
 impl<'b> Batch<'b> {
-    fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Batch<'b> {
+    fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Result<Batch<'b>> {
         let jobs = args.jobs.max(1) as usize;
         let window_cap = 2 * jobs;
-        Batch {
+        let failures = match &args.failures {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| {
+                    Error::Usage(format!(
+                        "--failures {}: cannot create the file: {e}",
+                        path.display()
+                    ))
+                })?;
+                Some((path.clone(), std::io::BufWriter::new(file)))
+            }
+            None => None,
+        };
+        Ok(Batch {
             jobs,
             window_cap,
             fail_fast: args.fail_fast,
@@ -284,7 +311,8 @@ impl<'b> Batch<'b> {
             interrupted: false,
             bar,
             started: Instant::now(),
-        }
+            failures,
+        })
     }
 
     /// Gather the finished lines at the front of the window, in order.
@@ -292,6 +320,10 @@ impl<'b> Batch<'b> {
         while let Some(d) = self.window.pop_ready() {
             self.stats.add(&d);
             self.out.extend_from_slice(&d.text);
+            if let (Some((_, w)), Some(f)) = (self.failures.as_mut(), &d.failure) {
+                // a write that fails is reported when the file is closed, at the end
+                let _ = w.write_all(f);
+            }
         }
     }
 
@@ -366,10 +398,20 @@ impl<'b> Batch<'b> {
     }
 
     /// Clear the progress bar and write the summary; the batch's exit code.
-    fn finish(self) -> Result<u8> {
+    fn finish(mut self) -> Result<u8> {
         let abandoned = self.window.slots.len();
         self.bar.finish_and_clear();
-        eprintln!("{}", self.stats.summary(self.note(abandoned).as_deref()));
+        let elapsed = self.started.elapsed();
+        eprintln!(
+            "{}",
+            self.stats
+                .summary(self.note(abandoned).as_deref(), Some(elapsed))
+        );
+        if let Some((path, mut w)) = self.failures.take() {
+            w.flush().map_err(|e| {
+                Error::Internal(format!("--failures {}: cannot write: {e}", path.display()))
+            })?;
+        }
         if self.interrupted {
             return Err(Error::Interrupted);
         }

@@ -92,7 +92,11 @@ impl Stats {
         self.count - self.ok
     }
 
-    pub(super) fn summary(&self, note: Option<&str>) -> String {
+    pub(super) fn summary(
+        &self,
+        note: Option<&str>,
+        elapsed: Option<std::time::Duration>,
+    ) -> String {
         let mut parts = vec![
             format!(
                 "{} invocation{}",
@@ -125,6 +129,13 @@ impl Stats {
             q(0.95),
             q(0.99)
         ));
+        if let Some(t) = elapsed {
+            let secs = t.as_secs_f64();
+            parts.push(format!(
+                "total {secs:.2} s · {:.0}/s",
+                self.count as f64 / secs.max(1e-3)
+            ));
+        }
         if let Some(n) = note {
             parts.push(n.to_string());
         }
@@ -171,11 +182,12 @@ mod tests {
                 text: Vec::new(),
                 code: c,
                 unmet: false,
+                failure: None,
                 latency: (l > 0).then(|| Duration::from_millis(l)),
             });
         }
         assert_eq!(s.exit, code::TRANSPORT);
-        let line = s.summary(None);
+        let line = s.summary(None, None);
         assert!(
             line.starts_with(
                 "batch: 5 invocations · ok 1 · function errors 1 · refused 1 · transport errors 1 · bad lines 1 · latency p50 4.0 ms"
@@ -192,12 +204,13 @@ mod tests {
                 text: Vec::new(),
                 code: c,
                 unmet,
+                failure: None,
                 latency: Some(Duration::from_millis(1)),
             });
         }
         assert_eq!(s.exit, code::EXPECTATION);
         assert_eq!(s.failed(), 3);
-        let line = s.summary(None);
+        let line = s.summary(None, None);
         assert!(
             line.starts_with(
                 "batch: 4 invocations · ok 1 · function errors 2 · refused 0 · transport errors 0 · expectations not met 2 · latency"
