@@ -215,7 +215,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__batch)
-            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --shard --failures --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help merge help"
+            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --shard --failures --journal --retry-uncertain --only-new --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +246,10 @@ _fcall() {
                     return 0
                     ;;
                 --failures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -83,6 +83,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_s
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l shard -d 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l failures -d 'Write every line that did not succeed to FILE, as batch input with its id, to replay them' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l journal -d 'Record each line\'s state in FILE (append-only) and, run again with the same input and options, skip what finished: its envelope is printed from the journal, and a line that was sent but not answered is reported `uncertain`, not sent again' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s t -l content-type -d 'Content type of the payload' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
@@ -100,6 +101,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_s
 always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retry-uncertain -d 'With --journal: send the uncertain lines again (they may have run already)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l only-new -d 'With --journal: print only the envelopes of lines run now, not those from the journal'
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'

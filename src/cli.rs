@@ -411,6 +411,20 @@ pub struct BatchArgs {
     #[arg(long, value_name = "FILE")]
     pub failures: Option<PathBuf>,
 
+    /// Record each line's state in FILE (append-only) and, run again with the same input and
+    /// options, skip what finished: its envelope is printed from the journal, and a line that
+    /// was sent but not answered is reported `uncertain`, not sent again
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+
+    /// With --journal: send the uncertain lines again (they may have run already)
+    #[arg(long, requires = "journal")]
+    pub retry_uncertain: bool,
+
+    /// With --journal: print only the envelopes of lines run now, not those from the journal
+    #[arg(long, requires = "journal")]
+    pub only_new: bool,
+
     #[command(flatten)]
     pub call: CallArgs,
 

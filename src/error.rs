@@ -203,6 +203,10 @@ pub enum Error {
     Refused(String),
     #[error("{0}")]
     Transport(String),
+    /// A call was sent and its answer is unknown (a batch resumed from its journal): it may
+    /// have run; exit 5, as a transport failure after sending.
+    #[error("{0}")]
+    Uncertain(String),
     #[error("interrupted")]
     Interrupted,
     #[error("internal error: {0}")]
@@ -216,7 +220,7 @@ impl Error {
             Error::Usage(_) => Exit::Usage,
             Error::Config(_) | Error::Auth(_) => Exit::Config,
             Error::Refused(_) => Exit::Refused,
-            Error::Transport(_) => Exit::Transport,
+            Error::Transport(_) | Error::Uncertain(_) => Exit::Transport,
             Error::Interrupted => Exit::Interrupted,
             Error::Internal(_) => Exit::Internal,
         }
@@ -227,12 +231,13 @@ impl Error {
     }
 
     /// Every `kind` an error envelope may carry (the schema's enum is checked against it).
-    pub const KINDS: [&'static str; 7] = [
+    pub const KINDS: [&'static str; 8] = [
         "usage",
         "config",
         "auth",
         "refused",
         "transport",
+        "uncertain",
         "interrupted",
         "internal",
     ];
@@ -245,6 +250,7 @@ impl Error {
             Error::Auth(_) => "auth",
             Error::Refused(_) => "refused",
             Error::Transport(_) => "transport",
+            Error::Uncertain(_) => "uncertain",
             Error::Interrupted => "interrupted",
             Error::Internal(_) => "internal",
         }
@@ -322,6 +328,7 @@ mod tests {
             (Error::Auth(String::new()), "auth", 3),
             (Error::Refused(String::new()), "refused", 4),
             (Error::Transport(String::new()), "transport", 5),
+            (Error::Uncertain(String::new()), "uncertain", 5),
             (Error::Interrupted, "interrupted", 130),
             (Error::Internal(String::new()), "internal", 1),
         ];

@@ -20,6 +20,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod huawei;
+mod journal;
 mod openfaas;
 mod schema;
 mod secrets;

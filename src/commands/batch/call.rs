@@ -47,12 +47,18 @@ pub(super) fn replay_line(payload: &[u8], id: &Json, qualifier: Option<&str>) ->
 
 /// A finished line: its envelope (one line of text) and its exit code.
 pub(super) struct Done {
+    /// The input line's number.
+    pub(super) no: u64,
     pub(super) text: Vec<u8>,
     pub(super) code: u8,
     /// Whether an expectation of its envelope was not met.
     pub(super) unmet: bool,
     /// With `--failures`, when the line did not succeed: the line to replay it.
     pub(super) failure: Option<Vec<u8>>,
+    /// With `--journal`: the hash of the line, when its end is to be recorded.
+    pub(super) journal: Option<String>,
+    /// It was sent by an earlier run whose answer is unknown.
+    pub(super) uncertain: bool,
     /// How long the call took, when a request was made.
     pub(super) latency: Option<Duration>,
 }
@@ -91,6 +97,7 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
         mode: inv.mode,
     };
     let id = kept.as_ref().map(|_| line.id.clone());
+    let no = line.no;
     let (text, code, unmet) = render_line(&rctx, &result, line.no, line.id, each.checks);
     // every line that did not succeed: a failed function, a refusal, an unmet expectation
     let failure = match (kept, id) {
@@ -98,11 +105,41 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
         _ => None,
     };
     Done {
+        no,
         text,
         code,
         unmet,
         failure,
         latency,
+        journal: None,
+        uncertain: false,
+    }
+}
+
+/// A line an earlier run sent and never saw answered (from its journal): reported, not sent
+/// again, since it may have run.
+pub(super) fn unanswered(each: &Each<'_>, line: &Line) -> Done {
+    let rctx = Context {
+        provider: each.session.provider.key(),
+        profile: &each.target.profile,
+        function: &each.target.function,
+        mode: each.base.mode,
+    };
+    let e = Error::Uncertain(format!(
+        "line {} was sent by an earlier run that stopped before its answer: it may have run; --retry-uncertain sends it again",
+        line.no
+    ));
+    Done {
+        no: line.no,
+        text: output::line(&ErrorEnvelope::new(&rctx, &e, Some((line.no, &line.id)))),
+        code: e.code(),
+        unmet: false,
+        failure: each
+            .keep_failures
+            .then(|| replay_line(&line.payload, &line.id, line.qualifier.as_deref())),
+        latency: None,
+        journal: None,
+        uncertain: true,
     }
 }
 

@@ -29,6 +29,8 @@ struct Seen {
 #[derive(Deserialize)]
 struct ErrorPart {
     exit_code: u8,
+    #[serde(default)]
+    kind: String,
 }
 
 /// An envelope's exit code, by the rule it was printed by.
@@ -132,6 +134,9 @@ pub(super) fn run(files: &[PathBuf]) -> Result<u8> {
             serde_json::from_slice(&text).map_err(|e| Error::Internal(e.to_string()))?;
         let (code, unmet) = code_of(&seen);
         stats.add(&Done {
+            no,
+            journal: None,
+            uncertain: seen.error.as_ref().is_some_and(|e| e.kind == "uncertain"),
             text: Vec::new(),
             code,
             unmet,

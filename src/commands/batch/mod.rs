@@ -17,6 +17,7 @@
 
 mod call;
 mod input;
+mod journal;
 mod merge;
 mod stats;
 mod window;
@@ -40,8 +41,10 @@ use crate::error::{code, Error, Exit, Result};
 use crate::expect::{compile_all, Expr};
 use crate::invocation::{Invocation, Mode};
 use crate::providers::Capability;
-use call::{call_line, Done, Each};
+use call::{call_line, replay_line, unanswered, Done, Each};
+use input::Line;
 use input::{count_lines, next_line, open_input, spawn_reader, Item, Shard, CHUNK};
+use journal::{line_hash, Journal, Known};
 use stats::Stats;
 use window::Window;
 
@@ -144,6 +147,12 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     let rx = spawn_reader(input, shard);
     let bar = progress(input_path.filter(|_| shard.is_none()));
     let mut batch = Batch::new(args, &bar)?;
+    if let Some(path) = &args.journal {
+        batch.journal = Some(Journal::open(
+            path,
+            &fingerprint(args, &base, &target, shard),
+        )?);
+    }
     let each = Each {
         session: &session,
         target: &target,
@@ -153,6 +162,26 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     };
     event_loop(&mut batch, rx, ctrl_c, &each).await?;
     batch.finish()
+}
+
+/// What a batch does, for its journal: the same command resumes it, another is refused.
+fn fingerprint(
+    args: &BatchArgs,
+    base: &Invocation,
+    target: &Target,
+    shard: Option<Shard>,
+) -> String {
+    let call = format!("{base:?}");
+    let expect = args.check.expect.join("\u{0}");
+    let shard = format!("{shard:?}");
+    journal::options_fingerprint(&[
+        target.provider.key(),
+        &target.profile,
+        &target.function,
+        &call,
+        &expect,
+        &shard,
+    ])
 }
 
 /// Check the command line and open the input; find the provider, profile and function.
@@ -231,7 +260,7 @@ async fn event_loop(
             _ = &mut ctrl_c => Event::Interrupted,
             Some((seq, done)) = running.next(), if !running.is_empty() => Event::Finished(seq, done),
             item = next_line(&mut rx, &mut queued, batch.not_before), if can_start => Event::Input(item),
-            _ = std::future::ready(()), if !batch.out.is_empty() => Event::Flush,
+            _ = std::future::ready(()), if !batch.out.is_empty() || batch.journal_pending() => Event::Flush,
         };
         match event {
             Event::Interrupted => {
@@ -242,8 +271,30 @@ async fn event_loop(
             Event::Input(None) => batch.input_done = true,
             Event::Input(Some(Err(e))) => batch.input_failed(e),
             Event::Input(Some(Ok(line))) => {
+                let hash = match batch.triage(&line, each) {
+                    Ok(Triage::Send(hash)) => hash,
+                    Ok(Triage::Replayed(done)) => {
+                        let seq = batch.window.push();
+                        batch.finished(seq, *done);
+                        continue;
+                    }
+                    Err(e) => {
+                        batch.input_failed(e.to_string());
+                        continue;
+                    }
+                };
                 let seq = batch.start();
-                running.push(async move { (seq, call_line(each, line).await) });
+                let wait_for = batch.journal_started(line.no, hash.as_deref());
+                let mut flushed = batch.flushed.subscribe();
+                running.push(async move {
+                    // a line's started record is written before it is sent
+                    if wait_for > 0 {
+                        let _ = flushed.wait_for(|g| *g >= wait_for).await;
+                    }
+                    let mut done = call_line(each, line).await;
+                    done.journal = hash;
+                    (seq, done)
+                });
             }
             Event::Flush => {
                 if !batch.flush_or_stop()? {
@@ -253,6 +304,14 @@ async fn event_loop(
         }
     }
     batch.drain()
+}
+
+/// What to do with an input line, given the journal.
+enum Triage {
+    /// Send it (recording it in the journal under this hash, with one).
+    Send(Option<String>),
+    /// Do not: its end is known (from the journal), or unknowable (sent, never answered).
+    Replayed(Box<Done>),
 }
 
 /// A running batch, between two events.
@@ -276,6 +335,12 @@ struct Batch<'b> {
     started: Instant,
     /// `--failures`: where the lines that did not succeed go, in batch-input form.
     failures: Option<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)>,
+    journal: Option<Journal>,
+    retry_uncertain: bool,
+    only_new: bool,
+    /// Started records handed out, and (to the waiting calls) how many are written.
+    generation: u64,
+    flushed: tokio::sync::watch::Sender<u64>,
 }
 
 impl<'b> Batch<'b> {
@@ -312,6 +377,11 @@ impl<'b> Batch<'b> {
             bar,
             started: Instant::now(),
             failures,
+            journal: None,
+            retry_uncertain: args.retry_uncertain,
+            only_new: args.only_new,
+            generation: 0,
+            flushed: tokio::sync::watch::Sender::new(0),
         })
     }
 
@@ -319,7 +389,12 @@ impl<'b> Batch<'b> {
     fn gather(&mut self) {
         while let Some(d) = self.window.pop_ready() {
             self.stats.add(&d);
-            self.out.extend_from_slice(&d.text);
+            if let (Some(j), Some(hash)) = (self.journal.as_mut(), &d.journal) {
+                j.finished(d.no, hash, d.code, d.uncertain, &d.text);
+            }
+            if !(self.only_new && d.journal.is_none() && self.journal.is_some() && !d.uncertain) {
+                self.out.extend_from_slice(&d.text);
+            }
             if let (Some((_, w)), Some(f)) = (self.failures.as_mut(), &d.failure) {
                 // a write that fails is reported when the file is closed, at the end
                 let _ = w.write_all(f);
@@ -327,8 +402,72 @@ impl<'b> Batch<'b> {
         }
     }
 
+    /// What the journal says of a line: send it, or its end without sending it.
+    fn triage(&mut self, line: &Line, each: &Each<'_>) -> Result<Triage> {
+        let Some(j) = self.journal.as_mut() else {
+            return Ok(Triage::Send(None));
+        };
+        let hash = line_hash(line);
+        let replay = |code: u8, envelope: Vec<u8>, uncertain: bool| Done {
+            no: line.no,
+            text: envelope,
+            code,
+            unmet: false,
+            failure: (each.keep_failures && code != 0)
+                .then(|| replay_line(&line.payload, &line.id, line.qualifier.as_deref())),
+            latency: None,
+            journal: None,
+            uncertain,
+        };
+        Ok(match j.lookup(line.no, &hash)? {
+            Known::New => Triage::Send(Some(hash)),
+            Known::Unanswered
+            | Known::Finished {
+                uncertain: true, ..
+            } if self.retry_uncertain => Triage::Send(Some(hash)),
+            Known::Finished {
+                code,
+                uncertain,
+                envelope,
+            } => Triage::Replayed(Box::new(replay(code, envelope, uncertain))),
+            Known::Unanswered => {
+                let mut done = unanswered(each, line);
+                done.journal = Some(hash);
+                Triage::Replayed(Box::new(done))
+            }
+        })
+    }
+
+    /// Record that line `no` is about to be sent; the generation to wait for before
+    /// sending it (0: no journal).
+    fn journal_started(&mut self, no: u64, hash: Option<&str>) -> u64 {
+        match (self.journal.as_mut(), hash) {
+            (Some(j), Some(h)) => {
+                j.started(no, h);
+                self.generation += 1;
+                self.generation
+            }
+            _ => 0,
+        }
+    }
+
+    fn journal_pending(&self) -> bool {
+        self.journal.as_ref().is_some_and(Journal::has_pending)
+    }
+
+    /// Write the journal's pending records, then let the calls waiting for them go.
+    fn flush_journal(&mut self) -> Result<()> {
+        if let Some(j) = self.journal.as_mut() {
+            j.flush()?;
+            self.flushed.send_replace(self.generation);
+        }
+        Ok(())
+    }
+
     /// Write what is gathered and move the progress bar; `false` when stdout went away.
     fn flush(&mut self) -> Result<bool> {
+        // the journal first: a line printed is a line recorded
+        self.flush_journal()?;
         let open = emit(&self.out, self.bar)?;
         self.out.clear();
         if !self.bar.is_hidden() {
@@ -394,7 +533,7 @@ impl<'b> Batch<'b> {
         if !self.out.is_empty() && !matches!(self.stop, Some(Stop::StdoutGone)) {
             self.flush()?;
         }
-        Ok(())
+        self.flush_journal()
     }
 
     /// Clear the progress bar and write the summary; the batch's exit code.

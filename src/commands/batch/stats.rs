@@ -63,6 +63,8 @@ pub(super) struct Stats {
     internal: u64,
     /// Lines with an expectation not met (whatever their code).
     unmet: u64,
+    /// Lines sent by an earlier run and never answered (`--journal`).
+    uncertain: u64,
     pub(super) exit: u8,
     latency: Histogram,
 }
@@ -70,7 +72,11 @@ pub(super) struct Stats {
 impl Stats {
     pub(super) fn add(&mut self, d: &Done) {
         self.count += 1;
+        if d.uncertain {
+            self.uncertain += 1;
+        }
         match Exit::of(d.code) {
+            _ if d.uncertain => {}
             Exit::Ok => self.ok += 1,
             Exit::Function => self.function += 1,
             Exit::Config | Exit::Refused => self.refused += 1,
@@ -108,6 +114,9 @@ impl Stats {
             format!("refused {}", self.refused),
             format!("transport errors {}", self.transport),
         ];
+        if self.uncertain > 0 {
+            parts.push(format!("uncertain {}", self.uncertain));
+        }
         if self.unmet > 0 {
             parts.push(format!("expectations not met {}", self.unmet));
         }
@@ -179,6 +188,9 @@ mod tests {
         let mut s = Stats::default();
         for (c, l) in [(0, 2), (6, 4), (4, 6), (5, 8), (2, 0)] {
             s.add(&Done {
+                no: 0,
+                journal: None,
+                uncertain: false,
                 text: Vec::new(),
                 code: c,
                 unmet: false,
@@ -201,6 +213,9 @@ mod tests {
         let mut s = Stats::default();
         for (c, unmet) in [(0, false), (7, true), (6, true), (6, false)] {
             s.add(&Done {
+                no: 0,
+                journal: None,
+                uncertain: false,
                 text: Vec::new(),
                 code: c,
                 unmet,
