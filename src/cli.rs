@@ -384,15 +384,19 @@ pub struct BatchArgs {
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
 
-    /// Invocations in flight at most
+    /// Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and
+    /// latency holds, cut on throttling answers (up to --max-concurrency)
+    #[arg(short = 'j', long, value_name = "N|auto", default_value = "8", value_parser = parse_jobs)]
+    pub jobs: Jobs,
+
+    /// With -j auto: the concurrency it never goes above
     #[arg(
-        short = 'j',
         long,
         value_name = "N",
-        default_value_t = 8,
+        default_value_t = 256,
         value_parser = clap::value_parser!(u32).range(1..=4096)
     )]
-    pub jobs: u32,
+    pub max_concurrency: u32,
 
     /// Start at most N invocations per second (N may be a fraction, e.g. 0.5)
     #[arg(long, value_name = "N", value_parser = positive_rate)]
@@ -459,6 +463,25 @@ pub enum BatchCommand {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+/// `-j`: a fixed number of calls in flight, or adaptive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobs {
+    Fixed(u32),
+    Auto,
+}
+
+fn parse_jobs(s: &str) -> Result<Jobs, String> {
+    match s {
+        "auto" => Ok(Jobs::Auto),
+        n => match n.parse::<u32>() {
+            Ok(n) if (1..=4096).contains(&n) => Ok(Jobs::Fixed(n)),
+            _ => Err(format!(
+                "'{s}' is not a number of calls in flight: give 1 to 4096, or auto"
+            )),
+        },
+    }
 }
 
 /// `--shard K/N`; `k` is `None` for `auto/N`.
@@ -671,6 +694,12 @@ pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free one)
     #[arg(long, default_value = "127.0.0.1:9000")]
     pub bind: String,
+    /// Calls per second the function `limited` (Lambda) takes before it throttles
+    #[arg(long, value_name = "N", default_value_t = 50.0, value_parser = positive_rate)]
+    pub limit_rate: f64,
+    /// Calls `limited` takes at once above its rate (its token bucket's size)
+    #[arg(long, value_name = "N", default_value_t = 5.0, value_parser = positive_rate)]
+    pub limit_burst: f64,
     /// FunctionGraph token accepted as X-Auth-Token
     #[arg(long, default_value = "testtoken")]
     pub token: String,

@@ -71,7 +71,10 @@ fn a_killed_batch_resumes_without_sending_a_finished_line_twice() {
         .filter(|l| l["error"]["kind"] == "uncertain")
         .count() as u64;
     // the calls in flight when it was killed: at most a window's worth
-    assert!(uncertain > 0 && uncertain <= 2 * 16, "{uncertain} uncertain");
+    assert!(
+        uncertain > 0 && uncertain <= 2 * 16,
+        "{uncertain} uncertain"
+    );
     o.code(5).stderr_has(&format!("uncertain {uncertain}"));
     assert!(all
         .iter()
