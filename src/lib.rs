@@ -19,6 +19,7 @@ pub mod output;
 pub mod providers;
 pub mod render;
 pub mod signing;
+pub mod terminal;
 pub mod transport;
 
 #[cfg(test)]

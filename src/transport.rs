@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::terminal::escape_line;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -185,9 +186,9 @@ impl Transport {
             rb = rb.header(k.as_str(), v.as_str());
         }
         if self.opts.verbose {
-            eprintln!("> {} {}", req.method, req.url());
+            eprintln!("> {} {}", req.method, escape_line(&req.url()));
             for (k, v) in &req.headers {
-                eprintln!("> {k}: {}", shown_value(k, v, secret));
+                eprintln!("> {k}: {}", escape_line(shown_value(k, v, secret)));
             }
             eprintln!("> ({} bytes of body)", body.len());
         }
@@ -210,7 +211,7 @@ impl Transport {
         if self.opts.verbose {
             eprintln!("< HTTP {status}");
             for (k, v) in &headers {
-                eprintln!("< {k}: {}", shown_value(k, v, secret));
+                eprintln!("< {k}: {}", escape_line(shown_value(k, v, secret)));
             }
         }
         Ok((

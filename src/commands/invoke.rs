@@ -250,6 +250,7 @@ fn print_request(args: &InvokeArgs, provider: &dyn Provider, mut inv: Invocation
     }
     let placeholder = provider.tokens().map(|_| "(fetched when sent)");
     let req = provider.build(&inv, placeholder, now())?;
+    crate::http::check_path(&req.path).map_err(Error::Usage)?;
     let secret = if args.show_secrets {
         &[][..]
     } else {
@@ -309,7 +310,10 @@ async fn execute(
         if args.output == OutputFormat::Human {
             let id = outcome.async_id.as_deref();
             let what = id.map(|i| format!(" · {i}")).unwrap_or_default();
-            eprintln!("accepted{what} · waiting for it to finish");
+            eprintln!(
+                "accepted{} · waiting for it to finish",
+                crate::terminal::escape_line(&what)
+            );
         }
         let state = match receiver.as_mut() {
             Some(r) => await_callback(args, provider, r, &mut outcome, started).await?,

@@ -54,12 +54,20 @@ impl Ctx {
 }
 
 pub fn warn(msg: &str) {
-    eprintln!("{} {msg}", "warning:".yellow().bold());
+    eprintln!(
+        "{} {}",
+        "warning:".yellow().bold(),
+        crate::terminal::escape_line(msg)
+    );
 }
 
 /// Print an error for a person: one line on stderr (coloured as `run` decided).
 pub fn print_error(e: &Error) {
-    eprintln!("{} {e}", "fcall: error:".red().bold());
+    eprintln!(
+        "{} {}",
+        "fcall: error:".red().bold(),
+        crate::terminal::escape_line(&e.to_string())
+    );
 }
 
 /// Write to stdout; a reader that went away (`| head`) is not an error.

@@ -155,6 +155,7 @@ impl<'a> Session<'a> {
         let answered = self.challenged.lock().unwrap().clone();
         let build = |token: Option<&str>, now: OffsetDateTime| {
             let mut req = build(token, now)?;
+            crate::http::check_path(&req.path).map_err(crate::error::Error::Usage)?;
             if let Some((name, value)) = self.challenged.lock().unwrap().as_ref() {
                 req.set_header(name, value.clone());
             }

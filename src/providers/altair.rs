@@ -37,6 +37,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     ],
     env: &[],
     capabilities: &[Capability::FetchesToken, Capability::Callbacks],
+    success: super::FUNCTION_SUCCESS,
     build: |p, env| Ok(Box::new(Altair::from_profile(p, env)?)),
     emulator_profile: &[
         ("space", "my-space"),
@@ -113,11 +114,10 @@ impl Altair {
             spec: &SPEC,
         };
         let space = s.require("space")?;
-        let endpoint = s
-            .get("endpoint")?
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string())
-            .trim_end_matches('/')
-            .to_string();
+        let endpoint = match s.get("endpoint")? {
+            Some(e) => super::endpoint_base(&profile.name, "'endpoint'", &e)?,
+            None => DEFAULT_ENDPOINT.to_string(),
+        };
         let auth = if s.has("token") {
             Auth::Token(s.require("token")?)
         } else {
@@ -205,11 +205,12 @@ impl Provider for Altair {
                 "Altair IoT Studio: function not ready (HTTP 202): it is still starting; retry, or pass --wait to retry until it is ready".into(),
             ));
         }
-        if !invoked && !(200..300).contains(&resp.status) {
+        let ok = self.succeeded(resp.status);
+        if !ok && (!invoked || inv.mode == Mode::Async || !super::functions_failure(resp.status)) {
             return Err(self.refused(resp));
         }
         let mut out = faas::outcome(inv, resp);
-        if inv.mode == Mode::Sync && resp.status >= 400 {
+        if !ok {
             out.function_error = Some(function_error(resp.status, &resp.body));
         }
         Ok(out)
@@ -231,9 +232,7 @@ impl Provider for Altair {
 
     /// A sync 2xx from the function itself (`X-Invoked`) carries its output as the body.
     fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
-        inv.mode == Mode::Sync
-            && (200..300).contains(&head.status)
-            && head.header("X-Invoked").is_some()
+        inv.mode == Mode::Sync && self.succeeded(head.status) && head.header("X-Invoked").is_some()
     }
 
     fn not_ready(&self, resp: &HttpResponse) -> bool {
@@ -285,7 +284,7 @@ impl FetchesToken for Client {
 
     fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
         let json: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
-        if !(200..300).contains(&resp.status) {
+        if !SPEC.succeeded(resp.status) {
             let code = json.get("error").and_then(Json::as_str).unwrap_or("");
             let desc = json
                 .get("error_description")

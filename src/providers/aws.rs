@@ -55,6 +55,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         "AWS_CONFIG_FILE",
     ],
     capabilities: &[Capability::RemoteCheck],
+    success: &[200, 202, 204],
     build: |p, env| Ok(Box::new(Aws::from_profile(p, env)?)),
     emulator_profile: &[
         ("region", "us-east-1"),
@@ -127,6 +128,7 @@ pub(crate) fn parse_function(function: &str) -> Result<FunctionRef> {
             if !partition.starts_with("aws") || region.is_empty() {
                 return Err(bad("not a Lambda function ARN"));
             }
+            super::host_part("region", region).map_err(|m| bad(&m))?;
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad("the account is not 12 digits"));
             }
@@ -288,9 +290,14 @@ impl Aws {
                 .filter(|r| !r.is_empty())
                 .cloned(),
         };
-        let endpoint = s
-            .get("endpoint")?
-            .map(|e| e.trim_end_matches('/').to_string());
+        if let Some(r) = &region {
+            super::host_part("region", r)
+                .map_err(|m| Error::Config(format!("profile '{}': {m}", profile.name)))?;
+        }
+        let endpoint = match s.get("endpoint")? {
+            Some(e) => Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?),
+            None => None,
+        };
         Ok(Aws {
             region,
             endpoint,
@@ -416,7 +423,7 @@ impl Provider for Aws {
     }
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(self.refused(resp));
         }
         let mut out = Outcome {
@@ -490,7 +497,7 @@ impl Provider for Aws {
     fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
         inv.mode == Mode::Sync
             && !inv.validate_only
-            && (200..300).contains(&head.status)
+            && self.succeeded(head.status)
             && head.header("X-Amz-Function-Error").is_none()
     }
 
@@ -510,7 +517,7 @@ impl Provider for Aws {
 /// `DryRun`: 204 when the function exists and the caller may invoke it.
 impl RemoteCheck for Aws {
     fn interpret_check(&self, resp: &HttpResponse) -> Result<Outcome> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(self.refused(resp));
         }
         let mut out = Outcome {

@@ -45,6 +45,14 @@ pub trait Provider {
         self.spec().product
     }
 
+    /// Whether `status` is one of the provider's documented success statuses (its row's
+    /// `success`): the one rule for every answer. Anything else is not a success: a
+    /// refusal, or where the provider passes the function's own status on (OpenFaaS,
+    /// Altair), the function's failure for a 4xx/5xx ([`functions_failure`]).
+    fn succeeded(&self, status: u16) -> bool {
+        self.spec().succeeded(status)
+    }
+
     /// The function as the provider identifies it (a URN, `service/function`...), for output.
     fn function_id(&self, inv: &Invocation) -> Result<String>;
 
@@ -147,6 +155,16 @@ impl dyn Provider + '_ {
     }
 }
 
+/// The 2xx statuses a function behind an OpenFaaS-style gateway may answer with.
+pub const FUNCTION_SUCCESS: &[u16] = &[200, 201, 202, 203, 204, 205, 206];
+
+/// Whether a status that is not a success is the function's own failure, where a provider
+/// passes the function's status on: a 4xx or 5xx. A 1xx or 3xx (a redirect, which fcall
+/// never follows) is neither a success nor the function's failure: a refusal.
+pub fn functions_failure(status: u16) -> bool {
+    (400..600).contains(&status)
+}
+
 /// The first of `keys` that `v` has as a string (or a number, as text): providers spell the
 /// same field several ways (`ErrorCode`/`errorCode`/`Code`...).
 pub fn json_field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
@@ -209,13 +227,43 @@ pub fn refusal_line(
         (None, None) if resp.body.is_empty() => "no details".to_string(),
         (None, None) => body_snippet(&resp.body),
     };
+    let redirect = if (300..400).contains(&resp.status) {
+        ": fcall does not follow redirects; point the endpoint at where it leads"
+    } else {
+        ""
+    };
     format!(
-        "{product} refused the request: {what} (HTTP {}{})",
+        "{product} refused the request: {what} (HTTP {}{}){redirect}",
         resp.status,
         request_id
             .map(|i| format!(", request id {i}"))
             .unwrap_or_default()
     )
+}
+
+/// The base URL `url` (from `source`: a profile key, a variable, or what a region made),
+/// checked by [`crate::http::parse_base`], the one check of every endpoint: a URL it refuses
+/// is a configuration error naming the profile and the source, never quoting the URL (it may
+/// hold credentials).
+pub fn endpoint_base(profile: &str, source: &str, url: &str) -> Result<String> {
+    crate::http::parse_base(url).map_err(|why| {
+        Error::Config(format!(
+            "profile '{profile}': the endpoint from {source} cannot be used: {why}"
+        ))
+    })
+}
+
+/// Check a value that becomes part of a host name (a region, an account id): one DNS label,
+/// so that it cannot move the request to another host. The reason names `what`; the caller
+/// picks the exit class (a profile's value is configuration, a function reference's usage).
+pub fn host_part(what: &str, value: &str) -> std::result::Result<(), String> {
+    if crate::http::is_host_label(value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {value:?} is not a valid {what}: it goes into the host name, so it may hold only letters, digits, '-' and '_'"
+        ))
+    }
 }
 
 /// Reads profile values, applying environment overrides and resolving secrets; which

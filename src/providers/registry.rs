@@ -66,6 +66,9 @@ pub struct ProviderSpec {
     pub env: &'static [&'static str],
     /// What it can do beyond a sync call; `FetchesToken` only in some auth modes.
     pub capabilities: &'static [Capability],
+    /// The statuses its APIs document as success; every other status is not
+    /// ([`Provider::succeeded`], the one rule).
+    pub success: &'static [u16],
     /// Build it from a profile, resolving secrets.
     pub build: fn(&Profile, Env) -> Result<Box<dyn Provider>>,
     /// The keys of a profile that reaches the bundled emulator with its default
@@ -76,6 +79,11 @@ pub struct ProviderSpec {
 impl ProviderSpec {
     pub fn key(&self, name: &str) -> Option<&'static Key> {
         self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// Whether `status` is one of its documented success statuses.
+    pub fn succeeded(&self, status: u16) -> bool {
+        self.success.contains(&status)
     }
 
     pub fn has(&self, cap: Capability) -> bool {

@@ -168,3 +168,49 @@ fn a_readable_config_with_a_literal_secret_is_warned_about() {
         .stderr
         .contains("warning"));
 }
+
+/// Credentials written into an endpoint URL (`http://user:password@host`), in a profile or
+/// in `OPENFAAS_URL`, are refused before anything is sent, and no output (`-v`, `--dry-run`,
+/// `--curl`, the error) shows them, in clear or as the basic-auth header the HTTP client
+/// would have made of them.
+#[test]
+fn credentials_in_an_endpoint_are_refused_and_never_shown() {
+    let emu = Emulator::start();
+    let host = emu.url().trim_start_matches("http://").to_string();
+    let with_creds = format!("http://admin:{BASIC_PASSWORD}@{host}");
+    let sb = Sandbox::new();
+    sb.profiles(
+        Some("of"),
+        &[
+            profile("of", "openfaas").set("endpoint", with_creds.as_str()),
+            profile("fc", "aliyun")
+                .set("endpoint", with_creds.as_str())
+                .set("access_key_id", AK)
+                .env("access_key_secret", "TEST_HW_SK"),
+            profile("env", "openfaas"),
+        ],
+    );
+    for args in [
+        &["invoke", "echo"][..],
+        &["-v", "invoke", "echo"],
+        &["invoke", "echo", "--dry-run"],
+        &["invoke", "echo", "--curl"],
+        &["-p", "fc", "-v", "invoke", "svc/echo"],
+        &["-p", "fc", "invoke", "svc/echo", "--curl"],
+    ] {
+        sb.run(args)
+            .code(3)
+            .stderr_has("credentials before the host (user:password@)");
+    }
+    let mut c = sb.cmd();
+    c.env("OPENFAAS_URL", &with_creds)
+        .args(["-p", "env", "-v", "invoke", "echo"]);
+    Outcome::of(c.assert())
+        .code(3)
+        .stderr_has("the endpoint from OPENFAAS_URL cannot be used");
+    assert_eq!(
+        emu.counter("openfaas.sync.echo") + emu.counter("aliyun.sync.echo"),
+        0,
+        "nothing was sent"
+    );
+}
