@@ -366,6 +366,15 @@ pub enum BatchOutput {
     Json,
 }
 
+impl BatchArgs {
+    /// The time between starts `--rate` asks for: the one conversion (`--rate` is at least
+    /// [`MIN_RATE`], so it always fits a `Duration`).
+    pub fn interval(&self) -> Option<std::time::Duration> {
+        self.rate
+            .and_then(|r| std::time::Duration::try_from_secs_f64(1.0 / r).ok())
+    }
+}
+
 /// The slowest `--rate`: one start a day (a slower one would overflow the interval).
 pub const MIN_RATE: f64 = 1.0 / 86_400.0;
 

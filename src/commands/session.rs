@@ -118,6 +118,12 @@ impl<'a> Session<'a> {
             .execute(|| Ok(src.request.clone()), &policy)
             .await?;
         let token = tokens.parse_token(&resp, now())?;
+        if !token.usable() {
+            return Err(crate::error::Error::Refused(format!(
+                "{} answered with a token that cannot be sent in a header (it is empty or holds a space or control character): it is not cached; check the token endpoint",
+                self.provider.product()
+            )));
+        }
         if let Some(cache) = &self.cache {
             if let Err(e) = cache.put(&src.cache_key, &token) {
                 if self.verbose {

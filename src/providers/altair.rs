@@ -320,7 +320,7 @@ impl FetchesToken for Client {
             .unwrap_or(3600);
         Ok(Token {
             value: value.to_string(),
-            expires_at: now.unix_timestamp() + expires_in,
+            expires_at: now.unix_timestamp().saturating_add(expires_in),
         })
     }
 }

@@ -222,3 +222,52 @@ proptest! {
         }
     }
 }
+
+/// What a numeric flag may be given: numbers of every size and spelling, and junk.
+fn numeric_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| f.to_string()),
+        (-400i32..400).prop_map(|e| format!("1e{e}")),
+        Just("NaN".to_string()),
+        Just("inf".to_string()),
+        Just("-0".to_string()),
+        "[0-9eE.+-]{1,24}",
+    ]
+}
+
+proptest! {
+    /// Every numeric flag, whatever its text: clap refuses it, or what it becomes (the
+    /// transport's timeouts, batch's interval) fits the clock without overflow (issue 18:
+    /// `--rate 1e-20` panicked).
+    #[test]
+    fn numeric_flags_parse_or_are_refused(v in numeric_text()) {
+        use clap::Parser;
+        use fcall::cli::{Cli, Command};
+        for flag in ["--timeout", "--connect-timeout", "--retries", "--rate", "--jobs"] {
+            let Ok(cli) = Cli::try_parse_from(["fcall", "batch", "f", flag, v.as_str()]) else {
+                continue;
+            };
+            let Command::Batch(b) = cli.command else { unreachable!() };
+            let opts = b.net.options(false);
+            let now = std::time::Instant::now();
+            prop_assert!(now.checked_add(opts.timeout).is_some());
+            prop_assert!(now.checked_add(opts.connect_timeout).is_some());
+            prop_assert!(opts.retries <= fcall::cli::MAX_RETRIES);
+            if let Some(iv) = b.interval() {
+                prop_assert!(now.checked_add(iv).is_some(), "{flag} {v}: {iv:?}");
+            }
+            if flag == "--rate" {
+                prop_assert!(b.interval().is_some(), "--rate {v} gave no interval");
+            }
+        }
+        for flag in ["--timeout", "--connect-timeout", "--retries"] {
+            if let Ok(cli) = Cli::try_parse_from(["fcall", "invoke", "f", flag, v.as_str()]) {
+                let Command::Invoke(i) = cli.command else { unreachable!() };
+                let opts = i.net.options(false);
+                prop_assert!(std::time::Instant::now().checked_add(opts.timeout).is_some());
+            }
+        }
+    }
+}

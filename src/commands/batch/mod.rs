@@ -261,10 +261,7 @@ impl<'b> Batch<'b> {
             jobs,
             window_cap,
             fail_fast: args.fail_fast,
-            // `--rate` is at least one a day (cli::MIN_RATE), so the interval fits
-            interval: args
-                .rate
-                .and_then(|r| Duration::try_from_secs_f64(1.0 / r).ok()),
+            interval: args.interval(),
             not_before: None,
             stats: Stats::default(),
             window: Window {
