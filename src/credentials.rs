@@ -94,6 +94,11 @@ impl TokenCache {
         }
     }
 
+    /// The directory the tokens are in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn file(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}.json"))
     }

@@ -44,9 +44,11 @@ impl Ctx {
     pub fn load_config(&self) -> Result<Config> {
         let path = self.config_path()?;
         let cfg = config::load(&path)?;
-        if let Some(w) =
-            config::permission_warning(&path, &cfg, &crate::providers::registry::is_secret_key)
-        {
+        let is_secret = &crate::providers::registry::is_secret_key;
+        if let Some(e) = config::untrusted(&path, &cfg, is_secret) {
+            return Err(e.into());
+        }
+        if let Some(w) = config::permission_warning(&path, &cfg, is_secret) {
             warn(&w);
         }
         Ok(cfg)
@@ -115,8 +117,26 @@ fn block_on<T>(fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     })
 }
 
+/// No core dump of a process that holds secrets (keys, passwords, tokens): the core limit
+/// is set to zero and, on Linux, the process is made non-dumpable (which also keeps other
+/// processes of the same user from reading its memory through ptrace).
+fn no_core_dumps() {
+    #[cfg(unix)]
+    // SAFETY: setrlimit and prctl with these arguments only change this process's limits
+    unsafe {
+        let zero = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 /// Dispatch a parsed command line; `Ok(code)` for outcomes already reported.
 pub fn run(cli: Cli) -> Result<u8> {
+    no_core_dumps();
     let ctx = Ctx {
         profile: cli.profile.clone(),
         config_path: cli.config.clone(),

@@ -45,11 +45,21 @@ impl<'a> Session<'a> {
         if net.insecure {
             super::warn("--insecure: TLS certificates are not verified, so anyone on the way can read and change this exchange");
         }
+        let cache = TokenCache::from_env(&crate::env::process);
+        if let (Some(c), Some(_)) = (&cache, provider.tokens()) {
+            // a cache another user may write could hand this command their token
+            if let Some((problem, fix)) = crate::config::ownership_problem(c.dir()) {
+                return Err(crate::error::Error::Config(format!(
+                    "token cache {}: {problem}: its tokens are not used; fix it with `{fix}`",
+                    c.dir().display()
+                )));
+            }
+        }
         Ok(Session {
             provider,
             transport: Transport::new(net.clone())?,
             retry_sync: net.retry_sync,
-            cache: TokenCache::from_env(&crate::env::process),
+            cache,
             token: tokio::sync::Mutex::default(),
             verbose: net.verbose,
             challenged: std::sync::Mutex::default(),

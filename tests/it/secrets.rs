@@ -214,3 +214,42 @@ fn credentials_in_an_endpoint_are_refused_and_never_shown() {
         "nothing was sent"
     );
 }
+
+/// A config or token cache another user may write is not trusted with secrets or commands
+/// (issue 18: its `{ command }` secrets ran as the invoking user): one line, exit 3, the fix.
+#[cfg(unix)]
+#[test]
+fn a_config_or_cache_others_may_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    let marker = sb.dir.path().join("ran");
+    sb.profiles(
+        Some("p"),
+        &[profile("p", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", emu.url())
+            .command(
+                "token",
+                &format!("touch '{}'; echo {TOKEN}", marker.display()),
+            )],
+    );
+    std::fs::set_permissions(sb.config(), std::fs::Permissions::from_mode(0o666)).unwrap();
+    let o = sb.run(&["invoke", "echo"]);
+    o.code(3).stderr_has("chmod go-w");
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+    assert!(!marker.exists(), "the command of an untrusted config ran");
+    std::fs::set_permissions(sb.config(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    sb.run(&["invoke", "echo"]).code(0);
+    assert!(marker.exists());
+
+    let alt = Sandbox::new();
+    alt.altair_profiles(&emu);
+    alt.run(&["invoke", "echo"]).code(0);
+    let tokens = alt.cache().join("tokens");
+    std::fs::set_permissions(&tokens, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let o = alt.run(&["invoke", "echo"]);
+    o.code(3).stderr_has("token cache").stderr_has("chmod go-w");
+    assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+}
