@@ -385,17 +385,27 @@ async fn await_callback(
         .callbacks()
         .ok_or_else(|| Capability::Callbacks.missing(provider.product()))?;
     let limit = Duration::from_secs(args.net.timeout.max(1));
-    let left = limit.saturating_sub(started.elapsed());
-    let cb = tokio::time::timeout(left, receiver.next())
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(|| {
-            Error::Transport(format!(
-                "no callback arrived within {} s (raise --timeout to wait longer)",
-                limit.as_secs()
-            ))
-        })?;
+    let cb = loop {
+        let left = limit.saturating_sub(started.elapsed());
+        let cb = tokio::time::timeout(left, receiver.next())
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| {
+                Error::Transport(format!(
+                    "no callback arrived within {} s (raise --timeout to wait longer)",
+                    limit.as_secs()
+                ))
+            })?;
+        // the provider named the call: only a callback for that call is its result
+        match (&outcome.async_id, &cb.call_id) {
+            (Some(want), got) if got.as_ref() != Some(want) => warn(&format!(
+                "ignored a callback for call {} while waiting for {want}",
+                got.as_deref().unwrap_or("(no X-Call-Id)")
+            )),
+            _ => break cb,
+        }
+    };
     if let Some(d) = cb.duration_secs {
         outcome.summary.duration_ms = Some(d * 1000.0);
     }

@@ -14,6 +14,9 @@
 //! | `binary` | the function's result is not UTF-8 |
 //! | `redirect` | `302` to another address |
 //! | `status-NNN` | that status (e.g. `status-304`), an empty body, before the function runs |
+//! | `callback-wrong-id` | the async callback names another call (`X-Call-Id: forged-call`) |
+//! | `callback-no-status` | the async callback has no `X-Function-Status` |
+//! | `callback-bad-status` | the async callback's `X-Function-Status` is `2OO` |
 //! | `escapes` | a 404 whose error fields and request id hold terminal escapes and a forged line |
 
 use std::time::Duration;
@@ -116,6 +119,19 @@ pub fn after(name: &str, reply: &mut Reply) -> Option<Transport> {
             }
         }
         "binary" => reply.response.body = vec![0xff, 0xfe, 0x00, 0x80],
+        "callback-wrong-id" | "callback-no-status" | "callback-bad-status" => {
+            if let Some(cb) = reply.callback.as_mut() {
+                let (name, value) = match name {
+                    "callback-wrong-id" => ("X-Call-Id", Some("forged-call")),
+                    "callback-no-status" => ("X-Function-Status", None),
+                    _ => ("X-Function-Status", Some("2OO")),
+                };
+                cb.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+                if let Some(v) = value {
+                    cb.headers.push((name.into(), v.into()));
+                }
+            }
+        }
         _ => {}
     }
     None

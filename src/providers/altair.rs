@@ -18,7 +18,7 @@ use super::{
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
-use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
+use crate::invocation::{FunctionError, Invocation, Mode, Outcome};
 
 /// Altair IoT Studio's row in the provider table.
 pub const SPEC: ProviderSpec = ProviderSpec {
@@ -326,20 +326,9 @@ impl FetchesToken for Client {
 }
 
 impl Callbacks for Altair {
-    fn interpret_callback(&self, cb: &crate::callback::Callback) -> AsyncState {
-        match cb.status {
-            Some(s) if s >= 400 => {
-                let fe = function_error(s, &cb.body);
-                AsyncState::Failed {
-                    status: format!("HTTP {s}"),
-                    message: format!("{}: {}", fe.kind, fe.message),
-                }
-            }
-            s => AsyncState::Succeeded {
-                status: s.map_or("received".into(), |s| format!("HTTP {s}")),
-                result: Some(cb.body.clone()),
-            },
-        }
+    fn callback_failure(&self, status: u16, body: &[u8]) -> String {
+        let fe = function_error(status, body);
+        format!("{}: {}", fe.kind, fe.message)
     }
 }
 

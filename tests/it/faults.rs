@@ -279,3 +279,39 @@ fn remote_text_reaches_the_terminal_escaped() {
         }
     }
 }
+
+/// A callback is the result only when it names the call the provider accepted and says how
+/// the function ended (issue 18: a forged or status-less callback counted as success).
+#[test]
+fn callbacks_must_name_the_call_and_its_status() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.openfaas_profiles(&emu);
+    let wait = [
+        "invoke",
+        "job",
+        "--async",
+        "--wait",
+        "--listen",
+        "127.0.0.1:0",
+    ];
+    for (name, says) in [
+        ("callback-no-status", "no valid X-Function-Status"),
+        ("callback-bad-status", "no valid X-Function-Status"),
+    ] {
+        let h = fault(name);
+        let mut a = wait.to_vec();
+        a.extend(["-H", &h]);
+        let o = sb.run(&a);
+        o.code(6).stderr_has(says);
+        assert!(o.stdout.is_empty(), "{name}: no result");
+    }
+    let h = fault("callback-wrong-id");
+    let mut a = wait.to_vec();
+    a.extend(["-H", &h, "--timeout", "2"]);
+    let o = sb.run(&a);
+    o.code(5)
+        .stderr_has("ignored a callback for call forged-call")
+        .stderr_has("no callback arrived");
+    assert!(o.stdout.is_empty(), "a forged callback is not the result");
+}
