@@ -21,10 +21,15 @@ use crate::render;
 use crate::transport::{shown_value, Copied, Received};
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
-fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
+/// The payload `-d` names (or stdin's), read up to one byte past `limit` (the provider's
+/// limit for the call: more is refused by the caller, never held whole).
+fn read_payload(data: Option<&str>, limit: usize) -> Result<Option<Vec<u8>>> {
+    let bounded = |r: &mut dyn std::io::Read, buf: &mut Vec<u8>| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, limit as u64 + 1), buf)
+    };
     let read_stdin = || {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+        bounded(&mut std::io::stdin(), &mut buf)
             .map_err(|e| Error::Usage(format!("cannot read the payload from stdin: {e}")))?;
         Ok(buf)
     };
@@ -37,11 +42,15 @@ fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
                     "-d @{path}: is a directory: give a file after @, or @- for stdin"
                 )));
             }
-            std::fs::read(path).map(Some).map_err(|e| {
-                Error::Usage(format!(
-                    "-d @{path}: cannot read the payload file: {e}: give an existing file after @, or @- for stdin"
-                ))
-            })
+            let mut buf = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|mut f| bounded(&mut f, &mut buf))
+                .map_err(|e| {
+                    Error::Usage(format!(
+                        "-d @{path}: cannot read the payload file: {e}: give an existing file after @, or @- for stdin"
+                    ))
+                })?;
+            Ok(Some(buf))
         }
         Some(d) => Ok(Some(d.as_bytes().to_vec())),
         None if !std::io::stdin().is_terminal() => {
@@ -76,9 +85,23 @@ fn parse_header(h: &str) -> Result<(String, String)> {
     }
 }
 
+/// The invocation the flags describe, without its payload ([`add_payload`] reads it once
+/// the provider, and so its limit, is known).
 fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     let mut inv = call_invocation(&args.function, &args.call)?;
-    inv.payload = read_payload(args.data.as_deref())?;
+    inv.invocation_id = args.invocation_id.clone();
+    inv.wait = args.wait;
+    inv.callback_url = args.callback_url.clone();
+    inv.validate_only = args.dry_run_remote;
+    Ok(inv)
+}
+
+/// Read the payload, refusing one larger than the provider takes in this call.
+fn add_payload(args: &InvokeArgs, provider: &dyn Provider, inv: &mut Invocation) -> Result<()> {
+    let limit = providers::payload_limit(provider.spec(), inv.mode);
+    inv.payload = read_payload(args.data.as_deref(), limit)?;
+    let len = inv.payload.as_ref().map_or(0, Vec::len);
+    providers::check_payload(provider.spec(), inv.mode, len)?;
     if let (true, Some(payload)) = (args.validate_json, inv.payload.as_deref()) {
         if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(payload) {
             return Err(Error::Usage(format!(
@@ -86,11 +109,7 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
             )));
         }
     }
-    inv.invocation_id = args.invocation_id.clone();
-    inv.wait = args.wait;
-    inv.callback_url = args.callback_url.clone();
-    inv.validate_only = args.dry_run_remote;
-    Ok(inv)
+    Ok(())
 }
 
 /// The invocation the options shared by `invoke` and `batch` describe (no payload yet).
@@ -203,6 +222,7 @@ pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
     let mut inv = invocation(args)?;
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
+    add_payload(args, provider, &mut inv)?;
     let caller_id = provider.async_status().is_some_and(|s| s.needs_caller_id());
     if inv.wait && inv.invocation_id.is_none() && caller_id {
         inv.invocation_id = Some(generated_invocation_id());

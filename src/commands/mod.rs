@@ -82,7 +82,11 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Read an argument that may be `-` (or absent) for stdin.
+/// The most `decode` reads from stdin: a pasted value, many times the largest log tail or
+/// summary a provider sends (4 KiB), not a file.
+pub const MAX_PASTED: u64 = 64 << 20;
+
+/// Read an argument that may be `-` (or absent) for stdin (at most [`MAX_PASTED`] bytes).
 pub fn arg_or_stdin(value: Option<&str>, what: &str) -> Result<String> {
     match value {
         Some(v) if v != "-" => Ok(v.to_string()),
@@ -93,8 +97,17 @@ pub fn arg_or_stdin(value: Option<&str>, what: &str) -> Result<String> {
                 )));
             }
             let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .map_err(|e| Error::Usage(format!("cannot read {what} from stdin: {e}")))?;
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), MAX_PASTED + 1),
+                &mut s,
+            )
+            .map_err(|e| Error::Usage(format!("cannot read {what} from stdin: {e}")))?;
+            if s.len() as u64 > MAX_PASTED {
+                return Err(Error::Usage(format!(
+                    "the {what} on stdin is larger than {} MiB, more than a pasted value: give the value itself (a log tail is at most a few KiB)",
+                    MAX_PASTED >> 20
+                )));
+            }
             Ok(s)
         }
     }

@@ -8,7 +8,7 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, runtime_error, tail_log, AsyncStatus, AsyncStop,
     Capability, Env, Provider, Settings,
@@ -56,6 +56,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     env: &[],
     capabilities: &[Capability::AsyncStatus, Capability::AsyncStop],
     success: &[200, 202, 204],
+    // Function Compute (2.0 and 3.0): 32 MB synchronous, 128 KB async
+    max_payload: PayloadLimit {
+        sync: 32 << 20,
+        asynchronous: 128 << 10,
+    },
     build: |p, env| Ok(Box::new(Aliyun::from_profile(p, env)?)),
     emulator_profile: &[
         ("account_id", "123456789012"),

@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use super::faas::{self, Target};
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, refusal_line, Callbacks, Capability, Env, FetchesToken, Provider, Settings,
     Token, TokenSource,
@@ -38,6 +38,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     env: &[],
     capabilities: &[Capability::FetchesToken, Capability::Callbacks],
     success: super::FUNCTION_SUCCESS,
+    // no documented limit: fcall's own, what it holds in memory
+    max_payload: PayloadLimit {
+        sync: super::MAX_PAYLOAD,
+        asynchronous: super::MAX_PAYLOAD,
+    },
     build: |p, env| Ok(Box::new(Altair::from_profile(p, env)?)),
     emulator_profile: &[
         ("space", "my-space"),

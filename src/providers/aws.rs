@@ -14,7 +14,7 @@
 use time::OffsetDateTime;
 
 use super::aws_files::SharedFiles;
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, runtime_error, tail_log, Capability, Env, Provider,
     RemoteCheck, Settings,
@@ -56,6 +56,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     ],
     capabilities: &[Capability::RemoteCheck],
     success: &[200, 202, 204],
+    // Lambda: 6 MB (6,291,456 bytes) RequestResponse, 1 MB Event (since 2025; 256 KB before)
+    max_payload: PayloadLimit {
+        sync: 6 << 20,
+        asynchronous: 1 << 20,
+    },
     build: |p, env| Ok(Box::new(Aws::from_profile(p, env)?)),
     emulator_profile: &[
         ("region", "us-east-1"),

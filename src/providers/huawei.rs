@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, tail_log, AsyncStatus, Capability, Env, FetchesToken,
     Provider, Settings, Token, TokenSource,
@@ -58,6 +58,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     env: &["HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>"],
     capabilities: &[Capability::FetchesToken, Capability::AsyncStatus],
     success: &[200, 201, 202],
+    // FunctionGraph: 6 MB for a synchronous call, 256 KB for an async one
+    max_payload: PayloadLimit {
+        sync: 6 << 20,
+        asynchronous: 256 << 10,
+    },
     build: |p, env| Ok(Box::new(Huawei::from_profile(p, env)?)),
     emulator_profile: &[
         ("region", "cn-north-4"),

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 pub use self::capability::{
     AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, RemoteCheck,
 };
-pub use self::registry::{from_profile, ProviderSpec, PROVIDERS};
+pub use self::registry::{from_profile, PayloadLimit, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
 pub use crate::credentials::{Token, TokenSource};
 pub use crate::env::Env;
@@ -153,6 +153,34 @@ impl dyn Provider + '_ {
         self.async_stop()
             .ok_or_else(|| Capability::AsyncStop.missing(self.product()))
     }
+}
+
+/// The largest payload fcall reads at all (`-d @FILE`, stdin): the most any provider takes.
+pub const MAX_PAYLOAD: usize = 256 << 20;
+
+/// The largest payload `spec` takes in `mode`.
+pub fn payload_limit(spec: &ProviderSpec, mode: crate::invocation::Mode) -> usize {
+    match mode {
+        crate::invocation::Mode::Sync => spec.max_payload.sync,
+        crate::invocation::Mode::Async => spec.max_payload.asynchronous,
+    }
+}
+
+/// Refuse a payload of `len` bytes that `spec` would refuse in `mode`, before it is sent,
+/// saying the limit.
+pub fn check_payload(spec: &ProviderSpec, mode: crate::invocation::Mode, len: usize) -> Result<()> {
+    let limit = payload_limit(spec, mode);
+    if len <= limit {
+        return Ok(());
+    }
+    let what = match mode {
+        crate::invocation::Mode::Sync => "a synchronous",
+        crate::invocation::Mode::Async => "an async",
+    };
+    Err(Error::Usage(format!(
+        "the payload is larger than {} takes in {what} call ({limit} bytes): send less, or a reference to the data",
+        spec.product
+    )))
 }
 
 /// The 2xx statuses a function behind an OpenFaaS-style gateway may answer with.

@@ -17,7 +17,7 @@
 use base64::Engine as _;
 
 use super::faas::{self, Target};
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{body_snippet, refusal_line, Callbacks, Capability, Env, Provider, Settings};
 use crate::config::Profile;
 use crate::error::{Error, Result};
@@ -40,6 +40,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     env: &[ENV_URL, "OPENFAAS_CONFIG"],
     capabilities: &[Capability::Callbacks],
     success: super::FUNCTION_SUCCESS,
+    // the gateway documents no limit: fcall's own, what it holds in memory
+    max_payload: PayloadLimit {
+        sync: super::MAX_PAYLOAD,
+        asynchronous: super::MAX_PAYLOAD,
+    },
     build: |p, env| Ok(Box::new(OpenFaas::from_profile(p, env)?)),
     emulator_profile: &[
         ("endpoint", "{url}"),

@@ -55,6 +55,13 @@ impl Key {
     }
 }
 
+/// The largest payload a provider takes, in bytes, for a synchronous and an async call.
+#[derive(Debug, Clone, Copy)]
+pub struct PayloadLimit {
+    pub sync: usize,
+    pub asynchronous: usize,
+}
+
 /// Everything fcall knows about a provider before it has a profile.
 pub struct ProviderSpec {
     /// The profile's `provider = "…"` value.
@@ -69,6 +76,9 @@ pub struct ProviderSpec {
     /// The statuses its APIs document as success; every other status is not
     /// ([`Provider::succeeded`], the one rule).
     pub success: &'static [u16],
+    /// The largest payload it takes, by mode (its documented request limits): larger ones
+    /// are refused before sending ([`super::check_payload`]).
+    pub max_payload: PayloadLimit,
     /// Build it from a profile, resolving secrets.
     pub build: fn(&Profile, Env) -> Result<Box<dyn Provider>>,
     /// The keys of a profile that reaches the bundled emulator with its default

@@ -755,6 +755,23 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
         c.one_line = false;
         v.push(c);
     }
+    // issue 18: a payload is read no further than the provider takes (not -d @/dev/zero whole)
+    v.push(case(
+        "payload without end",
+        one(aws()),
+        &["invoke", "f", "-d", "@/dev/zero"],
+        2,
+        "larger than AWS Lambda takes in a synchronous call (6291456 bytes)",
+    ));
+    let mut c = case(
+        "async payload over the limit on stdin",
+        one(fc()),
+        &["invoke", "s/f", "--async"],
+        2,
+        "larger than Function Compute takes in an async call (131072 bytes)",
+    );
+    c.stdin = Some(vec![b'x'; (128 << 10) + 1]);
+    v.push(c);
     // binary stdin is a payload, not an error: it reaches the (unreachable) endpoint
     let mut c = case(
         "binary stdin",

@@ -131,7 +131,7 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     } = prepare(ctx, args)?;
     let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
-    let rx = spawn_reader(input);
+    let rx = spawn_reader(input, input::max_line(target.provider.spec(), base.mode));
     let bar = progress(input_path);
     let mut batch = Batch::new(args, &bar);
     event_loop(&mut batch, rx, ctrl_c, &session, &target, &base).await?;
