@@ -61,6 +61,45 @@ fn read_payload(data: Option<&str>, limit: usize) -> Result<Option<Vec<u8>>> {
     }
 }
 
+/// Headers that frame the message or belong to one hop: set by the HTTP client from the
+/// request itself, and a `-H` for one would cut the payload short or confuse a proxy.
+const FRAMING_HEADERS: &[&str] = &[
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "proxy-connection",
+];
+
+/// A flag's text value that must not hold a control character (it goes into a header or
+/// a URL, where one would break the request): a usage error naming the flag, not the value.
+pub fn plain_text(flag: &str, value: &str) -> Result<()> {
+    match value.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(Error::Usage(format!(
+            "{flag}: the value holds a control character (U+{:04X}): remove it",
+            c as u32
+        ))),
+    }
+}
+
+/// `--callback-url`: an http(s) URL without control characters or spaces.
+pub fn check_callback_url(url: &str) -> Result<()> {
+    plain_text("--callback-url", url)?;
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if url.contains(' ') || !matches!(scheme.as_deref(), Some("http" | "https")) {
+        return Err(Error::Usage(
+            "--callback-url: give an http:// or https:// URL without spaces".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// `-H "Name: value"` → (name, value).
 fn parse_header(h: &str) -> Result<(String, String)> {
     match h.split_once(':') {
@@ -70,7 +109,14 @@ fn parse_header(h: &str) -> Result<(String, String)> {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) =>
         {
-            Ok((k.trim().to_string(), v.trim().to_string()))
+            let name = k.trim();
+            if FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+                return Err(Error::Usage(format!(
+                    "-H '{name}: …': fcall sets {name} from the request itself; drop the -H (the payload is sent whole)"
+                )));
+            }
+            plain_text(&format!("-H '{name}: …'"), v)?;
+            Ok((name.to_string(), v.trim().to_string()))
         }
         // name only what comes before any value: `-H "Authorization Bearer …"` holds a secret
         _ => Err(Error::Usage(format!(
@@ -91,6 +137,9 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     let mut inv = call_invocation(&args.function, &args.call)?;
     inv.invocation_id = args.invocation_id.clone();
     inv.wait = args.wait;
+    if let Some(url) = &args.callback_url {
+        check_callback_url(url)?;
+    }
     inv.callback_url = args.callback_url.clone();
     inv.validate_only = args.dry_run_remote;
     Ok(inv)
@@ -115,6 +164,7 @@ fn add_payload(args: &InvokeArgs, provider: &dyn Provider, inv: &mut Invocation)
 /// The invocation the options shared by `invoke` and `batch` describe (no payload yet).
 pub fn call_invocation(function: &str, call: &CallArgs) -> Result<Invocation> {
     let mut inv = Invocation::new(function);
+    plain_text("-t/--content-type", &call.content_type)?;
     inv.content_type = call.content_type.clone();
     inv.mode = if call.async_ { Mode::Async } else { Mode::Sync };
     inv.tail = call.tail;

@@ -324,17 +324,28 @@ impl Settings<'_> {
         let (env_vars, _) = self.spec_key(key);
         for var in vars.iter().chain(env_vars) {
             if let Some(v) = (self.env)(var).filter(|v| !v.is_empty()) {
+                self.plain(key, &v)?;
                 return Ok(Some(v));
             }
         }
-        match self.profile.values.get(key) {
-            None => Ok(None),
-            Some(v) => Ok(Some(crate::config::resolve(
-                v,
-                &self.profile.name,
-                key,
-                self.env,
-            )?)),
+        let value = match self.profile.values.get(key) {
+            None => return Ok(None),
+            Some(v) => crate::config::resolve(v, &self.profile.name, key, self.env)?,
+        };
+        self.plain(key, &value)?;
+        Ok(Some(value))
+    }
+
+    /// A value (from the profile, a variable or a command) goes into headers, URLs and
+    /// signatures: a control character in it (a secret command's stray `\r`) would break
+    /// every request, so it is a configuration error naming the key, never the value.
+    fn plain(&self, key: &str, value: &str) -> Result<()> {
+        match value.chars().find(|c| c.is_control()) {
+            None => Ok(()),
+            Some(c) => Err(Error::Config(format!(
+                "profile '{}', key '{key}': the value holds a control character (U+{:04X}): remove it",
+                self.profile.name, c as u32
+            ))),
         }
     }
 

@@ -604,7 +604,7 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             one(fc().set("endpoint", "http://127.0.0.1:9\r\nX: y")),
             &["invoke", "s/f"],
             3,
-            "control or space character",
+            "key 'endpoint': the value holds a control character",
         ),
         case(
             "lambda ARN region that moves the host",
@@ -753,6 +753,68 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
     ] {
         let mut c = case(name, hw_token(), &args, 2, says);
         c.one_line = false;
+        v.push(c);
+    }
+    // issue 18: control characters and framing headers are refused as the input they are
+    for (name, config, args, code, says) in [
+        (
+            "-H with a control character",
+            hw_token(),
+            vec!["invoke", "f", "-H", "X-Trace: a\u{1}b"],
+            2,
+            "-H 'X-Trace: …': the value holds a control character (U+0001)",
+        ),
+        (
+            "-H Content-Length",
+            hw_token(),
+            vec!["invoke", "f", "-d", "hello", "-H", "Content-Length: 1"],
+            2,
+            "fcall sets Content-Length from the request itself",
+        ),
+        (
+            "-H Transfer-Encoding",
+            hw_token(),
+            vec!["invoke", "f", "-H", "transfer-encoding: chunked"],
+            2,
+            "drop the -H",
+        ),
+        (
+            "-t with CR LF",
+            hw_token(),
+            vec!["invoke", "f", "-t", "text/plain\r\nX-Injected: 1"],
+            2,
+            "-t/--content-type: the value holds a control character",
+        ),
+        (
+            "--callback-url with a newline",
+            one(of()),
+            vec![
+                "invoke",
+                "f",
+                "--async",
+                "--callback-url",
+                "http://127.0.0.1:9/cb\n",
+            ],
+            2,
+            "--callback-url: the value holds a control character",
+        ),
+        (
+            "--callback-url not a URL",
+            one(of()),
+            vec!["invoke", "f", "--async", "--callback-url", "ftp://x"],
+            2,
+            "http:// or https:// URL",
+        ),
+        (
+            "secret with a carriage return",
+            one(hw().set("token", "tok\r")),
+            vec!["invoke", "f"],
+            3,
+            "key 'token': the value holds a control character (U+000D)",
+        ),
+    ] {
+        let mut c = case(name, config, &[], code, says);
+        c.args = args.iter().map(|a| a.to_string()).collect();
         v.push(c);
     }
     // issue 18: a payload is read no further than the provider takes (not -d @/dev/zero whole)

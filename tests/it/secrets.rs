@@ -253,3 +253,30 @@ fn a_config_or_cache_others_may_write_is_refused() {
     o.code(3).stderr_has("token cache").stderr_has("chmod go-w");
     assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
 }
+
+/// Credentials over plain http:// to a host that is not loopback get one warning line per
+/// command. (0.0.0.0 is not a loopback address, yet Linux connects it to this machine: the
+/// test reaches nothing beyond it.)
+#[cfg(target_os = "linux")]
+#[test]
+fn credentials_in_clear_to_another_host_are_warned_about_once() {
+    let emu = Emulator::start();
+    let port = emu.url().rsplit(':').next().unwrap().to_string();
+    let sb = Sandbox::new();
+    sb.profiles(
+        Some("p"),
+        &[profile("p", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", format!("http://0.0.0.0:{port}"))
+            .set("token", TOKEN)],
+    );
+    let o = sb.run(&["invoke", "echo", "--async", "--wait"]);
+    o.code(0);
+    let warnings = o.stderr.matches("over plain http://").count();
+    assert_eq!(warnings, 1, "{}", o.stderr);
+    let loopback = Sandbox::new();
+    loopback.huawei_profiles(&emu);
+    let o = loopback.run(&["invoke", "echo"]);
+    assert!(!o.code(0).stderr.contains("plain http"), "{}", o.stderr);
+}

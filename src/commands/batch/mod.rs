@@ -141,6 +141,9 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
 /// Check the command line and open the input; find the provider, profile and function.
 fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
     let mut base = call_invocation(&args.function, &args.call)?;
+    if let Some(url) = &args.callback_url {
+        super::invoke::check_callback_url(url)?;
+    }
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
     let target = Target::resolve(ctx, &base)?;
