@@ -472,10 +472,13 @@ impl Provider for Aws {
             .header("X-Amzn-ErrorType")
             .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
             .or_else(|| json_field(&json, &["__type", "code"]))
+            .or_else(|| super::xml_field(&resp.body, "Code"))
             .map(|t| t.rsplit('#').next().unwrap_or(&t).to_string());
-        let message = json_field(&json, &["message", "Message", "errorMessage"]).or_else(|| {
-            (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body))
-        });
+        let message = json_field(&json, &["message", "Message", "errorMessage"])
+            .or_else(|| super::xml_field(&resp.body, "Message"))
+            .or_else(|| {
+                (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body))
+            });
         let line = refusal_line(
             self.product(),
             kind.as_deref(),
@@ -932,5 +935,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn xml_errors_give_their_code_and_message() {
+        let p = aws(KEYS, &[], &SharedFiles::default()).unwrap();
+        let resp = HttpResponse {
+            status: 403,
+            headers: vec![],
+            body: br#"<?xml version="1.0"?><ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"#.to_vec(),
+        };
+        let e = p.refused(&resp).to_string();
+        assert!(
+            e.contains("refused the request: InvalidClientTokenId The security token included in the request is invalid. (HTTP 403)"),
+            "{e}"
+        );
+        assert!(!e.contains("<Error>"), "{e}");
     }
 }

@@ -230,6 +230,26 @@ pub fn runtime_error(signal: &str, body: &[u8]) -> crate::invocation::FunctionEr
     }
 }
 
+/// The text of the first `<tag>…</tag>` in an XML error body (`<Code>`, `<Message>`: what
+/// STS, S3-style gateways and moto answer), entities for `&<>"'` decoded; `None` when the
+/// body is not XML or has no such element.
+pub fn xml_field(body: &[u8], tag: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let open = format!("<{tag}>");
+    let start = text.find(&open)? + open.len();
+    let end = start + text[start..].find(&format!("</{tag}>"))?;
+    let value = text[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 /// At most 300 characters of a body, for messages.
 pub fn body_snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(body)

@@ -588,3 +588,33 @@ fn overlong_lines_and_payloads_are_bad_lines() {
         "only the fitting line was sent"
     );
 }
+
+/// `-j` beyond the open-file limit is capped with a warning, and every line still runs
+/// (issue 18: the lines past the limit failed as "check the network").
+#[cfg(unix)]
+#[test]
+fn jobs_beyond_the_open_file_limit_are_capped() {
+    let (emu, sb) = huawei();
+    // the sandbox's fcall, started by sh with a lower limit (soft and hard) for it alone
+    let c = sb.cmd();
+    let mut sh = std::process::Command::new("/bin/sh");
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    sh.env("FCALL_BIN", bin()).args([
+        "-c",
+        "ulimit -n 100 && exec \"$FCALL_BIN\" batch echo -j 4096",
+    ]);
+    let input: String = (0..40).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let o = Outcome::of(
+        assert_cmd::Command::from_std(sh)
+            .write_stdin(input)
+            .assert(),
+    );
+    o.code(0).stderr_has("-j 4096: capped at 36");
+    assert_eq!(envelopes(&o).len(), 40);
+    assert_eq!(emu.counter("huawei.sync.echo"), 40);
+}

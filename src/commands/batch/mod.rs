@@ -258,7 +258,7 @@ struct Batch<'b> {
 
 impl<'b> Batch<'b> {
     fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Batch<'b> {
-        let jobs = args.jobs.max(1) as usize;
+        let jobs = within_open_files(args.jobs.max(1)) as usize;
         let window_cap = 2 * jobs;
         Batch {
             jobs,
@@ -384,4 +384,46 @@ impl<'b> Batch<'b> {
             _ => None,
         }
     }
+}
+
+/// Descriptors kept for everything but the connections (stdio, the input, the runtime).
+const SPARE_FILES: u64 = 64;
+
+/// `-j N` within the open-file limit: each call in flight holds a connection. The soft limit
+/// is raised toward the hard one as far as needed; when that is not enough, `-j` is capped,
+/// with a warning saying why (else the extra lines would fail as "check the network").
+#[allow(clippy::unnecessary_cast)] // rlim_t is u64 on Linux, not everywhere
+fn within_open_files(jobs: u32) -> u32 {
+    #[cfg(unix)]
+    {
+        let want = u64::from(jobs) + SPARE_FILES;
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit on this process, with a valid struct
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return jobs;
+            }
+            if (lim.rlim_cur as u64) < want {
+                let raised = libc::rlimit {
+                    rlim_cur: (want as libc::rlim_t).min(lim.rlim_max),
+                    rlim_max: lim.rlim_max,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                    lim.rlim_cur = raised.rlim_cur;
+                }
+            }
+        }
+        let room = (lim.rlim_cur as u64).saturating_sub(SPARE_FILES).max(1);
+        if u64::from(jobs) > room {
+            super::warn(&format!(
+                "-j {jobs}: capped at {room}, what the open-file limit allows (ulimit -n is {}; raise it to run more at once)",
+                lim.rlim_cur
+            ));
+            return room as u32;
+        }
+    }
+    jobs
 }
