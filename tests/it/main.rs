@@ -21,6 +21,7 @@ mod golden;
 mod huawei;
 mod openfaas;
 mod schema;
+mod sdks;
 mod secrets;
 mod shared;
 mod streaming;
