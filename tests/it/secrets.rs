@@ -280,3 +280,52 @@ fn credentials_in_clear_to_another_host_are_warned_about_once() {
     let o = loopback.run(&["invoke", "echo"]);
     assert!(!o.code(0).stderr.contains("plain http"), "{}", o.stderr);
 }
+
+/// `-v` shows every header that goes on the wire, the HTTP client's own included (issue 18:
+/// it hid the `Authorization: Basic` made of an endpoint's userinfo). A server of the test's
+/// own, on loopback, records the request as received.
+#[test]
+fn verbose_shows_exactly_the_headers_on_the_wire() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok")
+            .unwrap();
+        String::from_utf8(head).unwrap()
+    });
+    let sb = Sandbox::new();
+    sb.profiles(
+        Some("of"),
+        &[profile("of", "openfaas").set("endpoint", format!("http://{addr}"))],
+    );
+    let o = sb.run(&["-v", "invoke", "echo", "-d", "hi", "-H", "X-Trace: 1"]);
+    o.code(0);
+    let wire = server.join().unwrap();
+    let names = |lines: Vec<&str>| {
+        let mut v: Vec<String> = lines
+            .iter()
+            .filter_map(|l| {
+                l.split_once(':')
+                    .map(|(k, _)| k.trim().to_ascii_lowercase())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let sent = names(wire.lines().skip(1).filter(|l| !l.is_empty()).collect());
+    let shown = names(
+        o.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("> "))
+            .filter(|l| !l.starts_with('(') && !l.starts_with("POST "))
+            .collect(),
+    );
+    assert_eq!(sent, shown, "on the wire:\n{wire}\nshown:\n{}", o.stderr);
+}
