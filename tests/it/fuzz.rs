@@ -271,3 +271,67 @@ proptest! {
         }
     }
 }
+
+/// Any argument vector made of fcall's flags and hostile values: clap accepts or refuses it,
+/// and what it accepted turns into transport options and a batch interval without a panic.
+fn argv() -> impl Strategy<Value = Vec<String>> {
+    let flag = prop_oneof![
+        Just("--timeout"),
+        Just("--connect-timeout"),
+        Just("--retries"),
+        Just("--rate"),
+        Just("-j"),
+        Just("-d"),
+        Just("-H"),
+        Just("-t"),
+        Just("-X"),
+        Just("--query"),
+        Just("--qualifier"),
+        Just("--callback-url"),
+        Just("--listen"),
+        Just("--count"),
+        Just("--async"),
+        Just("--wait"),
+        Just("--tail"),
+        Just("--dry-run"),
+        Just("-v"),
+    ]
+    .prop_map(str::to_string);
+    let value = prop_oneof![
+        numeric_text(),
+        "\\PC{0,12}",
+        Just("\u{1b}[2J\r\n".to_string())
+    ];
+    let command = prop_oneof![
+        Just("invoke"),
+        Just("batch"),
+        Just("listen"),
+        Just("status")
+    ];
+    (command, proptest::collection::vec((flag, value), 0..6)).prop_map(|(c, pairs)| {
+        let mut v = vec!["fcall".to_string(), c.to_string()];
+        if c != "listen" {
+            v.push("f".into());
+        }
+        for (f, x) in pairs {
+            v.push(f);
+            v.push(x);
+        }
+        v
+    })
+}
+
+proptest! {
+    #[test]
+    fn any_argv_parses_or_is_refused_without_a_panic(args in argv()) {
+        use clap::Parser;
+        use fcall::cli::{Cli, Command};
+        if let Ok(cli) = Cli::try_parse_from(&args) {
+            match cli.command {
+                Command::Invoke(i) => { let _ = i.net.options(true); }
+                Command::Batch(b) => { let _ = (b.net.options(false), b.interval()); }
+                _ => {}
+            }
+        }
+    }
+}
