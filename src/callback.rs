@@ -1,9 +1,19 @@
 //! A receiver for async-invocation callbacks (Altair, OpenFaaS): a small HTTP server that
-//! answers only its own unguessable paths, bounds the body, and hands each callback over.
+//! answers only its own unguessable paths (compared in constant time), bounds the body, the
+//! connections at once ([`MAX_CONNECTIONS`]) and how long each may sit idle or last
+//! ([`IDLE_TIMEOUT`], [`CONNECTION_LIMIT`]), so slow or half-sent requests cannot starve the
+//! real callback, and hands each callback over.
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
 
 use tokio::sync::mpsc;
 
@@ -11,6 +21,15 @@ use crate::error::{Error, Result};
 
 /// Callback bodies above this are refused (413).
 pub const MAX_BODY: usize = 16 << 20;
+
+/// Connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 32;
+
+/// A connection that sends nothing (and takes nothing) for this long is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest a connection may last, however slowly it trickles.
+pub const CONNECTION_LIMIT: Duration = Duration::from_secs(60);
 
 /// One callback as it arrived.
 #[derive(Debug, Clone)]
@@ -41,6 +60,125 @@ fn secret_path() -> String {
     format!("/callback/{}", crate::credentials::random_hex())
 }
 
+/// Whether `a` and `b` are equal, in a time that does not depend on where they differ (a
+/// guess of the secret path learns nothing from how fast it is refused).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// The listener: at most [`MAX_CONNECTIONS`] connections at once, each a [`Guarded`].
+struct Bounded {
+    listener: tokio::net::TcpListener,
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl axum::serve::Listener for Bounded {
+    type Io = Guarded;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Guarded, SocketAddr) {
+        loop {
+            let Ok(permit) = self.slots.clone().acquire_owned().await else {
+                std::future::pending::<()>().await;
+                continue;
+            };
+            match self.listener.accept().await {
+                Ok((io, addr)) => {
+                    let now = Instant::now();
+                    return (
+                        Guarded {
+                            io,
+                            idle: Box::pin(tokio::time::sleep_until(now + IDLE_TIMEOUT)),
+                            whole: Box::pin(tokio::time::sleep_until(now + CONNECTION_LIMIT)),
+                            _permit: permit,
+                        },
+                        addr,
+                    );
+                }
+                // too many open files and the like: let the moment pass
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+}
+
+/// A connection that fails once it has been idle for [`IDLE_TIMEOUT`] or open for
+/// [`CONNECTION_LIMIT`], and frees its slot when dropped.
+struct Guarded {
+    io: tokio::net::TcpStream,
+    idle: Pin<Box<Sleep>>,
+    whole: Pin<Box<Sleep>>,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Guarded {
+    /// After progress: the idle clock starts again.
+    fn progressed(&mut self) {
+        self.idle.as_mut().reset(Instant::now() + IDLE_TIMEOUT);
+    }
+
+    /// While waiting: whether a limit has run out.
+    fn expired(&mut self, cx: &mut Context<'_>) -> bool {
+        self.idle.as_mut().poll(cx).is_ready() || self.whole.as_mut().poll(cx).is_ready()
+    }
+}
+
+fn timed_out() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        "callback connection timed out",
+    )
+}
+
+impl AsyncRead for Guarded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match Pin::new(&mut self.io).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                self.progressed();
+                Poll::Ready(r)
+            }
+            Poll::Pending if self.expired(cx) => Poll::Ready(Err(timed_out())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncWrite for Guarded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match Pin::new(&mut self.io).poll_write(cx, buf) {
+            Poll::Ready(r) => {
+                self.progressed();
+                Poll::Ready(r)
+            }
+            Poll::Pending if self.expired(cx) => Poll::Ready(Err(timed_out())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
 async fn receive(
     axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
     req: axum::extract::Request,
@@ -48,7 +186,13 @@ async fn receive(
     use axum::http::StatusCode;
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    if parts.method != axum::http::Method::POST || !shared.paths.lock().unwrap().contains(&path) {
+    let known = shared
+        .paths
+        .lock()
+        .unwrap()
+        .iter()
+        .fold(false, |hit, p| hit | same(p.as_bytes(), path.as_bytes()));
+    if parts.method != axum::http::Method::POST || !known {
         return (StatusCode::NOT_FOUND, "not found\n");
     }
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
@@ -91,8 +235,12 @@ impl Receiver {
         let app = axum::Router::new()
             .fallback(receive)
             .with_state(shared.clone());
+        let bounded = Bounded {
+            listener,
+            slots: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
+        };
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(bounded, app).await;
         });
         Ok(Receiver {
             addr: local,
@@ -185,5 +333,39 @@ mod tests {
         assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 4"));
         assert_eq!(post(&url, b"again".to_vec()).await, 200);
         assert_eq!(r.next().await.unwrap().body, b"again");
+    }
+
+    #[test]
+    fn secret_paths_compare_whole() {
+        assert!(same(b"/callback/abc", b"/callback/abc"));
+        assert!(!same(b"/callback/abc", b"/callback/abd"));
+        assert!(!same(b"/callback/abc", b"/callback/ab"));
+    }
+
+    /// Half-sent requests hold a slot only until they go idle: the real callback gets
+    /// through once they are closed, and they are closed (issue 18: a few slow clients
+    /// starved the callback forever).
+    #[tokio::test(flavor = "current_thread")]
+    async fn idle_connections_are_closed_and_slots_freed() {
+        let mut r = Receiver::bind("127.0.0.1:0").await.unwrap();
+        let url = r.new_url(None);
+        let mut slow = Vec::new();
+        for _ in 0..MAX_CONNECTIONS {
+            let mut s = tokio::net::TcpStream::connect(r.local_addr())
+                .await
+                .unwrap();
+            s.write_all(b"POST /callback/x HTTP/1.1\r\nHost: a\r\n")
+                .await
+                .unwrap();
+            slow.push(s);
+        }
+        // every slot is taken; the callback is served when the idle ones are cut off
+        assert_eq!(post(&url, b"result".to_vec()).await, 200);
+        assert_eq!(r.next().await.unwrap().body, b"result");
+        for mut s in slow {
+            let mut rest = Vec::new();
+            // closed by the receiver (an error or the end), not left hanging
+            let _ = s.read_to_end(&mut rest).await;
+        }
     }
 }

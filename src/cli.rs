@@ -511,28 +511,62 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     Ok(Shard { k, n })
 }
 
+impl BatchArgs {
+    /// The time between starts `--rate` asks for: the one conversion (`--rate` is at least
+    /// [`MIN_RATE`], so it always fits a `Duration`).
+    pub fn interval(&self) -> Option<std::time::Duration> {
+        self.rate
+            .and_then(|r| std::time::Duration::try_from_secs_f64(1.0 / r).ok())
+    }
+}
+
+/// The slowest `--rate`: one start a day (a slower one would overflow the interval).
+pub const MIN_RATE: f64 = 1.0 / 86_400.0;
+
 fn positive_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        Ok(r) if r.is_finite() && r >= MIN_RATE => Ok(r),
         _ => Err(format!(
-            "'{s}' is not a rate: give starts per second, a number above 0 (e.g. 20 or 0.5)"
+            "'{s}' is not a rate: give starts per second, a number from {MIN_RATE:.8} (one a day) up (e.g. 20 or 0.5)"
         )),
     }
 }
+
+/// The longest `--timeout` and `--connect-timeout`: a week (what a deadline may add to the
+/// clock without overflowing it, with room to spare).
+pub const MAX_TIMEOUT_SECS: u64 = 7 * 86_400;
+
+/// The most `--retries`.
+pub const MAX_RETRIES: u32 = 100;
 
 /// Timeouts and retries, shared by every command that talks to a provider.
 #[derive(Debug, Args)]
 pub struct NetArgs {
     /// Whole-request timeout in seconds (with --wait: how long to wait in all)
-    #[arg(long, value_name = "SECS", default_value_t = crate::transport::DEFAULT_TIMEOUT_SECS)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = crate::transport::DEFAULT_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(0..=MAX_TIMEOUT_SECS)
+    )]
     pub timeout: u64,
 
     /// Connection timeout in seconds
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(0..=MAX_TIMEOUT_SECS)
+    )]
     pub connect_timeout: u64,
 
     /// Retries for failures that cannot have run the function (connect errors, 429, 503)
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        value_parser = clap::value_parser!(u32).range(0..=MAX_RETRIES as i64)
+    )]
     pub retries: u32,
 
     /// Also retry a synchronous call that may have reached the function (reset, timeout,
@@ -716,7 +750,11 @@ pub struct EmulatorArgs {
     #[arg(long, default_value = "testsecret")]
     pub client_secret: String,
     /// Lifetime of the Altair tokens it issues, in seconds
-    #[arg(long, default_value_t = 3600)]
+    #[arg(
+        long,
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(i64).range(0..=31_536_000)
+    )]
     pub token_ttl: i64,
     /// IAM user that can fetch tokens
     #[arg(long, default_value = "testuser")]

@@ -28,6 +28,15 @@ pub struct Token {
     pub expires_at: i64,
 }
 
+impl Token {
+    /// Whether the value can go in a header as it is: visible ASCII only. A token with a
+    /// CR, LF or other control character would fail every request it is sent with, so it
+    /// is refused when fetched and never cached.
+    pub fn usable(&self) -> bool {
+        !self.value.is_empty() && self.value.bytes().all(|b| b.is_ascii_graphic())
+    }
+}
+
 /// A token is not used in its last five minutes: a call may take that long.
 pub const EXPIRY_MARGIN_SECS: i64 = 300;
 
@@ -85,6 +94,11 @@ impl TokenCache {
         }
     }
 
+    /// The directory the tokens are in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     fn file(&self, key: &str) -> PathBuf {
         self.dir.join(format!("{key}.json"))
     }
@@ -93,7 +107,8 @@ impl TokenCache {
     pub fn get(&self, key: &str, now: i64) -> Option<Token> {
         let bytes = std::fs::read(self.file(key)).ok()?;
         let token: Token = serde_json::from_slice(&bytes).ok()?;
-        (token.expires_at - EXPIRY_MARGIN_SECS > now).then_some(token)
+        (token.usable() && token.expires_at.saturating_sub(EXPIRY_MARGIN_SECS) > now)
+            .then_some(token)
     }
 
     /// Store a token (0600, temp file + rename). Failures are reported, not fatal to the caller.
@@ -149,6 +164,32 @@ mod tests {
         let (a, b) = (random_hex(), random_hex());
         assert_eq!(a.len(), 32);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn tokens_that_cannot_be_sent_are_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = TokenCache::at(&dir.path().join("tokens"));
+        for bad in ["a\r\nX-Injected: 1", "a b", "", "tok\u{7f}"] {
+            let t = Token {
+                value: bad.into(),
+                expires_at: 10_000,
+            };
+            assert!(!t.usable(), "{bad:?}");
+            cache.put("k", &t).unwrap();
+            assert_eq!(
+                cache.get("k", 0),
+                None,
+                "{bad:?} is not taken from the cache"
+            );
+        }
+        // a tampered cache file cannot overflow the expiry check
+        let t = Token {
+            value: "tok".into(),
+            expires_at: i64::MIN,
+        };
+        cache.put("k", &t).unwrap();
+        assert_eq!(cache.get("k", 0), None);
     }
 
     #[test]

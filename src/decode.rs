@@ -129,13 +129,14 @@ pub fn split_header_line(input: &str) -> (Option<&str>, &str) {
 pub fn decode_log(input: &str, limit: Option<usize>) -> Result<DecodedLog, DecodeError> {
     let (name, value) = split_header_line(input);
     let limit = limit.or_else(|| name.and_then(tail_limit_for_header));
-    let (symbols, origins) = base64_symbols(value);
+    let symbols = base64_symbols(value);
     if symbols.is_empty() {
         return Err(DecodeError::Empty);
     }
     let bytes = LENIENT
         .decode(&symbols)
-        .map_err(|e| base64_error(e, &origins))?;
+        .map_err(|e| base64_error(e, value))?;
+    drop(symbols);
     Ok(log_from_bytes(&bytes, limit))
 }
 
@@ -372,13 +373,11 @@ fn is_header_name(name: &str) -> bool {
 ///
 /// Whitespace anywhere is skipped, trailing `=` padding (any amount) is dropped, and the
 /// URL-safe `-` and `_` become `+` and `/`.
-fn base64_symbols(value: &str) -> (Vec<u8>, Vec<(usize, char)>) {
+fn base64_symbols(value: &str) -> Vec<u8> {
+    // one byte per symbol: where a bad one was pasted is found again only on error, so that
+    // a large input costs its size, not sixteen times that
     let mut symbols = Vec::with_capacity(value.len());
-    let mut origins = Vec::with_capacity(value.len());
-    for (index, ch) in value.chars().enumerate() {
-        if ch.is_whitespace() {
-            continue;
-        }
+    for ch in value.chars().filter(|c| !c.is_whitespace()) {
         symbols.push(match ch {
             '-' => b'+',
             '_' => b'/',
@@ -386,19 +385,27 @@ fn base64_symbols(value: &str) -> (Vec<u8>, Vec<(usize, char)>) {
             // and 0xFF stands in for it so the engine reports it at the right place.
             _ => u8::try_from(ch).ok().filter(u8::is_ascii).unwrap_or(0xFF),
         });
-        origins.push((index + 1, ch));
     }
     while symbols.last() == Some(&b'=') {
         symbols.pop();
-        origins.pop();
     }
-    (symbols, origins)
+    symbols
+}
+
+/// The character of `value` behind symbol `offset`, and its 1-based position as pasted.
+fn origin(value: &str, offset: usize) -> Option<(usize, char)> {
+    value
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| !c.is_whitespace())
+        .nth(offset)
+        .map(|(i, c)| (i + 1, c))
 }
 
 /// Turn an engine error into a [`DecodeError`] naming the character as pasted.
-fn base64_error(error: base64::DecodeError, origins: &[(usize, char)]) -> DecodeError {
+fn base64_error(error: base64::DecodeError, value: &str) -> DecodeError {
     let detail = match error {
-        base64::DecodeError::InvalidByte(offset, _) => match origins.get(offset) {
+        base64::DecodeError::InvalidByte(offset, _) => match origin(value, offset) {
             Some((position, ch)) => format!("bad character {ch:?} at position {position}"),
             None => error.to_string(),
         },

@@ -22,6 +22,7 @@ pub mod render;
 pub mod report;
 pub mod signing;
 pub mod suite;
+pub mod terminal;
 pub mod transport;
 
 #[cfg(test)]

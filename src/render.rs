@@ -4,6 +4,7 @@
 use colored::Colorize;
 
 use crate::invocation::{Mode, Outcome};
+use crate::terminal::{escape_line, escape_text};
 
 /// Whether to colour stderr: `--color always|never`, else only on a terminal and without `NO_COLOR`.
 pub fn use_color(flag: &str, no_color_env: bool, stderr_is_tty: bool) -> bool {
@@ -37,7 +38,7 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
     });
     parts.push(format!("HTTP {}", out.status));
     if let Some(id) = &out.request_id {
-        parts.push(format!("request {id}"));
+        parts.push(format!("request {}", escape_line(id)));
     }
     let s = &out.summary;
     if let Some(d) = s.duration_ms {
@@ -59,10 +60,10 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
         }
     }
     for (label, value) in &out.shown {
-        parts.push(format!("{label} {value}"));
+        parts.push(format!("{label} {}", escape_line(value)));
     }
     if let Some(st) = async_status {
-        parts.push(format!("async status {st}"));
+        parts.push(format!("async status {}", escape_line(st)));
     }
     parts.join(" · ")
 }
@@ -104,8 +105,9 @@ pub fn human_report(out: &Outcome, mode: Mode, async_status: Option<&str>, color
         };
         s.push_str(&rule(&title));
         s.push('\n');
-        s.push_str(&log.text);
-        if !log.text.ends_with('\n') {
+        let text = escape_text(&log.text);
+        s.push_str(&text);
+        if !text.ends_with('\n') {
             s.push('\n');
         }
         s.push_str(&rule("end of log"));
@@ -113,11 +115,15 @@ pub fn human_report(out: &Outcome, mode: Mode, async_status: Option<&str>, color
     }
     for (k, v) in &out.extra {
         if k.ends_with("_error") {
-            s.push_str(&format!("warning: {v}\n"));
+            s.push_str(&format!("warning: {}\n", escape_line(v)));
         }
     }
     if let Some(fe) = &out.function_error {
-        let line = format!("function error: {}: {}", fe.kind, fe.message);
+        let line = format!(
+            "function error: {}: {}",
+            escape_line(&fe.kind),
+            escape_line(&fe.message)
+        );
         s.push_str(&if color { line.red().to_string() } else { line });
         s.push('\n');
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
+use crate::terminal::escape_line;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -108,6 +109,27 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     cur.to_string()
 }
 
+/// The headers the HTTP client adds to `req` when it does not carry them: `host`,
+/// `user-agent`, `accept`, and `content-length` for a body.
+fn implicit_headers(req: &HttpRequest, body_len: usize) -> Vec<(&'static str, String)> {
+    let mut v = Vec::new();
+    let mut add = |name: &'static str, value: String| {
+        if req.header(name).is_none() {
+            v.push((name, value));
+        }
+    };
+    add("host", req.host().to_string());
+    add("user-agent", USER_AGENT.to_string());
+    add("accept", "*/*".to_string());
+    if body_len > 0 || matches!(req.method.as_str(), "POST" | "PUT" | "PATCH") {
+        add("content-length", body_len.to_string());
+    }
+    v
+}
+
+/// What fcall sends as `User-Agent`.
+const USER_AGENT: &str = concat!("fcall/", env!("CARGO_PKG_VERSION"));
+
 /// Mask the values of secret headers for display.
 pub fn shown_value<'a>(name: &str, value: &'a str, secret: &[&str]) -> &'a str {
     if secret.iter().any(|s| s.eq_ignore_ascii_case(name)) {
@@ -124,7 +146,7 @@ impl Transport {
             .timeout(opts.timeout)
             // a redirect would move a signed request elsewhere: report it instead
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("fcall/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .danger_accept_invalid_certs(opts.insecure)
             // fcall decides what is sent again (see the module doc); reqwest's own retries
             // are for HTTP/2 and HTTP/3 refusals, which an HTTP/1.1-only client never gets,
@@ -193,9 +215,13 @@ impl Transport {
             rb = rb.header(k.as_str(), v.as_str());
         }
         if self.opts.verbose {
-            eprintln!("> {} {}", req.method, req.url());
+            eprintln!("> {} {}", req.method, escape_line(&req.url()));
             for (k, v) in &req.headers {
-                eprintln!("> {k}: {}", shown_value(k, v, secret));
+                eprintln!("> {k}: {}", escape_line(shown_value(k, v, secret)));
+            }
+            // what the HTTP client adds itself, so that this is all that goes on the wire
+            for (k, v) in implicit_headers(req, body.len()) {
+                eprintln!("> {k}: {}", escape_line(&v));
             }
             eprintln!("> ({} bytes of body)", body.len());
         }
@@ -218,7 +244,7 @@ impl Transport {
         if self.opts.verbose {
             eprintln!("< HTTP {status}");
             for (k, v) in &headers {
-                eprintln!("< {k}: {}", shown_value(k, v, secret));
+                eprintln!("< {k}: {}", escape_line(shown_value(k, v, secret)));
             }
         }
         Ok((

@@ -22,10 +22,15 @@ use crate::render;
 use crate::transport::{shown_value, Copied, Received};
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
-fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
+/// The payload `-d` names (or stdin's), read up to one byte past `limit` (the provider's
+/// limit for the call: more is refused by the caller, never held whole).
+fn read_payload(data: Option<&str>, limit: usize) -> Result<Option<Vec<u8>>> {
+    let bounded = |r: &mut dyn std::io::Read, buf: &mut Vec<u8>| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, limit as u64 + 1), buf)
+    };
     let read_stdin = || {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+        bounded(&mut std::io::stdin(), &mut buf)
             .map_err(|e| Error::Usage(format!("cannot read the payload from stdin: {e}")))?;
         Ok(buf)
     };
@@ -38,11 +43,15 @@ fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
                     "-d @{path}: is a directory: give a file after @, or @- for stdin"
                 )));
             }
-            std::fs::read(path).map(Some).map_err(|e| {
-                Error::Usage(format!(
-                    "-d @{path}: cannot read the payload file: {e}: give an existing file after @, or @- for stdin"
-                ))
-            })
+            let mut buf = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|mut f| bounded(&mut f, &mut buf))
+                .map_err(|e| {
+                    Error::Usage(format!(
+                        "-d @{path}: cannot read the payload file: {e}: give an existing file after @, or @- for stdin"
+                    ))
+                })?;
+            Ok(Some(buf))
         }
         Some(d) => Ok(Some(d.as_bytes().to_vec())),
         None if !std::io::stdin().is_terminal() => {
@@ -51,6 +60,45 @@ fn read_payload(data: Option<&str>) -> Result<Option<Vec<u8>>> {
         }
         None => Ok(None),
     }
+}
+
+/// Headers that frame the message or belong to one hop: set by the HTTP client from the
+/// request itself, and a `-H` for one would cut the payload short or confuse a proxy.
+const FRAMING_HEADERS: &[&str] = &[
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "expect",
+    "proxy-connection",
+];
+
+/// A flag's text value that must not hold a control character (it goes into a header or
+/// a URL, where one would break the request): a usage error naming the flag, not the value.
+pub fn plain_text(flag: &str, value: &str) -> Result<()> {
+    match value.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(Error::Usage(format!(
+            "{flag}: the value holds a control character (U+{:04X}): remove it",
+            c as u32
+        ))),
+    }
+}
+
+/// `--callback-url`: an http(s) URL without control characters or spaces.
+pub fn check_callback_url(url: &str) -> Result<()> {
+    plain_text("--callback-url", url)?;
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if url.contains(' ') || !matches!(scheme.as_deref(), Some("http" | "https")) {
+        return Err(Error::Usage(
+            "--callback-url: give an http:// or https:// URL without spaces".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// `-H "Name: value"` → (name, value).
@@ -62,7 +110,14 @@ fn parse_header(h: &str) -> Result<(String, String)> {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) =>
         {
-            Ok((k.trim().to_string(), v.trim().to_string()))
+            let name = k.trim();
+            if FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+                return Err(Error::Usage(format!(
+                    "-H '{name}: …': fcall sets {name} from the request itself; drop the -H (the payload is sent whole)"
+                )));
+            }
+            plain_text(&format!("-H '{name}: …'"), v)?;
+            Ok((name.to_string(), v.trim().to_string()))
         }
         // name only what comes before any value: `-H "Authorization Bearer …"` holds a secret
         _ => Err(Error::Usage(format!(
@@ -77,9 +132,26 @@ fn parse_header(h: &str) -> Result<(String, String)> {
     }
 }
 
+/// The invocation the flags describe, without its payload ([`add_payload`] reads it once
+/// the provider, and so its limit, is known).
 fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     let mut inv = call_invocation(&args.function, &args.call)?;
-    inv.payload = read_payload(args.data.as_deref())?;
+    inv.invocation_id = args.invocation_id.clone();
+    inv.wait = args.wait;
+    if let Some(url) = &args.callback_url {
+        check_callback_url(url)?;
+    }
+    inv.callback_url = args.callback_url.clone();
+    inv.validate_only = args.dry_run_remote;
+    Ok(inv)
+}
+
+/// Read the payload, refusing one larger than the provider takes in this call.
+fn add_payload(args: &InvokeArgs, provider: &dyn Provider, inv: &mut Invocation) -> Result<()> {
+    let limit = providers::payload_limit(provider.spec(), inv.mode);
+    inv.payload = read_payload(args.data.as_deref(), limit)?;
+    let len = inv.payload.as_ref().map_or(0, Vec::len);
+    providers::check_payload(provider.spec(), inv.mode, len)?;
     if let (true, Some(payload)) = (args.validate_json, inv.payload.as_deref()) {
         if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(payload) {
             return Err(Error::Usage(format!(
@@ -87,16 +159,13 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
             )));
         }
     }
-    inv.invocation_id = args.invocation_id.clone();
-    inv.wait = args.wait;
-    inv.callback_url = args.callback_url.clone();
-    inv.validate_only = args.dry_run_remote;
-    Ok(inv)
+    Ok(())
 }
 
 /// The invocation the options shared by `invoke` and `batch` describe (no payload yet).
 pub fn call_invocation(function: &str, call: &CallArgs) -> Result<Invocation> {
     let mut inv = Invocation::new(function);
+    plain_text("-t/--content-type", &call.content_type)?;
     inv.content_type = call.content_type.clone();
     inv.mode = if call.async_ { Mode::Async } else { Mode::Sync };
     inv.tail = call.tail;
@@ -204,6 +273,7 @@ pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
     let mut inv = invocation(args)?;
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
+    add_payload(args, provider, &mut inv)?;
     let caller_id = provider.async_status().is_some_and(|s| s.needs_caller_id());
     if inv.wait && inv.invocation_id.is_none() && caller_id {
         inv.invocation_id = Some(generated_invocation_id());
@@ -259,6 +329,7 @@ fn print_request(args: &InvokeArgs, provider: &dyn Provider, mut inv: Invocation
     }
     let placeholder = provider.tokens().map(|_| "(fetched when sent)");
     let req = provider.build(&inv, placeholder, now())?;
+    crate::http::check_path(&req.path).map_err(Error::Usage)?;
     let secret = if args.show_secrets {
         &[][..]
     } else {
@@ -333,7 +404,10 @@ async fn execute(
         if args.output == OutputFormat::Human {
             let id = outcome.async_id.as_deref();
             let what = id.map(|i| format!(" · {i}")).unwrap_or_default();
-            eprintln!("accepted{what} · waiting for it to finish");
+            eprintln!(
+                "accepted{} · waiting for it to finish",
+                crate::terminal::escape_line(&what)
+            );
         }
         let state = match receiver.as_mut() {
             Some(r) => await_callback(args, provider, r, &mut outcome, started).await?,
@@ -408,17 +482,27 @@ async fn await_callback(
         .callbacks()
         .ok_or_else(|| Capability::Callbacks.missing(provider.product()))?;
     let limit = Duration::from_secs(args.net.timeout.max(1));
-    let left = limit.saturating_sub(started.elapsed());
-    let cb = tokio::time::timeout(left, receiver.next())
-        .await
-        .ok()
-        .flatten()
-        .ok_or_else(|| {
-            Error::Transport(format!(
-                "no callback arrived within {} s (raise --timeout to wait longer)",
-                limit.as_secs()
-            ))
-        })?;
+    let cb = loop {
+        let left = limit.saturating_sub(started.elapsed());
+        let cb = tokio::time::timeout(left, receiver.next())
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| {
+                Error::Transport(format!(
+                    "no callback arrived within {} s (raise --timeout to wait longer)",
+                    limit.as_secs()
+                ))
+            })?;
+        // the provider named the call: only a callback for that call is its result
+        match (&outcome.async_id, &cb.call_id) {
+            (Some(want), got) if got.as_ref() != Some(want) => warn(&format!(
+                "ignored a callback for call {} while waiting for {want}",
+                got.as_deref().unwrap_or("(no X-Call-Id)")
+            )),
+            _ => break cb,
+        }
+    };
     if let Some(d) = cb.duration_secs {
         outcome.summary.duration_ms = Some(d * 1000.0);
     }

@@ -30,7 +30,7 @@ pub async fn run(args: &ListenArgs) -> Result<u8> {
         if let Some(f) = &cb.function {
             parts.push(format!("function {f}"));
         }
-        eprintln!("{}", parts.join(" · "));
+        eprintln!("{}", crate::terminal::escape_line(&parts.join(" · ")));
         seen += 1;
         if args.count.is_some_and(|n| seen >= n) {
             break;

@@ -45,9 +45,11 @@ impl Ctx {
     pub fn load_config(&self) -> Result<Config> {
         let path = self.config_path()?;
         let cfg = config::load(&path)?;
-        if let Some(w) =
-            config::permission_warning(&path, &cfg, &crate::providers::registry::is_secret_key)
-        {
+        let is_secret = &crate::providers::registry::is_secret_key;
+        if let Some(e) = config::untrusted(&path, &cfg, is_secret) {
+            return Err(e.into());
+        }
+        if let Some(w) = config::permission_warning(&path, &cfg, is_secret) {
             warn(&w);
         }
         Ok(cfg)
@@ -55,12 +57,20 @@ impl Ctx {
 }
 
 pub fn warn(msg: &str) {
-    eprintln!("{} {msg}", "warning:".yellow().bold());
+    eprintln!(
+        "{} {}",
+        "warning:".yellow().bold(),
+        crate::terminal::escape_line(msg)
+    );
 }
 
 /// Print an error for a person: one line on stderr (coloured as `run` decided).
 pub fn print_error(e: &Error) {
-    eprintln!("{} {e}", "fcall: error:".red().bold());
+    eprintln!(
+        "{} {}",
+        "fcall: error:".red().bold(),
+        crate::terminal::escape_line(&e.to_string())
+    );
 }
 
 /// Write to stdout; a reader that went away (`| head`) is not an error.
@@ -73,7 +83,11 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// Read an argument that may be `-` (or absent) for stdin.
+/// The most `decode` reads from stdin: a pasted value, many times the largest log tail or
+/// summary a provider sends (4 KiB), not a file.
+pub const MAX_PASTED: u64 = 64 << 20;
+
+/// Read an argument that may be `-` (or absent) for stdin (at most [`MAX_PASTED`] bytes).
 pub fn arg_or_stdin(value: Option<&str>, what: &str) -> Result<String> {
     match value {
         Some(v) if v != "-" => Ok(v.to_string()),
@@ -84,8 +98,17 @@ pub fn arg_or_stdin(value: Option<&str>, what: &str) -> Result<String> {
                 )));
             }
             let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .map_err(|e| Error::Usage(format!("cannot read {what} from stdin: {e}")))?;
+            std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), MAX_PASTED + 1),
+                &mut s,
+            )
+            .map_err(|e| Error::Usage(format!("cannot read {what} from stdin: {e}")))?;
+            if s.len() as u64 > MAX_PASTED {
+                return Err(Error::Usage(format!(
+                    "the {what} on stdin is larger than {} MiB, more than a pasted value: give the value itself (a log tail is at most a few KiB)",
+                    MAX_PASTED >> 20
+                )));
+            }
             Ok(s)
         }
     }
@@ -108,8 +131,26 @@ fn block_on<T>(fut: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     })
 }
 
+/// No core dump of a process that holds secrets (keys, passwords, tokens): the core limit
+/// is set to zero and, on Linux, the process is made non-dumpable (which also keeps other
+/// processes of the same user from reading its memory through ptrace).
+fn no_core_dumps() {
+    #[cfg(unix)]
+    // SAFETY: setrlimit and prctl with these arguments only change this process's limits
+    unsafe {
+        let zero = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 /// Dispatch a parsed command line; `Ok(code)` for outcomes already reported.
 pub fn run(cli: Cli) -> Result<u8> {
+    no_core_dumps();
     let ctx = Ctx {
         profile: cli.profile.clone(),
         config_path: cli.config.clone(),

@@ -38,6 +38,8 @@ pub struct Session<'a> {
     retry_sync: bool,
     /// Credentials the server asked for with a 401 challenge: sent with every later request.
     challenged: std::sync::Mutex<Option<(String, String)>>,
+    /// Whether the plain-http warning was given.
+    warned_clear: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> Session<'a> {
@@ -45,14 +47,25 @@ impl<'a> Session<'a> {
         if net.insecure {
             super::warn("--insecure: TLS certificates are not verified, so anyone on the way can read and change this exchange");
         }
+        let cache = TokenCache::from_env(&crate::env::process);
+        if let (Some(c), Some(_)) = (&cache, provider.tokens()) {
+            // a cache another user may write could hand this command their token
+            if let Some((problem, fix)) = crate::config::ownership_problem(c.dir()) {
+                return Err(crate::error::Error::Config(format!(
+                    "token cache {}: {problem}: its tokens are not used; fix it with `{fix}`",
+                    c.dir().display()
+                )));
+            }
+        }
         Ok(Session {
             provider,
             transport: Transport::new(net.clone())?,
             retry_sync: net.retry_sync,
-            cache: TokenCache::from_env(&crate::env::process),
+            cache,
             token: tokio::sync::Mutex::default(),
             verbose: net.verbose,
             challenged: std::sync::Mutex::default(),
+            warned_clear: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -107,6 +120,7 @@ impl<'a> Session<'a> {
             return Err(crate::providers::Capability::FetchesToken.missing(self.provider.product()));
         };
         let src = tokens.token_source();
+        self.warn_if_in_clear(&src.request, true);
         let policy = Policy {
             secret: self.provider.secret_headers(),
             timeout_hint: None,
@@ -118,6 +132,12 @@ impl<'a> Session<'a> {
             .execute(|| Ok(src.request.clone()), &policy)
             .await?;
         let token = tokens.parse_token(&resp, now())?;
+        if !token.usable() {
+            return Err(crate::error::Error::Refused(format!(
+                "{} answered with a token that cannot be sent in a header (it is empty or holds a space or control character): it is not cached; check the token endpoint",
+                self.provider.product()
+            )));
+        }
         if let Some(cache) = &self.cache {
             if let Err(e) = cache.put(&src.cache_key, &token) {
                 if self.verbose {
@@ -126,6 +146,40 @@ impl<'a> Session<'a> {
             }
         }
         Ok(token.value)
+    }
+
+    /// One warning per command when credentials go over plain `http://` to a host other
+    /// than this machine: anyone on the way can read them.
+    /// `always`: the request carries credentials wherever they are (a token request's body).
+    fn warn_if_in_clear(&self, req: &HttpRequest, always: bool) {
+        let secret = self.provider.secret_headers();
+        let carries = always
+            || req
+                .headers
+                .iter()
+                .any(|(k, _)| secret.iter().any(|s| s.eq_ignore_ascii_case(k)));
+        if !carries || !req.base.to_ascii_lowercase().starts_with("http://") {
+            return;
+        }
+        let host = req.host();
+        let name = match host.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => host,
+        };
+        let loopback = name.eq_ignore_ascii_case("localhost")
+            || name
+                .trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if !loopback
+            && !self
+                .warned_clear
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            super::warn(&format!(
+                "credentials go to {host} over plain http://, readable by anyone on the way: use https://"
+            ));
+        }
     }
 
     /// Send what `build(token, now)` makes. `retry_throttled`: whether a 429/503 may be
@@ -155,6 +209,8 @@ impl<'a> Session<'a> {
         let answered = self.challenged.lock().unwrap().clone();
         let build = |token: Option<&str>, now: OffsetDateTime| {
             let mut req = build(token, now)?;
+            crate::http::check_path(&req.path).map_err(crate::error::Error::Usage)?;
+            self.warn_if_in_clear(&req, false);
             if let Some((name, value)) = self.challenged.lock().unwrap().as_ref() {
                 req.set_header(name, value.clone());
             }

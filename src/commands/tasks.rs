@@ -63,9 +63,12 @@ pub async fn status(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
             write_stdout(&output::line(&line))?;
         }
         OutputFormat::Human => {
-            write_stdout(format!("{status}\n").as_bytes())?;
+            write_stdout(format!("{}\n", crate::terminal::escape_line(&status)).as_bytes())?;
             if let Some(m) = message {
-                eprintln!("{}: {m}", args.id);
+                eprintln!(
+                    "{}",
+                    crate::terminal::escape_line(&format!("{}: {m}", args.id))
+                );
             }
         }
     }

@@ -52,6 +52,7 @@ pub fn edit(
     };
     create_private_dir(dir).map_err(|e| io_error("create directory", dir, e))?;
     let _lock = lock(path)?;
+    remove_stale_temporaries(dir);
 
     let text = match fs::read_to_string(path) {
         Ok(text) => text,
@@ -117,12 +118,30 @@ fn lock(path: &Path) -> Result<File, ConfigError> {
 
 /// Replace `path` (in `dir`) by `bytes`: write a temporary file in the same directory, flush it
 /// to disk, rename it over `path`, and flush the directory so the rename survives a crash.
+/// The prefix of the temporary copies [`write_atomically`] makes.
+const TEMP_PREFIX: &str = ".fcall-config-";
+
+/// Remove the temporary copies a writer killed before its rename left behind (they hold
+/// the secrets of the config). Called with the lock held, so no writer is using one.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn write_atomically(path: &Path, dir: &Path, bytes: &[u8]) -> Result<(), ConfigError> {
     let write_error = |e| io_error("write", path, e);
     // On unix tempfile creates its files with mode 0600, so the secrets are never readable by
     // others, not even for a moment.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".fcall-config-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(write_error)?;
     tmp.write_all(bytes).map_err(write_error)?;
@@ -202,7 +221,8 @@ pub(super) fn profile_table<'v>(
 }
 
 /// Add the profile `name`, or replace it when `replace` (`--force`); otherwise an existing
-/// profile of that name is an error. The first profile added becomes the default.
+/// profile of that name is an error. The first profile added becomes the default; a later
+/// one never does by itself.
 pub fn add_profile(
     path: &Path,
     name: &str,
@@ -233,12 +253,15 @@ pub fn add_profile(
             }
             _ => {}
         }
+        // the first profile becomes the default; with others and no default, the choice
+        // stays the user's (an only profile was the default by being the only one)
+        let first = profiles.iter().all(|(k, _)| k == name);
         profiles.insert(name, Item::Table(table));
         let has_default = doc
             .get("default_profile")
             .and_then(Item::as_str)
             .is_some_and(|d| !d.is_empty());
-        if !has_default {
+        if !has_default && first {
             set_default_profile(doc, name);
         }
         Ok(())
@@ -412,6 +435,19 @@ mod tests {
     use super::*;
     use crate::config::load;
     use crate::config::test_support::*;
+
+    #[test]
+    fn a_later_profile_never_becomes_the_default_by_itself() {
+        let (_dir, path) = new_config();
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, "[profiles.only]\nprovider = \"huawei\"\n").unwrap();
+        // a copy a killed writer left behind
+        let stale = path.with_file_name(".fcall-config-dead1");
+        fs::write(&stale, "secret = 1").unwrap();
+        add_profile(&path, "new", "huawei", &[], false).unwrap();
+        assert_eq!(load(&path).unwrap().default_profile, None);
+        assert!(!stale.exists(), "the stale temporary copy is removed");
+    }
 
     #[test]
     fn round_trip_add_list_default_remove() {

@@ -29,7 +29,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use edit::{add_profile, edit, parse_assignment, remove_profile, set_default};
-pub use secrets::{permission_warning, render_masked, resolve, IsSecret};
+pub use secrets::{
+    ownership_problem, permission_warning, render_masked, resolve, untrusted, IsSecret,
+    SECRET_OUTPUT_LIMIT, SECRET_TIMEOUT_SECS, SECRET_TIMEOUT_VAR,
+};
 
 /// The forms of a `profile add` argument, shown in its errors.
 const ASSIGNMENT_FORMS: &str =
@@ -130,7 +133,10 @@ impl Config {
 /// Whatever is wrong with the config or a value in it ends a command with exit 3.
 impl From<ConfigError> for crate::error::Error {
     fn from(e: ConfigError) -> Self {
-        crate::error::Error::Config(e.to_string())
+        match e {
+            ConfigError::Interrupted => crate::error::Error::Interrupted,
+            e => crate::error::Error::Config(e.to_string()),
+        }
     }
 }
 
@@ -208,6 +214,18 @@ pub enum ConfigError {
         profile: String,
         key: String,
         problem: String,
+    },
+
+    /// Ctrl-C (or a termination signal) while a secret command ran: it was killed.
+    #[error("interrupted while a secret command ran (it was stopped)")]
+    Interrupted,
+
+    /// A config or token cache another user could have written: nothing in it is trusted.
+    #[error("{}: {problem}: nothing is run or read from a file another user could have written; fix it with `{fix}`", path.display())]
+    Untrusted {
+        path: PathBuf,
+        problem: String,
+        fix: String,
     },
 }
 

@@ -5,7 +5,6 @@
 //! output.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use toml_edit::{DocumentMut, Item};
 
@@ -58,6 +57,57 @@ pub fn permission_warning(path: &Path, cfg: &Config, is_secret: IsSecret) -> Opt
     ))
 }
 
+/// Why the config at `path` cannot be trusted to run commands or hold secrets, as ssh
+/// judges its own files: it belongs to another user (other than root), or its group or
+/// others may write it. `None` when it is fine, when `cfg` has neither a `{ command }` nor a
+/// secret (nothing to run or to lose), and always on other platforms.
+pub fn untrusted(path: &Path, cfg: &Config, is_secret: IsSecret) -> Option<ConfigError> {
+    let risky = cfg.profiles.values().any(|p| {
+        p.values
+            .iter()
+            .any(|(k, v)| is_secret(k) || matches!(v, Value::Command { .. }))
+    });
+    if !risky {
+        return None;
+    }
+    let (problem, fix) = ownership_problem(path)?;
+    Some(ConfigError::Untrusted {
+        path: path.to_path_buf(),
+        problem,
+        fix,
+    })
+}
+
+/// What is wrong with who owns or may write `path`, and the command that fixes it; `None`
+/// when it is owned by the user (or root) and writable by its owner only. The one check for
+/// the config file and the token cache.
+#[cfg(unix)]
+pub fn ownership_problem(path: &Path) -> Option<(String, String)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    // SAFETY: geteuid has no preconditions and cannot fail
+    let me = unsafe { libc::geteuid() };
+    let shown = path.display();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Some((
+            format!("it belongs to another user (uid {})", meta.uid()),
+            format!("chown {me} {shown}"),
+        ));
+    }
+    let mode = meta.mode() & 0o777;
+    (mode & 0o022 != 0).then(|| {
+        (
+            format!("its group or other users may write it (mode {mode:03o})"),
+            format!("chmod go-w {shown}"),
+        )
+    })
+}
+
+#[cfg(not(unix))]
+pub fn ownership_problem(_path: &Path) -> Option<(String, String)> {
+    None
+}
+
 /// The permission bits of the file for its group and others, when any is set.
 #[cfg(unix)]
 fn others_access(path: &Path) -> Option<u32> {
@@ -99,36 +149,223 @@ pub fn resolve(
             }),
         },
         Value::Command { command } => {
-            run_command(command).map_err(|problem| ConfigError::Command {
+            let failed = |problem| ConfigError::Command {
                 profile: profile.to_string(),
                 key: key.to_string(),
                 problem,
+            };
+            let timeout = secret_timeout(env).map_err(failed)?;
+            run_command(command, timeout).map_err(|e| match e {
+                RunError::Failed(problem) => failed(problem),
+                RunError::Interrupted => ConfigError::Interrupted,
             })
         }
     }
 }
 
-/// Run `command` with `sh -c` and return its output without the final line break, or what went
-/// wrong (without the command or its output). Its stdin is empty (fcall's own may be the
-/// payload) and its stderr is the user's, so that its complaints can be seen.
-fn run_command(command: &str) -> Result<String, String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("could not be started (sh: {e})"))?;
-    if !out.status.success() {
-        return Err(format!("failed ({})", out.status));
-    }
-    let mut text = String::from_utf8(out.stdout)
-        .map_err(|_| "printed something that is not text".to_string())?;
+/// The longest a `{ command }` may run, by default; `FCALL_SECRET_TIMEOUT` (seconds)
+/// overrides it.
+pub const SECRET_TIMEOUT_SECS: u64 = 30;
+pub const SECRET_TIMEOUT_VAR: &str = "FCALL_SECRET_TIMEOUT";
+/// The most a `{ command }` may print: a secret is a line, not a file.
+pub const SECRET_OUTPUT_LIMIT: usize = 64 << 10;
+
+/// Run `command` with `/bin/sh -c` (by its absolute path: `sh` is not looked up in `PATH`)
+/// and return its output without the final line break, or what went wrong (without the
+/// command or its output). Its stdin is empty (fcall's own may be the payload) and its stderr
+/// is the user's, so that its complaints can be seen. It runs in a process group of its own,
+/// bounded in time (`timeout`) and output ([`SECRET_OUTPUT_LIMIT`]); on either, or on
+/// Ctrl-C, the whole group is killed.
+fn run_command(command: &str, timeout: std::time::Duration) -> Result<String, RunError> {
+    let out = bounded::run(command, timeout)?;
+    let mut text = String::from_utf8(out)
+        .map_err(|_| RunError::Failed("printed something that is not text".to_string()))?;
     text.truncate(text.trim_end_matches(['\n', '\r']).len());
     if text.is_empty() {
-        return Err(format!("printed nothing ({})", out.status));
+        // a command that failed was reported as such: this one exited 0
+        return Err(RunError::Failed("printed nothing (exit status: 0)".into()));
     }
     Ok(text)
+}
+
+/// How a secret command went wrong.
+#[derive(Debug)]
+enum RunError {
+    Failed(String),
+    Interrupted,
+}
+
+/// `FCALL_SECRET_TIMEOUT`, else the default; a value that is not a number of seconds from 1
+/// to a day is an error naming it.
+fn secret_timeout(env: &dyn Fn(&str) -> Option<String>) -> Result<std::time::Duration, String> {
+    match env(SECRET_TIMEOUT_VAR).filter(|v| !v.is_empty()) {
+        None => Ok(std::time::Duration::from_secs(SECRET_TIMEOUT_SECS)),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if (1..=86_400).contains(&n) => Ok(std::time::Duration::from_secs(n)),
+            _ => Err(format!(
+                "could not be run: {SECRET_TIMEOUT_VAR}={v:?} is not a number of seconds from 1 to 86400"
+            )),
+        },
+    }
+}
+
+#[cfg(unix)]
+mod bounded {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    use super::{RunError, SECRET_OUTPUT_LIMIT};
+
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn on_signal(_: libc::c_int) {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+    }
+
+    /// SIGINT and SIGTERM set [`INTERRUPTED`] while this lives; the previous handlers come
+    /// back when it is dropped.
+    struct Catch {
+        old: [(libc::c_int, libc::sigaction); 2],
+    }
+
+    impl Catch {
+        fn new() -> Catch {
+            INTERRUPTED.store(false, Ordering::SeqCst);
+            let mut old = [
+                (libc::SIGINT, unsafe { std::mem::zeroed() }),
+                (libc::SIGTERM, unsafe { std::mem::zeroed() }),
+            ];
+            for (sig, prev) in old.iter_mut() {
+                // SAFETY: a handler that only stores to an atomic is async-signal-safe
+                unsafe {
+                    let mut act: libc::sigaction = std::mem::zeroed();
+                    act.sa_sigaction = on_signal as *const () as usize;
+                    libc::sigemptyset(&mut act.sa_mask);
+                    libc::sigaction(*sig, &act, prev);
+                }
+            }
+            Catch { old }
+        }
+    }
+
+    impl Drop for Catch {
+        fn drop(&mut self) {
+            for (sig, prev) in &self.old {
+                // SAFETY: restores the action saved by `new`
+                unsafe {
+                    libc::sigaction(*sig, prev, std::ptr::null_mut());
+                }
+            }
+        }
+    }
+
+    /// Kill the process group `pid` leads.
+    fn kill_group(pid: u32) {
+        // SAFETY: kill(2) with a negative pid signals that process group only
+        unsafe {
+            libc::kill(-(pid as libc::pid_t), libc::SIGKILL);
+        }
+    }
+
+    pub(super) fn run(command: &str, timeout: Duration) -> Result<Vec<u8>, RunError> {
+        let _catch = Catch::new();
+        let mut child = Command::new("/bin/sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| RunError::Failed(format!("could not be started (/bin/sh: {e})")))?;
+        let pid = child.id();
+        let stop = |child: &mut std::process::Child, e: RunError| {
+            kill_group(pid);
+            let _ = child.wait();
+            Err(e)
+        };
+        let Some(mut stdout) = child.stdout.take() else {
+            return stop(&mut child, RunError::Failed("could not be read".into()));
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let read = (&mut stdout)
+                .take(SECRET_OUTPUT_LIMIT as u64 + 1)
+                .read_to_end(&mut buf);
+            let _ = tx.send(read.map(|_| buf));
+        });
+        let started = Instant::now();
+        let (mut out, mut status) = (None, None);
+        loop {
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                return stop(&mut child, RunError::Interrupted);
+            }
+            if out.is_none() {
+                match rx.try_recv() {
+                    Ok(Ok(buf)) if buf.len() > SECRET_OUTPUT_LIMIT => {
+                        let why = format!(
+                            "printed more than {} KiB, more than a secret holds, and was stopped",
+                            SECRET_OUTPUT_LIMIT >> 10
+                        );
+                        return stop(&mut child, RunError::Failed(why));
+                    }
+                    Ok(Ok(buf)) => out = Some(buf),
+                    Ok(Err(e)) => {
+                        return stop(
+                            &mut child,
+                            RunError::Failed(format!("could not be read ({e})")),
+                        )
+                    }
+                    Err(_) => {}
+                }
+            }
+            if status.is_none() {
+                status = child.try_wait().ok().flatten();
+                if status.is_some() {
+                    // what it left running in its group (holding its output open) goes too
+                    kill_group(pid);
+                }
+            }
+            if let (Some(st), Some(_)) = (status, &out) {
+                if !st.success() {
+                    return Err(RunError::Failed(format!("failed ({st})")));
+                }
+                return Ok(out.unwrap_or_default());
+            }
+            if started.elapsed() >= timeout {
+                let why = format!(
+                    "did not finish within {} s and was stopped (raise the limit with {}=SECS)",
+                    timeout.as_secs(),
+                    super::SECRET_TIMEOUT_VAR
+                );
+                return stop(&mut child, RunError::Failed(why));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod bounded {
+    use super::RunError;
+
+    pub(super) fn run(command: &str, _timeout: std::time::Duration) -> Result<Vec<u8>, RunError> {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| RunError::Failed(format!("could not be started (sh: {e})")))?;
+        if !out.status.success() {
+            return Err(RunError::Failed(format!("failed ({})", out.status)));
+        }
+        Ok(out.stdout)
+    }
 }
 
 #[cfg(test)]
@@ -275,6 +512,15 @@ token = "****"
                 "printed nothing (exit status: 0)",
             ),
         ];
+        let too_much = r("yes leaked-output").unwrap_err().to_string();
+        assert!(too_much.contains("more than 64 KiB"), "{too_much}");
+        assert!(!too_much.contains("leaked"), "{too_much}");
+        assert!(secret_timeout(&|_| Some("0".into())).is_err());
+        assert!(secret_timeout(&|_| Some("1e9".into())).is_err());
+        assert_eq!(
+            secret_timeout(&|_| Some("7".into())).unwrap(),
+            std::time::Duration::from_secs(7)
+        );
         for (command, problem) in cases {
             let err = r(command).unwrap_err().to_string();
             assert!(err.contains("profile 'hw', key 'iam_password'"), "{err}");
@@ -282,6 +528,98 @@ token = "****"
             for secret in ["leaked", "silent-command", "printf", "echo"] {
                 assert!(!err.contains(secret), "{err}");
             }
+        }
+    }
+
+    /// A command that outlives its limit is stopped with everything it started (its process
+    /// group), and the message says how to raise the limit.
+    #[cfg(unix)]
+    #[test]
+    fn a_slow_command_is_stopped_with_its_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let command = format!("sleep 300 & echo $! > {}; wait", pidfile.display());
+        let env = |k: &str| (k == SECRET_TIMEOUT_VAR).then(|| "1".to_string());
+        let value = Value::Command { command };
+        let err = resolve(&value, "hw", "token", &env)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did not finish within 1 s"), "{err}");
+        assert!(err.contains(SECRET_TIMEOUT_VAR), "{err}");
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(
+            gone(pid),
+            "the command's background process {pid} still runs"
+        );
+    }
+
+    /// Whether `pid` has ended (gone, or a zombie waiting for init to reap it). The kill was
+    /// sent before `resolve` returned; what is left is the kernel tearing the process down.
+    #[cfg(unix)]
+    fn gone(pid: i32) -> bool {
+        for _ in 0..2000 {
+            match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+                Err(_) => return true,
+                Ok(stat)
+                    if stat
+                        .rsplit(')')
+                        .next()
+                        .is_some_and(|r| r.trim_start().starts_with('Z')) =>
+                {
+                    return true
+                }
+                Ok(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
+        false
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_others_may_write_is_not_trusted_with_secrets() {
+        let (_dir, path) = new_config();
+        add_profile(
+            &path,
+            "hw",
+            "huawei",
+            &[("region".into(), str_value("r"))],
+            false,
+        )
+        .unwrap();
+        chmod(&path, 0o666);
+        let cfg = load(&path).unwrap();
+        assert!(
+            untrusted(&path, &cfg, &is_secret_key).is_none(),
+            "nothing to run or lose"
+        );
+        add_profile(
+            &path,
+            "t",
+            "huawei",
+            &[(
+                "token".into(),
+                Value::Command {
+                    command: "pass hw".into(),
+                },
+            )],
+            false,
+        )
+        .unwrap();
+        for mode in [0o620, 0o602, 0o666] {
+            chmod(&path, mode);
+            let cfg = load(&path).unwrap();
+            let e = untrusted(&path, &cfg, &is_secret_key).unwrap().to_string();
+            assert!(e.contains("chmod go-w"), "{e}");
+            assert!(!e.contains("pass hw"), "{e}");
+        }
+        for mode in [0o600, 0o644, 0o400] {
+            chmod(&path, mode);
+            let cfg = load(&path).unwrap();
+            assert!(untrusted(&path, &cfg, &is_secret_key).is_none(), "{mode:o}");
         }
     }
 }

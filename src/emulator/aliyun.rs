@@ -1,7 +1,11 @@
 //! Function Compute as the emulator plays it: FC 2.0 (`/2021-04-06/`, `/2016-08-15/`) with
-//! FC-native signatures and FC 3.0 (`/2023-03-30/`) with ACS3 signatures, both checked with
-//! our signers; sync with tail logs, function errors, async with stateful invocations
-//! (tasks) that move Enqueued → Running → Succeeded/Failed as they are polled, and stop.
+//! FC-native signatures, or ACS3 ones as the 2.0 Tea SDK (`alibabacloud-fc-open20210406`)
+//! sends them, and FC 3.0 (`/2023-03-30/`) with ACS3 signatures, all checked with our
+//! signers; sync with tail logs, function errors, async with stateful invocations (tasks)
+//! that move Enqueued → Running → Succeeded/Failed as they are polled, and stop (once).
+//! Errors come in each version's own shape: 2.0 `{"ErrorCode","ErrorMessage"}`, 3.0
+//! `{"Code","Message","RequestId"}`; a path under a version that is not an API answers 400
+//! `PathNotSupported`, as Alibaba's error table says.
 
 use serde_json::json;
 use time::OffsetDateTime;
@@ -51,14 +55,42 @@ fn parse(path: &str) -> Option<Route<'_>> {
     }
 }
 
-fn error(st: &State, status: u16, code: &str, msg: &str) -> Reply {
-    let mut r = json_response(status, &json!({"ErrorCode": code, "ErrorMessage": msg}));
-    r.headers.push(("X-Fc-Request-Id".into(), st.new_id()));
+/// The API versions the emulator serves, and whether each is 3.0.
+const VERSIONS: &[(&str, bool)] = &[
+    ("2016-08-15", false),
+    ("2021-04-06", false),
+    ("2023-03-30", true),
+];
+
+/// An error in the shape of the API version (`v3`), with its request id in the header too.
+fn error(st: &State, v3: bool, status: u16, code: &str, msg: &str) -> Reply {
+    let id = st.new_id();
+    let body = if v3 {
+        json!({"Code": code, "Message": msg, "RequestId": id})
+    } else {
+        json!({"ErrorCode": code, "ErrorMessage": msg})
+    };
+    let mut r = json_response(status, &body);
+    r.headers.push(("X-Fc-Request-Id".into(), id));
     r.into()
 }
 
+fn path_not_supported(st: &State, v3: bool) -> Reply {
+    error(
+        st,
+        v3,
+        400,
+        "PathNotSupported",
+        "the requested path is not supported",
+    )
+}
+
 pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
-    let mut route = parse(&req.path)?;
+    let Some(mut route) = parse(&req.path) else {
+        let version = req.path.trim_start_matches('/').split('/').next()?;
+        let &(_, v3) = VERSIONS.iter().find(|(v, _)| *v == version)?;
+        return Some(path_not_supported(st, v3));
+    };
     if let Err(r) = authenticate(st, req, route.v3, now) {
         return Some(r);
     }
@@ -71,6 +103,7 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
     if route.service.as_deref() == Some("missing-svc") {
         return Some(error(
             st,
+            route.v3,
             404,
             "ServiceNotFound",
             "service 'missing-svc' does not exist",
@@ -82,12 +115,7 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
         ("PUT", ["stateful-async-invocations", id]) | ("PUT", ["async-tasks", id, "stop"]) => {
             stop(st, &route, &decode_component(id))
         }
-        _ => error(
-            st,
-            404,
-            "PathNotSupported",
-            "the requested path is not supported",
-        ),
+        _ => path_not_supported(st, route.v3),
     })
 }
 
@@ -98,7 +126,11 @@ fn is_tasks(kind: &str) -> bool {
 fn authenticate(st: &State, req: &HttpRequest, v3: bool, now: OffsetDateTime) -> Result<(), Reply> {
     let c = &st.creds;
     let secret_for = |k: &str| (k == c.access_key).then(|| c.secret_key.clone());
-    let verdict = if v3 {
+    // the 2.0 Tea SDK signs 2.0 paths with ACS3, which the service takes as well
+    let acs3_signed = req
+        .header("Authorization")
+        .is_some_and(|a| a.starts_with("ACS3-"));
+    let verdict = if v3 || acs3_signed {
         acs3::verify(req, secret_for, now).map_err(|e| e.to_string())
     } else {
         fc::verify(req, secret_for, now).map_err(|e| e.to_string())
@@ -112,7 +144,7 @@ fn authenticate(st: &State, req: &HttpRequest, v3: bool, now: OffsetDateTime) ->
                 "The request signature we calculated does not match the signature you provided. Check your access key and signing method.",
             )
         };
-        error(st, 403, code, msg)
+        error(st, v3, 403, code, msg)
     })
 }
 
@@ -124,9 +156,10 @@ fn function_log(run: &functions::Run, id: &str) -> String {
     )
 }
 
-fn not_found(st: &State, function: &str) -> Reply {
+fn not_found(st: &State, v3: bool, function: &str) -> Reply {
     error(
         st,
+        v3,
         404,
         "FunctionNotFound",
         &format!("function '{function}' does not exist"),
@@ -138,6 +171,7 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
     if route.function == "busy" && st.every_other("aliyun.busy.calls") {
         let mut r = error(
             st,
+            route.v3,
             429,
             "ResourceExhausted",
             "the concurrency limit was reached",
@@ -151,7 +185,7 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
         route.function.as_str()
     };
     let Some(run) = functions::run(run_name, &req.body) else {
-        return not_found(st, &route.function);
+        return not_found(st, route.v3, &route.function);
     };
     let id = st.new_id();
     let kind = req.header("x-fc-invocation-type").unwrap_or("Sync");
@@ -177,6 +211,7 @@ fn enqueue(st: &State, req: &HttpRequest, route: &Route, id: String) -> Reply {
             polls: 0,
             stopped: false,
             payload: req.body.clone(),
+            request_id: id.clone(),
         },
     );
     let task_header = if route.v3 {
@@ -240,23 +275,34 @@ fn sync_headers(route: &Route, id: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// The code for an async invocation that does not exist, in the version's own words.
+fn task_not_found(st: &State, v3: bool, id: &str) -> Reply {
+    let code = if v3 {
+        "AsyncTaskNotFound"
+    } else {
+        "StatefulAsyncInvocationNotFound"
+    };
+    error(
+        st,
+        v3,
+        404,
+        code,
+        &format!("async invocation '{id}' does not exist"),
+    )
+}
+
+/// Started and finished, in the milliseconds FC reports times in (fixed: the emulator's
+/// tasks run in no time at a known moment).
+const STARTED_MS: u64 = 1_704_164_645_000;
+const ENDED_MS: u64 = STARTED_MS + 3;
+
 /// Enqueued on the first look, Running on the second, then the outcome (Stopped if stopped).
 fn task_status(st: &State, route: &Route, id: &str) -> Reply {
     st.count("aliyun.status");
     let mut jobs = st.jobs.lock().unwrap();
     let Some(job) = jobs.get_mut(id).filter(|j| j.function == route.function) else {
-        let code = if route.v3 {
-            "AsyncTaskNotFound"
-        } else {
-            "StatefulAsyncInvocationNotFound"
-        };
         drop(jobs);
-        return error(
-            st,
-            404,
-            code,
-            &format!("async invocation '{id}' does not exist"),
-        );
+        return task_not_found(st, route.v3, id);
     };
     job.polls += 1;
     let run = functions::run(&job.function, &job.payload);
@@ -276,45 +322,66 @@ fn task_status(st: &State, route: &Route, id: &str) -> Reply {
     let payload = (status == "Succeeded")
         .then(|| run.map(|r| String::from_utf8_lossy(&r.result).into_owned()))
         .flatten();
-    let id_key = if route.v3 { "taskId" } else { "invocationId" };
-    let err_key = if route.v3 {
-        "taskErrorMessage"
+    let finished = matches!(status, "Stopped" | "Failed" | "Succeeded");
+    let sent = String::from_utf8_lossy(&job.payload).into_owned();
+    let mut record = json!({"functionName": route.function, "qualifier": route.qualifier,
+        "status": status, "returnPayload": payload, "requestId": job.request_id,
+        "alreadyRetriedTimes": 0,
+        "startedTime": (status != "Enqueued").then_some(STARTED_MS),
+        "endTime": finished.then_some(ENDED_MS),
+        "durationMs": finished.then_some(ENDED_MS - STARTED_MS)});
+    let fields = if route.v3 {
+        [
+            ("taskId", id),
+            ("taskErrorMessage", error_message),
+            ("taskPayload", &sent),
+        ]
     } else {
-        "invocationErrorMessage"
+        [
+            ("invocationId", id),
+            ("invocationErrorMessage", error_message),
+            ("invocationPayload", &sent),
+        ]
     };
-    json_response(
-        200,
-        &json!({id_key: id, "functionName": route.function, "serviceName": route.service,
-            "qualifier": route.qualifier, "status": status, err_key: error_message,
-            "returnPayload": payload, "startedTime": 1704164645000u64, "durationMs": 3}),
-    )
-    .into()
+    for (k, v) in fields {
+        record[k] = json!(v);
+    }
+    if !route.v3 {
+        record["serviceName"] = json!(route.service);
+    }
+    let request_id = job.request_id.clone();
+    drop(jobs);
+    let mut r = json_response(200, &record);
+    r.headers.push(("X-Fc-Request-Id".into(), request_id));
+    r.into()
 }
 
+/// Stop a task that has not finished; one already stopped (or done) cannot be stopped again.
 fn stop(st: &State, route: &Route, id: &str) -> Reply {
     let mut jobs = st.jobs.lock().unwrap();
-    match jobs.get_mut(id).filter(|j| j.function == route.function) {
-        Some(job) => {
-            job.stopped = true;
-            drop(jobs);
-            st.count("aliyun.stop");
-            HttpResponse {
-                status: 200,
-                headers: vec![("X-Fc-Request-Id".into(), st.new_id())],
-                body: Vec::new(),
-            }
-            .into()
-        }
-        None => {
-            drop(jobs);
-            error(
-                st,
-                404,
-                "StatefulAsyncInvocationNotFound",
-                &format!("async invocation '{id}' does not exist"),
-            )
-        }
+    let Some(job) = jobs.get_mut(id).filter(|j| j.function == route.function) else {
+        drop(jobs);
+        return task_not_found(st, route.v3, id);
+    };
+    if job.stopped || job.polls > 2 {
+        drop(jobs);
+        return error(
+            st,
+            route.v3,
+            400,
+            "InvalidArgument",
+            &format!("async invocation '{id}' has already finished and cannot be stopped"),
+        );
     }
+    job.stopped = true;
+    drop(jobs);
+    st.count("aliyun.stop");
+    HttpResponse {
+        status: 200,
+        headers: vec![("X-Fc-Request-Id".into(), st.new_id())],
+        body: Vec::new(),
+    }
+    .into()
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
     if req.path == "/oauth2/token" && req.method == "POST" {
         return Some(token(st, req, now));
     }
+    if req.path == "/oauth2/revoke" && req.method == "POST" {
+        return Some(revoke(st, req));
+    }
     let rest = req.path.strip_prefix("/spaces/")?;
     let segs: Vec<String> = rest.split('/').map(decode_component).collect();
     if segs.len() < 4 || segs[1] != "functions" {
@@ -90,6 +93,41 @@ fn token(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Reply {
         &json!({"access_token": token, "expires_in": st.creds.token_ttl, "scope": scope, "token_type": "bearer"}),
     )
     .into()
+}
+
+/// RFC 7009 revocation: the client authenticates (form fields or basic auth) and the token
+/// stops working; an unknown token is no error (200 either way).
+fn revoke(st: &State, req: &HttpRequest) -> Reply {
+    st.count("altair.revocations");
+    let form = parse_query(&String::from_utf8_lossy(&req.body));
+    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let basic = req
+        .header("Authorization")
+        .and_then(|a| a.strip_prefix("Basic "))
+        .and_then(|b| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|pair| {
+            pair.split_once(':')
+                .map(|(i, s)| (i.to_string(), s.to_string()))
+        });
+    let (id, secret) = match basic {
+        Some(pair) => (Some(pair.0), Some(pair.1)),
+        None => (field("client_id"), field("client_secret")),
+    };
+    if id.as_deref() != Some(&st.creds.client_id)
+        || secret.as_deref() != Some(&st.creds.client_secret)
+    {
+        return json_response(401, &json!({"error": "invalid_client", "error_description": "Client authentication failed."})).into();
+    }
+    if let Some(token) = field("token") {
+        st.issued_tokens.lock().unwrap().remove(&token);
+    }
+    json_response(200, &json!({})).into()
 }
 
 /// What a function answers, or a platform reply.

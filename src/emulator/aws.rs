@@ -36,8 +36,32 @@ fn error(st: &State, status: u16, kind: &str, message: &str) -> Reply {
     .into()
 }
 
+/// The dated API versions of Lambda's paths.
+const VERSIONS: &[&str] = &[
+    "2015-03-31",
+    "2017-03-31",
+    "2017-10-31",
+    "2018-10-31",
+    "2019-09-25",
+    "2019-09-30",
+    "2020-04-22",
+    "2020-06-30",
+    "2021-10-31",
+];
+
 pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
-    let function = parse(req)?;
+    let Some(function) = parse(req) else {
+        // another Lambda operation: answered in Lambda's error shape, not an empty 404
+        let version = req.path.trim_start_matches('/').split('/').next()?;
+        return VERSIONS.contains(&version).then(|| {
+            error(
+                st,
+                404,
+                "UnknownOperationException",
+                "the emulator implements Invoke only",
+            )
+        });
+    };
     Some(invoke(st, req, &function, now).unwrap_or_else(|early| early))
 }
 

@@ -13,6 +13,11 @@
 //! | `badtail` | the log-tail header is not base64 |
 //! | `binary` | the function's result is not UTF-8 |
 //! | `redirect` | `302` to another address |
+//! | `status-NNN` | that status (e.g. `status-304`), an empty body, before the function runs |
+//! | `callback-wrong-id` | the async callback names another call (`X-Call-Id: forged-call`) |
+//! | `callback-no-status` | the async callback has no `X-Function-Status` |
+//! | `callback-bad-status` | the async callback's `X-Function-Status` is `2OO` |
+//! | `escapes` | a 404 whose error fields and request id hold terminal escapes and a forged line |
 
 use std::time::Duration;
 
@@ -62,6 +67,32 @@ pub fn before(st: &State, name: &str) -> Option<Reply> {
             json_response(200, &serde_json::json!({})),
             Some(Duration::from_secs(120)),
         )),
+        "escapes" => {
+            let evil = "\u{1b}[2J\u{1b}[H\r\nok · HTTP 200\u{7}";
+            let mut r = json_response(
+                404,
+                &serde_json::json!({"error_code": evil, "error_msg": evil, "ErrorCode": evil,
+                    "ErrorMessage": evil, "Code": evil, "Message": evil, "message": evil,
+                    "error": {"message": evil}}),
+            );
+            for h in [
+                "X-Call-Id",
+                "X-Request-Id",
+                "X-Fc-Request-Id",
+                "X-Amzn-Requestid",
+            ] {
+                r.headers.push((h.into(), "id\u{9b}2J\u{85}".into()));
+            }
+            Some(Reply::from(r))
+        }
+        _ if name.starts_with("status-") => {
+            let status = name["status-".len()..].parse().ok()?;
+            Some(Reply::from(HttpResponse {
+                status,
+                headers: Vec::new(),
+                body: Vec::new(),
+            }))
+        }
         "redirect" => Some(Reply::from(HttpResponse {
             status: 302,
             headers: vec![("Location".into(), "http://127.0.0.1:1/elsewhere".into())],
@@ -88,6 +119,19 @@ pub fn after(name: &str, reply: &mut Reply) -> Option<Transport> {
             }
         }
         "binary" => reply.response.body = vec![0xff, 0xfe, 0x00, 0x80],
+        "callback-wrong-id" | "callback-no-status" | "callback-bad-status" => {
+            if let Some(cb) = reply.callback.as_mut() {
+                let (name, value) = match name {
+                    "callback-wrong-id" => ("X-Call-Id", Some("forged-call")),
+                    "callback-no-status" => ("X-Function-Status", None),
+                    _ => ("X-Function-Status", Some("2OO")),
+                };
+                cb.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+                if let Some(v) = value {
+                    cb.headers.push((name.into(), v.into()));
+                }
+            }
+        }
         _ => {}
     }
     None

@@ -76,7 +76,8 @@ pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
             let ms = serde_json::from_slice::<Json>(payload)
                 .ok()
                 .and_then(|j| j.get("sleep_ms")?.as_u64())
-                .unwrap_or(3000);
+                .unwrap_or(3000)
+                .min(3_600_000);
             Run {
                 delay: Some(Duration::from_millis(ms)),
                 ..echo(format!("{TS} slept {ms} ms\n"))

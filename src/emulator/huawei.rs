@@ -49,7 +49,8 @@ fn route(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
     Some(match (req.method.as_str(), action) {
         ("POST", "invocations") => invoke_sync(st, req, name, qualifier),
         ("POST", "invocations-async") => invoke_async(st, req, name),
-        ("GET", "async-invocations") => status(st, req),
+        ("GET", "async-invocations") => status(st, req, name),
+        ("POST", "cancel") => cancel(st, req, name),
         _ => error(
             404,
             "APIGW.0101",
@@ -177,36 +178,75 @@ fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
             polls: 0,
             stopped: false,
             payload: req.body.clone(),
+            request_id: id.clone(),
         },
     );
     json_response(202, &json!({ "request_id": id })).into()
 }
 
-/// Every job is RUNNING when first asked about, then SUCCESS (or FAIL for `fail`).
-fn status(st: &State, req: &HttpRequest) -> Reply {
-    st.count("huawei.status");
-    let id = query(req, "request_id").map(str::to_string);
-    let mut jobs = st.jobs.lock().unwrap();
-    let Some(job) = id.as_ref().and_then(|id| jobs.get_mut(id)) else {
-        return json_response(
-            200,
-            &json!({"invocations": [], "count": 0, "next_marker": 0}),
-        )
-        .into();
-    };
-    job.polls += 1;
-    let (status, code, msg) = match (job.polls, job.function.as_str()) {
-        (1, _) => ("RUNNING", 0, ""),
-        (_, "fail") => ("FAIL", 1, "ZeroDivisionError: division by zero"),
+/// A job as `async-invocations` lists it: RUNNING when first asked about (`look`), then
+/// SUCCESS (or FAIL for `fail`); DISCARD once cancelled.
+fn record(id: &str, job: &mut Job, look: bool) -> Json {
+    if look {
+        job.polls += 1;
+    }
+    let (status, code, msg) = match (job.stopped, job.polls, job.function.as_str()) {
+        (true, _, _) => ("DISCARD", 4208, "function invocation canceled"),
+        (_, 0 | 1, _) => ("RUNNING", 0, ""),
+        (_, _, "fail") => ("FAIL", 1, "ZeroDivisionError: division by zero"),
         _ => ("SUCCESS", 0, ""),
+    };
+    let end = if status == "RUNNING" {
+        ""
+    } else {
+        "2024-01-02T03:04:06"
+    };
+    json!({"request_id": id, "status": status, "error_code": code, "error_message": msg,
+        "start_time": "2024-01-02T03:04:05", "end_time": end})
+}
+
+/// `async-invocations`: the one asked for with `request_id` (a look moves it on), else
+/// every one of the function, newest last.
+fn status(st: &State, req: &HttpRequest, name: &str) -> Reply {
+    st.count("huawei.status");
+    let mut jobs = st.jobs.lock().unwrap();
+    let invocations: Vec<Json> = match query(req, "request_id") {
+        Some(id) => jobs
+            .get_mut(id)
+            .filter(|j| j.function == name)
+            .map(|job| record(id, job, true))
+            .into_iter()
+            .collect(),
+        None => jobs
+            .iter_mut()
+            .filter(|(_, j)| j.function == name)
+            .map(|(id, job)| record(id, job, false))
+            .collect(),
     };
     json_response(
         200,
-        &json!({"invocations": [{"request_id": id, "status": status, "error_code": code,
-            "error_message": msg, "start_time": "2024-01-02T03:04:05", "end_time": ""}],
-            "count": 1, "next_marker": 0}),
+        &json!({"count": invocations.len(), "invocations": invocations, "next_marker": 0}),
     )
     .into()
+}
+
+/// `POST …/cancel` with `{"request_id"}`: stops an invocation that has not finished.
+fn cancel(st: &State, req: &HttpRequest, name: &str) -> Reply {
+    let body: Json = serde_json::from_slice(&req.body).unwrap_or(Json::Null);
+    let Some(id) = body.get("request_id").and_then(Json::as_str) else {
+        return error(400, "FSS.0400", "request_id is required");
+    };
+    let mut jobs = st.jobs.lock().unwrap();
+    match jobs.get_mut(id).filter(|j| j.function == name) {
+        Some(job) if !job.stopped && job.polls < 2 => {
+            job.stopped = true;
+            drop(jobs);
+            st.count("huawei.cancel");
+            json_response(200, &json!({})).into()
+        }
+        Some(_) => error(400, "FSS.0400", "the invocation has already finished"),
+        None => error(404, "FSS.1051", "Not found the async invocation"),
+    }
 }
 
 /// IAM `POST /v3/auth/tokens` with the password method.

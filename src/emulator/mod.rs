@@ -75,6 +75,8 @@ struct Job {
     polls: u32,
     stopped: bool,
     payload: Vec<u8>,
+    /// The request id of the call that queued it.
+    request_id: String,
 }
 
 /// Everything the emulator remembers between requests.
@@ -427,4 +429,219 @@ pub async fn run(settings: &Settings) -> Result<()> {
     axum::serve(listener, app)
         .await
         .map_err(|e| Error::Transport(format!("the emulator stopped: {e}")))
+}
+
+/// What the vendors' own SDKs expect of the emulator beyond fcall's calls (issue 18); the
+/// SDKs themselves drive it in `scripts/sdk_conformance.py` (not in CI).
+#[cfg(test)]
+mod sdk_tests {
+    use super::*;
+    use crate::http::HttpRequest;
+    use serde_json::Value as Json;
+
+    fn state() -> State {
+        State::new(Credentials {
+            token: "tok".into(),
+            access_key: "ak".into(),
+            secret_key: "sk".into(),
+            iam_user: "u".into(),
+            iam_password: "p".into(),
+            iam_domain: "d".into(),
+            client_id: "cid".into(),
+            client_secret: "cs".into(),
+            token_ttl: 60,
+            basic_user: "admin".into(),
+            basic_password: "pw".into(),
+        })
+    }
+
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2024-01-02 03:04:05 UTC)
+    }
+
+    fn json(r: &Reply) -> Json {
+        serde_json::from_slice(&r.response.body).unwrap_or(Json::Null)
+    }
+
+    /// An FC request signed with ACS3, as the Tea SDKs sign, on any path.
+    fn fc_acs3(st: &State, method: &str, path: &str, body: &[u8]) -> Reply {
+        let mut req = HttpRequest::new(method, "http://127.0.0.1:9", path);
+        req.body = body.to_vec();
+        let key = crate::signing::acs3::Acs3Key {
+            access_key_id: "ak",
+            access_key_secret: "sk",
+            security_token: None,
+        };
+        crate::signing::acs3::sign(&mut req, &key, "InvokeFunction", "2021-04-06", "n-1", now());
+        st.handle(&req, now())
+    }
+
+    #[test]
+    fn fc2_takes_acs3_signatures_and_answers_in_each_versions_shape() {
+        let st = state();
+        let r = fc_acs3(
+            &st,
+            "POST",
+            "/2021-04-06/services/svc/functions/echo/invocations",
+            b"hi",
+        );
+        assert_eq!(
+            (r.response.status, r.response.body.as_slice()),
+            (200, &b"hi"[..])
+        );
+        let v2 = fc_acs3(
+            &st,
+            "POST",
+            "/2021-04-06/services/svc/functions/nope/invocations",
+            b"",
+        );
+        assert_eq!(json(&v2)["ErrorCode"], "FunctionNotFound");
+        let v3 = fc_acs3(&st, "POST", "/2023-03-30/functions/nope/invocations", b"");
+        let body = json(&v3);
+        assert_eq!(body["Code"], "FunctionNotFound");
+        assert!(
+            body["RequestId"].is_string() && body.get("ErrorCode").is_none(),
+            "{body}"
+        );
+        for path in [
+            "/2023-03-30/nothing/here",
+            "/2021-04-06/services/s/functions/f/nope",
+        ] {
+            let r = fc_acs3(&st, "GET", path, b"");
+            assert_eq!(r.response.status, 400, "{path}");
+            assert!(json(&r).to_string().contains("PathNotSupported"), "{path}");
+        }
+    }
+
+    #[test]
+    fn fc_tasks_are_whole_records_and_stop_once() {
+        let st = state();
+        let mut req = HttpRequest::new(
+            "POST",
+            "http://127.0.0.1:9",
+            "/2023-03-30/functions/echo/invocations",
+        );
+        req.set_header("x-fc-invocation-type", "Async");
+        req.set_header("x-fc-async-task-id", "t-1");
+        req.body = b"{\"a\":1}".to_vec();
+        let key = crate::signing::acs3::Acs3Key {
+            access_key_id: "ak",
+            access_key_secret: "sk",
+            security_token: None,
+        };
+        crate::signing::acs3::sign(&mut req, &key, "InvokeFunction", "2023-03-30", "n", now());
+        let queued = st.handle(&req, now());
+        let request_id = queued
+            .response
+            .header("X-Fc-Request-Id")
+            .unwrap()
+            .to_string();
+        let task = fc_acs3(
+            &st,
+            "GET",
+            "/2023-03-30/functions/echo/async-tasks/t-1",
+            b"",
+        );
+        let rec = json(&task);
+        assert_eq!(rec["status"], "Enqueued");
+        assert!(
+            rec["durationMs"].is_null() && rec["endTime"].is_null(),
+            "{rec}"
+        );
+        assert_eq!(rec["requestId"], request_id.as_str());
+        assert_eq!(rec["taskPayload"], "{\"a\":1}");
+        assert_eq!(
+            task.response.header("X-Fc-Request-Id"),
+            Some(request_id.as_str())
+        );
+        let stop = "/2023-03-30/functions/echo/async-tasks/t-1/stop";
+        assert_eq!(fc_acs3(&st, "PUT", stop, b"").response.status, 200);
+        assert_eq!(
+            fc_acs3(&st, "PUT", stop, b"").response.status,
+            400,
+            "stopped once"
+        );
+        let gone = fc_acs3(
+            &st,
+            "PUT",
+            "/2023-03-30/functions/echo/async-tasks/t-9/stop",
+            b"",
+        );
+        assert_eq!(json(&gone)["Code"], "AsyncTaskNotFound");
+        let rec = json(&fc_acs3(
+            &st,
+            "GET",
+            "/2023-03-30/functions/echo/async-tasks/t-1",
+            b"",
+        ));
+        assert_eq!(rec["status"], "Stopped");
+        assert!(rec["endTime"].is_number(), "{rec}");
+    }
+
+    #[test]
+    fn functiongraph_lists_and_cancels_async_invocations() {
+        let st = state();
+        let urn = "urn%3Afss%3Acn-north-4%3Ap1%3Afunction%3Adefault%3Aecho%3Alatest";
+        let call = |method: &str, action: &str, query: &[(&str, &str)], body: &[u8]| {
+            let mut req = HttpRequest::new(
+                method,
+                "http://127.0.0.1:9",
+                &format!("/v2/p1/fgs/functions/{urn}/{action}"),
+            );
+            req.set_header("X-Auth-Token", "tok");
+            req.query = query
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            req.body = body.to_vec();
+            st.handle(&req, now())
+        };
+        let a = json(&call("POST", "invocations-async", &[], b"{}"))["request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let b = json(&call("POST", "invocations-async", &[], b"{}"))["request_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let all = json(&call("GET", "async-invocations", &[], b""));
+        assert_eq!(all["count"], 2, "{all}");
+        let cancel = format!("{{\"request_id\":\"{a}\"}}");
+        assert_eq!(
+            call("POST", "cancel", &[], cancel.as_bytes())
+                .response
+                .status,
+            200
+        );
+        let one = json(&call(
+            "GET",
+            "async-invocations",
+            &[("request_id", &a)],
+            b"",
+        ));
+        assert_eq!(one["invocations"][0]["status"], "DISCARD");
+        let missing = call("POST", "cancel", &[], b"{\"request_id\":\"nope\"}");
+        assert_eq!(missing.response.status, 404);
+        let _ = b;
+    }
+
+    #[test]
+    fn altair_revokes_tokens_and_lambda_answers_other_operations_in_its_shape() {
+        let st = state();
+        st.issue("ory_at_x", now().unix_timestamp() + 60);
+        let mut req = HttpRequest::new("POST", "http://127.0.0.1:9", "/oauth2/revoke");
+        req.body = b"token=ory_at_x&client_id=cid&client_secret=cs".to_vec();
+        assert_eq!(st.handle(&req, now()).response.status, 200);
+        assert!(!st.token_valid("ory_at_x", now()), "revoked");
+        req.body = b"token=ory_at_x&client_id=cid&client_secret=wrong".to_vec();
+        assert_eq!(st.handle(&req, now()).response.status, 401);
+        let get = HttpRequest::new("GET", "http://127.0.0.1:9", "/2015-03-31/functions/echo");
+        let r = st.handle(&get, now());
+        assert_eq!(r.response.status, 404);
+        assert!(r
+            .response
+            .header("X-Amzn-ErrorType")
+            .is_some_and(|t| t.starts_with("UnknownOperationException")));
+        assert!(json(&r)["message"].is_string());
+    }
 }

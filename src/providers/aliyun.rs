@@ -8,7 +8,7 @@
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, runtime_error, tail_log, AsyncStatus, AsyncStop,
     Capability, Env, Provider, Settings,
@@ -55,6 +55,12 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     ],
     env: &[],
     capabilities: &[Capability::AsyncStatus, Capability::AsyncStop],
+    success: &[200, 202, 204],
+    // Function Compute (2.0 and 3.0): 32 MB synchronous, 128 KB async
+    max_payload: PayloadLimit {
+        sync: 32 << 20,
+        asynchronous: 128 << 10,
+    },
     build: |p, env| Ok(Box::new(Aliyun::from_profile(p, env)?)),
     emulator_profile: &[
         ("account_id", "123456789012"),
@@ -97,6 +103,11 @@ struct Target {
     service: Option<String>,
     function: String,
     qualifier: Option<String>,
+}
+
+/// A configuration error about `profile`.
+fn config(profile: &Profile, m: String) -> Error {
+    Error::Config(format!("profile '{}': {m}", profile.name))
 }
 
 fn valid_name(s: &str) -> bool {
@@ -147,24 +158,27 @@ impl Aliyun {
         };
         let account_id = s.get("account_id")?;
         let endpoint = match s.get("endpoint")? {
-            Some(e) => e,
+            Some(e) => super::endpoint_base(&profile.name, "'endpoint'", &e)?,
             None => {
                 let region = s.require("region")?;
+                super::host_part("region", &region).map_err(|m| config(profile, m))?;
                 let account = account_id.clone().ok_or_else(|| {
                     Error::Config(format!(
                         "profile '{}' has no 'account_id' (the Alibaba Cloud account UID, part of the endpoint host)",
                         profile.name
                     ))
                 })?;
+                super::host_part("account_id", &account).map_err(|m| config(profile, m))?;
                 let internal = matches!(s.get("internal")?.as_deref(), Some("true"));
-                format!(
+                let url = format!(
                     "https://{account}.{region}{}.fc.aliyuncs.com",
                     if internal { "-internal" } else { "" }
-                )
+                );
+                super::endpoint_base(&profile.name, "'region' and 'account_id'", &url)?
             }
         };
         Ok(Aliyun {
-            endpoint: endpoint.trim_end_matches('/').to_string(),
+            endpoint,
             account_id,
             service: s.get("service")?,
             access_key_id: s.require("access_key_id")?,
@@ -365,7 +379,7 @@ impl Provider for Aliyun {
     }
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(self.refused(resp));
         }
         let mut out = Outcome {
@@ -409,7 +423,7 @@ impl Provider for Aliyun {
     /// A sync 2xx without `X-Fc-Error-Type` carries the function's output as its body.
     fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
         inv.mode == Mode::Sync
-            && (200..300).contains(&head.status)
+            && self.succeeded(head.status)
             && head.header("X-Fc-Error-Type").is_none()
     }
 
@@ -500,7 +514,7 @@ impl AsyncStatus for Aliyun {
                 return Ok(AsyncState::NotFound);
             }
         }
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(Provider::refused(self, resp));
         }
         let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {

@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use super::faas::{self, Target};
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, refusal_line, Callbacks, Capability, Env, FetchesToken, Provider, Settings,
     Token, TokenSource,
@@ -18,7 +18,7 @@ use super::{
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
-use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
+use crate::invocation::{FunctionError, Invocation, Mode, Outcome};
 
 /// Altair IoT Studio's row in the provider table.
 pub const SPEC: ProviderSpec = ProviderSpec {
@@ -37,6 +37,12 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     ],
     env: &[],
     capabilities: &[Capability::FetchesToken, Capability::Callbacks],
+    success: super::FUNCTION_SUCCESS,
+    // no documented limit: fcall's own, what it holds in memory
+    max_payload: PayloadLimit {
+        sync: super::MAX_PAYLOAD,
+        asynchronous: super::MAX_PAYLOAD,
+    },
     build: |p, env| Ok(Box::new(Altair::from_profile(p, env)?)),
     emulator_profile: &[
         ("space", "my-space"),
@@ -113,11 +119,10 @@ impl Altair {
             spec: &SPEC,
         };
         let space = s.require("space")?;
-        let endpoint = s
-            .get("endpoint")?
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string())
-            .trim_end_matches('/')
-            .to_string();
+        let endpoint = match s.get("endpoint")? {
+            Some(e) => super::endpoint_base(&profile.name, "'endpoint'", &e)?,
+            None => DEFAULT_ENDPOINT.to_string(),
+        };
         let auth = if s.has("token") {
             Auth::Token(s.require("token")?)
         } else {
@@ -205,11 +210,12 @@ impl Provider for Altair {
                 "Altair IoT Studio: function not ready (HTTP 202): it is still starting; retry, or pass --wait to retry until it is ready".into(),
             ));
         }
-        if !invoked && !(200..300).contains(&resp.status) {
+        let ok = self.succeeded(resp.status);
+        if !ok && (!invoked || inv.mode == Mode::Async || !super::functions_failure(resp.status)) {
             return Err(self.refused(resp));
         }
         let mut out = faas::outcome(inv, resp);
-        if inv.mode == Mode::Sync && resp.status >= 400 {
+        if !ok {
             out.function_error = Some(function_error(resp.status, &resp.body));
         }
         Ok(out)
@@ -231,9 +237,7 @@ impl Provider for Altair {
 
     /// A sync 2xx from the function itself (`X-Invoked`) carries its output as the body.
     fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
-        inv.mode == Mode::Sync
-            && (200..300).contains(&head.status)
-            && head.header("X-Invoked").is_some()
+        inv.mode == Mode::Sync && self.succeeded(head.status) && head.header("X-Invoked").is_some()
     }
 
     fn not_ready(&self, resp: &HttpResponse) -> bool {
@@ -285,7 +289,7 @@ impl FetchesToken for Client {
 
     fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
         let json: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
-        if !(200..300).contains(&resp.status) {
+        if !SPEC.succeeded(resp.status) {
             let code = json.get("error").and_then(Json::as_str).unwrap_or("");
             let desc = json
                 .get("error_description")
@@ -321,26 +325,15 @@ impl FetchesToken for Client {
             .unwrap_or(3600);
         Ok(Token {
             value: value.to_string(),
-            expires_at: now.unix_timestamp() + expires_in,
+            expires_at: now.unix_timestamp().saturating_add(expires_in),
         })
     }
 }
 
 impl Callbacks for Altair {
-    fn interpret_callback(&self, cb: &crate::callback::Callback) -> AsyncState {
-        match cb.status {
-            Some(s) if s >= 400 => {
-                let fe = function_error(s, &cb.body);
-                AsyncState::Failed {
-                    status: format!("HTTP {s}"),
-                    message: format!("{}: {}", fe.kind, fe.message),
-                }
-            }
-            s => AsyncState::Succeeded {
-                status: s.map_or("received".into(), |s| format!("HTTP {s}")),
-                result: Some(cb.body.clone()),
-            },
-        }
+    fn callback_failure(&self, status: u16, body: &[u8]) -> String {
+        let fe = function_error(status, body);
+        format!("{}: {}", fe.kind, fe.message)
     }
 }
 

@@ -14,7 +14,7 @@
 use time::OffsetDateTime;
 
 use super::aws_files::SharedFiles;
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, runtime_error, tail_log, Capability, Env, Provider,
     RemoteCheck, Settings,
@@ -55,6 +55,12 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         "AWS_CONFIG_FILE",
     ],
     capabilities: &[Capability::RemoteCheck],
+    success: &[200, 202, 204],
+    // Lambda: 6 MB (6,291,456 bytes) RequestResponse, 1 MB Event (since 2025; 256 KB before)
+    max_payload: PayloadLimit {
+        sync: 6 << 20,
+        asynchronous: 1 << 20,
+    },
     build: |p, env| Ok(Box::new(Aws::from_profile(p, env)?)),
     emulator_profile: &[
         ("region", "us-east-1"),
@@ -127,6 +133,7 @@ pub(crate) fn parse_function(function: &str) -> Result<FunctionRef> {
             if !partition.starts_with("aws") || region.is_empty() {
                 return Err(bad("not a Lambda function ARN"));
             }
+            super::host_part("region", region).map_err(|m| bad(&m))?;
             if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad("the account is not 12 digits"));
             }
@@ -288,9 +295,14 @@ impl Aws {
                 .filter(|r| !r.is_empty())
                 .cloned(),
         };
-        let endpoint = s
-            .get("endpoint")?
-            .map(|e| e.trim_end_matches('/').to_string());
+        if let Some(r) = &region {
+            super::host_part("region", r)
+                .map_err(|m| Error::Config(format!("profile '{}': {m}", profile.name)))?;
+        }
+        let endpoint = match s.get("endpoint")? {
+            Some(e) => Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?),
+            None => None,
+        };
         Ok(Aws {
             region,
             endpoint,
@@ -416,7 +428,7 @@ impl Provider for Aws {
     }
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(self.refused(resp));
         }
         let mut out = Outcome {
@@ -460,10 +472,13 @@ impl Provider for Aws {
             .header("X-Amzn-ErrorType")
             .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
             .or_else(|| json_field(&json, &["__type", "code"]))
+            .or_else(|| super::xml_field(&resp.body, "Code"))
             .map(|t| t.rsplit('#').next().unwrap_or(&t).to_string());
-        let message = json_field(&json, &["message", "Message", "errorMessage"]).or_else(|| {
-            (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body))
-        });
+        let message = json_field(&json, &["message", "Message", "errorMessage"])
+            .or_else(|| super::xml_field(&resp.body, "Message"))
+            .or_else(|| {
+                (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body))
+            });
         let line = refusal_line(
             self.product(),
             kind.as_deref(),
@@ -490,7 +505,7 @@ impl Provider for Aws {
     fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
         inv.mode == Mode::Sync
             && !inv.validate_only
-            && (200..300).contains(&head.status)
+            && self.succeeded(head.status)
             && head.header("X-Amz-Function-Error").is_none()
     }
 
@@ -510,7 +525,7 @@ impl Provider for Aws {
 /// `DryRun`: 204 when the function exists and the caller may invoke it.
 impl RemoteCheck for Aws {
     fn interpret_check(&self, resp: &HttpResponse) -> Result<Outcome> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(self.refused(resp));
         }
         let mut out = Outcome {
@@ -920,5 +935,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn xml_errors_give_their_code_and_message() {
+        let p = aws(KEYS, &[], &SharedFiles::default()).unwrap();
+        let resp = HttpResponse {
+            status: 403,
+            headers: vec![],
+            body: br#"<?xml version="1.0"?><ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>r-1</RequestId></ErrorResponse>"#.to_vec(),
+        };
+        let e = p.refused(&resp).to_string();
+        assert!(
+            e.contains("refused the request: InvalidClientTokenId The security token included in the request is invalid. (HTTP 403)"),
+            "{e}"
+        );
+        assert!(!e.contains("<Error>"), "{e}");
     }
 }

@@ -115,19 +115,30 @@ pub trait AsyncStop {
 
 /// Async results delivered to a callback URL (to `--listen`, or `fcall listen`).
 pub trait Callbacks {
-    /// What a callback says about the invocation: by default its status (≥ 400 failed)
-    /// and body.
+    /// What a callback says about the invocation, by the one status rule: a 2xx
+    /// `X-Function-Status` succeeded with the body as its result; any other status failed
+    /// ([`Callbacks::callback_failure`] says how); a missing or malformed one is a failure
+    /// too, since how the function ended is unknown.
     fn interpret_callback(&self, cb: &Callback) -> AsyncState {
         match cb.status {
-            Some(s) if s >= 400 => AsyncState::Failed {
+            Some(s) if super::FUNCTION_SUCCESS.contains(&s) => AsyncState::Succeeded {
                 status: format!("HTTP {s}"),
-                message: super::body_snippet(&cb.body),
-            },
-            s => AsyncState::Succeeded {
-                status: s.map_or("received".into(), |s| format!("HTTP {s}")),
                 result: Some(cb.body.clone()),
             },
+            Some(s) => AsyncState::Failed {
+                status: format!("HTTP {s}"),
+                message: self.callback_failure(s, &cb.body),
+            },
+            None => AsyncState::Failed {
+                status: "unknown".into(),
+                message: "the callback has no valid X-Function-Status, so how the function ended is unknown".into(),
+            },
         }
+    }
+
+    /// The message of a failed callback with this status and body.
+    fn callback_failure(&self, _status: u16, body: &[u8]) -> String {
+        super::body_snippet(body)
     }
 }
 

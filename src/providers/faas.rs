@@ -49,6 +49,12 @@ impl Target {
                 rules.product
             )));
         }
+        if let Some(dot) = extra.iter().find(|s| crate::http::is_dot_segment(s)) {
+            return Err(Error::Usage(format!(
+                "'{function}' has a '{dot}' path level, which would reach another path of the {} API: remove it",
+                rules.product
+            )));
+        }
         if extra.iter().any(String::is_empty) {
             return Err(Error::Usage(format!(
                 "'{function}' has an empty path level: write NAME/a/b/c"
@@ -182,6 +188,16 @@ mod tests {
         assert!(e.to_string().contains("at most 3"), "{e}");
         assert!(Target::parse("Bad", &RULES).is_err());
         assert!(Target::parse("f//a", &RULES).is_err());
+        for dots in [
+            "f/..",
+            "f/../../system/functions",
+            "f/a/%2e%2E",
+            "f/.",
+            "f/.%2e/x",
+        ] {
+            let e = Target::parse(dots, &RULES).unwrap_err();
+            assert!(e.to_string().contains("path level"), "{dots}: {e}");
+        }
         let any = Rules {
             max_extra: None,
             ..RULES

@@ -9,7 +9,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, tail_log, AsyncStatus, Capability, Env, FetchesToken,
     Provider, Settings, Token, TokenSource,
@@ -57,6 +57,12 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     ],
     env: &["HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>"],
     capabilities: &[Capability::FetchesToken, Capability::AsyncStatus],
+    success: &[200, 201, 202],
+    // FunctionGraph: 6 MB for a synchronous call, 256 KB for an async one
+    max_payload: PayloadLimit {
+        sync: 6 << 20,
+        asynchronous: 256 << 10,
+    },
     build: |p, env| Ok(Box::new(Huawei::from_profile(p, env)?)),
     emulator_profile: &[
         ("region", "cn-north-4"),
@@ -291,6 +297,8 @@ impl Huawei {
             spec: &SPEC,
         };
         let region = s.require("region")?;
+        super::host_part("region", &region)
+            .map_err(|m| Error::Config(format!("profile '{}': {m}", profile.name)))?;
         let project_id = s.require("project_id")?;
         let env_key = format!(
             "HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_{}",
@@ -298,7 +306,11 @@ impl Huawei {
         );
         let endpoint = match s.get_with("endpoint", &[&env_key])? {
             // the SDK variable may list several, comma-separated: take the first
-            Some(e) => e.split(',').next().unwrap_or("").trim().to_string(),
+            Some(e) => super::endpoint_base(
+                &profile.name,
+                &format!("'endpoint' or {env_key}"),
+                e.split(',').next().unwrap_or("").trim(),
+            )?,
             None => format!("https://functiongraph.{region}.myhuaweicloud.com"),
         };
         let package = s.get("package")?.unwrap_or_else(|| "default".to_string());
@@ -328,9 +340,10 @@ impl Huawei {
                 user: s.require("iam_user")?,
                 password: s.require("iam_password")?,
                 domain: s.require("iam_domain")?,
-                endpoint: s
-                    .get("iam_endpoint")?
-                    .unwrap_or_else(|| format!("https://iam.{region}.myhuaweicloud.com")),
+                endpoint: match s.get("iam_endpoint")? {
+                    Some(e) => super::endpoint_base(&profile.name, "'iam_endpoint'", &e)?,
+                    None => format!("https://iam.{region}.myhuaweicloud.com"),
+                },
                 project_id: project_id.clone(),
             })
         } else {
@@ -340,7 +353,7 @@ impl Huawei {
             )));
         };
         Ok(Huawei {
-            endpoint: endpoint.trim_end_matches('/').to_string(),
+            endpoint,
             region,
             project_id,
             package,
@@ -471,7 +484,7 @@ impl Provider for Huawei {
     }
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(self.refused(resp));
         }
         let body: Option<Json> = serde_json::from_slice(&resp.body).ok();
@@ -651,7 +664,7 @@ impl FetchesToken for Iam {
     }
 
     fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
-        if !(200..300).contains(&resp.status) {
+        if !SPEC.succeeded(resp.status) {
             let (_, msg, _) = error_fields(&resp.body);
             let msg = msg.unwrap_or_else(|| body_snippet(&resp.body));
             let line = format!(
@@ -709,7 +722,7 @@ impl AsyncStatus for Huawei {
     }
 
     fn interpret_status(&self, id: &str, resp: &HttpResponse) -> Result<AsyncState> {
-        if !(200..300).contains(&resp.status) {
+        if !self.succeeded(resp.status) {
             return Err(Provider::refused(self, resp));
         }
         let body: Json = serde_json::from_slice(&resp.body).map_err(|_| {

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 pub use self::capability::{
     AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, RemoteCheck,
 };
-pub use self::registry::{from_profile, ProviderSpec, PROVIDERS};
+pub use self::registry::{from_profile, PayloadLimit, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
 pub use crate::credentials::{Token, TokenSource};
 pub use crate::env::Env;
@@ -43,6 +43,14 @@ pub trait Provider {
     /// The provider's product name for messages ("FunctionGraph").
     fn product(&self) -> &'static str {
         self.spec().product
+    }
+
+    /// Whether `status` is one of the provider's documented success statuses (its row's
+    /// `success`): the one rule for every answer. Anything else is not a success: a
+    /// refusal, or where the provider passes the function's own status on (OpenFaaS,
+    /// Altair), the function's failure for a 4xx/5xx ([`functions_failure`]).
+    fn succeeded(&self, status: u16) -> bool {
+        self.spec().succeeded(status)
     }
 
     /// The function as the provider identifies it (a URN, `service/function`...), for output.
@@ -147,6 +155,44 @@ impl dyn Provider + '_ {
     }
 }
 
+/// The largest payload fcall reads at all (`-d @FILE`, stdin): the most any provider takes.
+pub const MAX_PAYLOAD: usize = 256 << 20;
+
+/// The largest payload `spec` takes in `mode`.
+pub fn payload_limit(spec: &ProviderSpec, mode: crate::invocation::Mode) -> usize {
+    match mode {
+        crate::invocation::Mode::Sync => spec.max_payload.sync,
+        crate::invocation::Mode::Async => spec.max_payload.asynchronous,
+    }
+}
+
+/// Refuse a payload of `len` bytes that `spec` would refuse in `mode`, before it is sent,
+/// saying the limit.
+pub fn check_payload(spec: &ProviderSpec, mode: crate::invocation::Mode, len: usize) -> Result<()> {
+    let limit = payload_limit(spec, mode);
+    if len <= limit {
+        return Ok(());
+    }
+    let what = match mode {
+        crate::invocation::Mode::Sync => "a synchronous",
+        crate::invocation::Mode::Async => "an async",
+    };
+    Err(Error::Usage(format!(
+        "the payload is larger than {} takes in {what} call ({limit} bytes): send less, or a reference to the data",
+        spec.product
+    )))
+}
+
+/// The 2xx statuses a function behind an OpenFaaS-style gateway may answer with.
+pub const FUNCTION_SUCCESS: &[u16] = &[200, 201, 202, 203, 204, 205, 206];
+
+/// Whether a status that is not a success is the function's own failure, where a provider
+/// passes the function's status on: a 4xx or 5xx. A 1xx or 3xx (a redirect, which fcall
+/// never follows) is neither a success nor the function's failure: a refusal.
+pub fn functions_failure(status: u16) -> bool {
+    (400..600).contains(&status)
+}
+
 /// The first of `keys` that `v` has as a string (or a number, as text): providers spell the
 /// same field several ways (`ErrorCode`/`errorCode`/`Code`...).
 pub fn json_field(v: &serde_json::Value, keys: &[&str]) -> Option<String> {
@@ -184,6 +230,26 @@ pub fn runtime_error(signal: &str, body: &[u8]) -> crate::invocation::FunctionEr
     }
 }
 
+/// The text of the first `<tag>…</tag>` in an XML error body (`<Code>`, `<Message>`: what
+/// STS, S3-style gateways and moto answer), entities for `&<>"'` decoded; `None` when the
+/// body is not XML or has no such element.
+pub fn xml_field(body: &[u8], tag: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    let open = format!("<{tag}>");
+    let start = text.find(&open)? + open.len();
+    let end = start + text[start..].find(&format!("</{tag}>"))?;
+    let value = text[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+}
+
 /// At most 300 characters of a body, for messages.
 pub fn body_snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(body)
@@ -209,13 +275,43 @@ pub fn refusal_line(
         (None, None) if resp.body.is_empty() => "no details".to_string(),
         (None, None) => body_snippet(&resp.body),
     };
+    let redirect = if (300..400).contains(&resp.status) {
+        ": fcall does not follow redirects; point the endpoint at where it leads"
+    } else {
+        ""
+    };
     format!(
-        "{product} refused the request: {what} (HTTP {}{})",
+        "{product} refused the request: {what} (HTTP {}{}){redirect}",
         resp.status,
         request_id
             .map(|i| format!(", request id {i}"))
             .unwrap_or_default()
     )
+}
+
+/// The base URL `url` (from `source`: a profile key, a variable, or what a region made),
+/// checked by [`crate::http::parse_base`], the one check of every endpoint: a URL it refuses
+/// is a configuration error naming the profile and the source, never quoting the URL (it may
+/// hold credentials).
+pub fn endpoint_base(profile: &str, source: &str, url: &str) -> Result<String> {
+    crate::http::parse_base(url).map_err(|why| {
+        Error::Config(format!(
+            "profile '{profile}': the endpoint from {source} cannot be used: {why}"
+        ))
+    })
+}
+
+/// Check a value that becomes part of a host name (a region, an account id): one DNS label,
+/// so that it cannot move the request to another host. The reason names `what`; the caller
+/// picks the exit class (a profile's value is configuration, a function reference's usage).
+pub fn host_part(what: &str, value: &str) -> std::result::Result<(), String> {
+    if crate::http::is_host_label(value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {value:?} is not a valid {what}: it goes into the host name, so it may hold only letters, digits, '-' and '_'"
+        ))
+    }
 }
 
 /// Reads profile values, applying environment overrides and resolving secrets; which
@@ -248,17 +344,28 @@ impl Settings<'_> {
         let (env_vars, _) = self.spec_key(key);
         for var in vars.iter().chain(env_vars) {
             if let Some(v) = (self.env)(var).filter(|v| !v.is_empty()) {
+                self.plain(key, &v)?;
                 return Ok(Some(v));
             }
         }
-        match self.profile.values.get(key) {
-            None => Ok(None),
-            Some(v) => Ok(Some(crate::config::resolve(
-                v,
-                &self.profile.name,
-                key,
-                self.env,
-            )?)),
+        let value = match self.profile.values.get(key) {
+            None => return Ok(None),
+            Some(v) => crate::config::resolve(v, &self.profile.name, key, self.env)?,
+        };
+        self.plain(key, &value)?;
+        Ok(Some(value))
+    }
+
+    /// A value (from the profile, a variable or a command) goes into headers, URLs and
+    /// signatures: a control character in it (a secret command's stray `\r`) would break
+    /// every request, so it is a configuration error naming the key, never the value.
+    fn plain(&self, key: &str, value: &str) -> Result<()> {
+        match value.chars().find(|c| c.is_control()) {
+            None => Ok(()),
+            Some(c) => Err(Error::Config(format!(
+                "profile '{}', key '{key}': the value holds a control character (U+{:04X}): remove it",
+                self.profile.name, c as u32
+            ))),
         }
     }
 

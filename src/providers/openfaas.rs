@@ -17,7 +17,7 @@
 use base64::Engine as _;
 
 use super::faas::{self, Target};
-use super::registry::{Key, ProviderSpec};
+use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{body_snippet, refusal_line, Callbacks, Capability, Env, Provider, Settings};
 use crate::config::Profile;
 use crate::error::{Error, Result};
@@ -39,6 +39,12 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     ],
     env: &[ENV_URL, "OPENFAAS_CONFIG"],
     capabilities: &[Capability::Callbacks],
+    success: super::FUNCTION_SUCCESS,
+    // the gateway documents no limit: fcall's own, what it holds in memory
+    max_payload: PayloadLimit {
+        sync: super::MAX_PAYLOAD,
+        asynchronous: super::MAX_PAYLOAD,
+    },
     build: |p, env| Ok(Box::new(OpenFaas::from_profile(p, env)?)),
     emulator_profile: &[
         ("endpoint", "{url}"),
@@ -86,11 +92,10 @@ impl OpenFaas {
             env,
             spec: &SPEC,
         };
-        let endpoint = match s.get("endpoint")? {
-            Some(e) => e,
-            None => env(ENV_URL)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string()),
+        let endpoint = match (s.get("endpoint")?, env(ENV_URL).filter(|v| !v.is_empty())) {
+            (Some(e), _) => super::endpoint_base(&profile.name, "'endpoint'", &e)?,
+            (None, Some(e)) => super::endpoint_base(&profile.name, ENV_URL, &e)?,
+            (None, None) => DEFAULT_ENDPOINT.to_string(),
         };
         let basic = match (s.get("username")?, s.has("password")) {
             (user, true) => Some(format!(
@@ -105,7 +110,7 @@ impl OpenFaas {
             (None, false) => faas_cli_login(env, &endpoint),
         };
         Ok(OpenFaas {
-            endpoint: endpoint.trim_end_matches('/').to_string(),
+            endpoint,
             namespace: s.get("namespace")?.filter(|n| !n.is_empty()),
             basic,
         })
@@ -217,12 +222,16 @@ impl Provider for OpenFaas {
     }
 
     fn interpret(&self, inv: &Invocation, resp: &HttpResponse) -> Result<Outcome> {
-        let ok = (200..300).contains(&resp.status);
-        if !ok && (inv.mode == Mode::Async || from_gateway(resp)) {
+        let ok = self.succeeded(resp.status);
+        if !ok
+            && (inv.mode == Mode::Async
+                || from_gateway(resp)
+                || !super::functions_failure(resp.status))
+        {
             return Err(self.refused(resp));
         }
         let mut out = faas::outcome(inv, resp);
-        if inv.mode == Mode::Sync && resp.status >= 400 {
+        if !ok {
             out.function_error = Some(FunctionError {
                 kind: format!("HTTP {}", resp.status),
                 message: body_snippet(&resp.body),
@@ -232,7 +241,7 @@ impl Provider for OpenFaas {
     }
 
     fn streams_result(&self, inv: &Invocation, head: &HttpResponse) -> bool {
-        inv.mode == Mode::Sync && (200..300).contains(&head.status)
+        inv.mode == Mode::Sync && self.succeeded(head.status)
     }
 
     /// A throttled synchronous call may have reached the function (its own 429/503 looks
@@ -396,7 +405,16 @@ mod tests {
             p.interpret(&inv, &resp).unwrap_err().code(),
             crate::error::code::REFUSED
         );
+        // only a 2xx is a success; a 1xx or 3xx is neither that nor the function's failure
+        for status in [100, 301, 302, 304, 307, 308, 399] {
+            resp.status = status;
+            let e = p.interpret(&inv, &resp).unwrap_err();
+            assert_eq!(e.code(), crate::error::code::REFUSED, "{status}");
+        }
         resp.status = 302;
+        let e = p.interpret(&inv, &resp).unwrap_err().to_string();
+        assert!(e.contains("does not follow redirects"), "{e}");
+        resp.status = 204;
         assert!(p.interpret(&inv, &resp).unwrap().function_error.is_none());
     }
 }

@@ -55,6 +55,13 @@ impl Key {
     }
 }
 
+/// The largest payload a provider takes, in bytes, for a synchronous and an async call.
+#[derive(Debug, Clone, Copy)]
+pub struct PayloadLimit {
+    pub sync: usize,
+    pub asynchronous: usize,
+}
+
 /// Everything fcall knows about a provider before it has a profile.
 pub struct ProviderSpec {
     /// The profile's `provider = "…"` value.
@@ -66,6 +73,12 @@ pub struct ProviderSpec {
     pub env: &'static [&'static str],
     /// What it can do beyond a sync call; `FetchesToken` only in some auth modes.
     pub capabilities: &'static [Capability],
+    /// The statuses its APIs document as success; every other status is not
+    /// ([`Provider::succeeded`], the one rule).
+    pub success: &'static [u16],
+    /// The largest payload it takes, by mode (its documented request limits): larger ones
+    /// are refused before sending ([`super::check_payload`]).
+    pub max_payload: PayloadLimit,
     /// Build it from a profile, resolving secrets.
     pub build: fn(&Profile, Env) -> Result<Box<dyn Provider>>,
     /// The keys of a profile that reaches the bundled emulator with its default
@@ -76,6 +89,11 @@ pub struct ProviderSpec {
 impl ProviderSpec {
     pub fn key(&self, name: &str) -> Option<&'static Key> {
         self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// Whether `status` is one of its documented success statuses.
+    pub fn succeeded(&self, status: u16) -> bool {
+        self.success.contains(&status)
     }
 
     pub fn has(&self, cap: Capability) -> bool {

@@ -568,6 +568,118 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             2,
             "cannot check a call",
         ),
+        // issue 18: what an endpoint, a region or a path may hold
+        case(
+            "openfaas endpoint with credentials",
+            one(of().set("endpoint", "http://admin:s3cret@127.0.0.1:9")),
+            &["invoke", "f", "--dry-run"],
+            3,
+            "credentials before the host (user:password@)",
+        ),
+        case(
+            "huawei endpoint with a user",
+            one(hw()
+                .set("token", "t")
+                .set("endpoint", "https://u@127.0.0.1:9")),
+            &["invoke", "f", "--dry-run"],
+            3,
+            "'endpoint' or HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_CN_NORTH_4",
+        ),
+        case(
+            "aws endpoint with credentials",
+            one(aws().set("endpoint", "http://a:b@127.0.0.1:9")),
+            &["invoke", "f", "--curl"],
+            3,
+            "user:password@",
+        ),
+        case(
+            "altair endpoint not a URL",
+            one(alt().set("endpoint", "127.0.0.1:9")),
+            &["invoke", "f"],
+            3,
+            "not a URL",
+        ),
+        case(
+            "fc endpoint with a control character",
+            one(fc().set("endpoint", "http://127.0.0.1:9\r\nX: y")),
+            &["invoke", "s/f"],
+            3,
+            "key 'endpoint': the value holds a control character",
+        ),
+        case(
+            "lambda ARN region that moves the host",
+            one(aws()),
+            &[
+                "invoke",
+                "arn:aws:lambda:x@127.0.0.1/:123456789012:function:f",
+                "--dry-run",
+            ],
+            2,
+            "goes into the host name",
+        ),
+        case(
+            "aws profile region that moves the host",
+            one(profile("p", "aws")
+                .set("region", "us-east-1.evil.example/")
+                .set("access_key_id", "a")
+                .set("secret_access_key", "b")),
+            &["invoke", "f", "--dry-run"],
+            3,
+            "region \"us-east-1.evil.example/\" is not a valid region",
+        ),
+        case(
+            "fc region that moves the host",
+            one(profile("p", "aliyun")
+                .set("region", "cn-hangzhou.evil.example#")
+                .set("account_id", "123")
+                .set("access_key_id", "a")
+                .set("access_key_secret", "b")),
+            &["invoke", "s/f", "--dry-run"],
+            3,
+            "goes into the host name",
+        ),
+        case(
+            "fc account id that moves the host",
+            one(profile("p", "aliyun")
+                .set("region", "cn-hangzhou")
+                .set("account_id", "evil.example/?")
+                .set("access_key_id", "a")
+                .set("access_key_secret", "b")),
+            &["invoke", "s/f", "--dry-run"],
+            3,
+            "account_id",
+        ),
+        case(
+            "huawei region that moves the host",
+            one(profile("p", "huawei")
+                .set("region", "x@127.0.0.1")
+                .set("project_id", "0123456789abcdef0123456789abcdef")
+                .set("token", "t")),
+            &["invoke", "f", "--dry-run"],
+            3,
+            "goes into the host name",
+        ),
+        case(
+            "openfaas extra path with ..",
+            one(of()),
+            &["invoke", "f/../../system/functions", "--dry-run"],
+            2,
+            "'..' path level",
+        ),
+        case(
+            "openfaas extra path with encoded dots",
+            one(of()),
+            &["invoke", "f/%2e%2E/system", "--dry-run"],
+            2,
+            "'%2e%2E' path level",
+        ),
+        case(
+            "altair extra path with ..",
+            one(alt()),
+            &["invoke", "f/a/..", "--curl"],
+            2,
+            "path level",
+        ),
         case(
             "decode log: not base64",
             None,
@@ -587,6 +699,32 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
     // clap's own checks
     for (name, args, says) in [
         ("unknown command", vec!["frobnicate"], "frobnicate"),
+        // numeric flags past what a duration holds (issue 18: --rate 1e-20 panicked)
+        (
+            "--rate far too slow",
+            vec!["batch", "f", "--rate", "1e-20"],
+            "one a day",
+        ),
+        (
+            "--rate zero",
+            vec!["batch", "f", "--rate", "0"],
+            "one a day",
+        ),
+        (
+            "--timeout past a week",
+            vec!["invoke", "f", "--timeout", "18446744073709551615"],
+            "18446744073709551615",
+        ),
+        (
+            "--connect-timeout past a week",
+            vec!["invoke", "f", "--connect-timeout", "604801"],
+            "604801",
+        ),
+        (
+            "--retries past 100",
+            vec!["invoke", "f", "--retries", "4294967295"],
+            "4294967295",
+        ),
         (
             "--timeout not a number",
             vec!["invoke", "f", "--timeout", "soon"],
@@ -617,6 +755,85 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
         c.one_line = false;
         v.push(c);
     }
+    // issue 18: control characters and framing headers are refused as the input they are
+    for (name, config, args, code, says) in [
+        (
+            "-H with a control character",
+            hw_token(),
+            vec!["invoke", "f", "-H", "X-Trace: a\u{1}b"],
+            2,
+            "-H 'X-Trace: …': the value holds a control character (U+0001)",
+        ),
+        (
+            "-H Content-Length",
+            hw_token(),
+            vec!["invoke", "f", "-d", "hello", "-H", "Content-Length: 1"],
+            2,
+            "fcall sets Content-Length from the request itself",
+        ),
+        (
+            "-H Transfer-Encoding",
+            hw_token(),
+            vec!["invoke", "f", "-H", "transfer-encoding: chunked"],
+            2,
+            "drop the -H",
+        ),
+        (
+            "-t with CR LF",
+            hw_token(),
+            vec!["invoke", "f", "-t", "text/plain\r\nX-Injected: 1"],
+            2,
+            "-t/--content-type: the value holds a control character",
+        ),
+        (
+            "--callback-url with a newline",
+            one(of()),
+            vec![
+                "invoke",
+                "f",
+                "--async",
+                "--callback-url",
+                "http://127.0.0.1:9/cb\n",
+            ],
+            2,
+            "--callback-url: the value holds a control character",
+        ),
+        (
+            "--callback-url not a URL",
+            one(of()),
+            vec!["invoke", "f", "--async", "--callback-url", "ftp://x"],
+            2,
+            "http:// or https:// URL",
+        ),
+        (
+            "secret with a carriage return",
+            one(hw().set("token", "tok\r")),
+            vec!["invoke", "f"],
+            3,
+            "key 'token': the value holds a control character (U+000D)",
+        ),
+    ] {
+        let mut c = case(name, config, &[], code, says);
+        c.args = args.iter().map(|a| a.to_string()).collect();
+        v.push(c);
+    }
+    // issue 18: a payload is read no further than the provider takes (not -d @/dev/zero whole)
+    v.push(case(
+        "payload without end",
+        one(aws()),
+        &["invoke", "f", "-d", "@/dev/zero"],
+        2,
+        "larger than AWS Lambda takes in a synchronous call (6291456 bytes)",
+    ));
+    let mut c = case(
+        "async payload over the limit on stdin",
+        one(fc()),
+        &["invoke", "s/f", "--async"],
+        2,
+        "larger than Function Compute takes in an async call (131072 bytes)",
+    );
+    c.stdin = Some(vec![b'x'; (128 << 10) + 1]);
+    v.push(c);
     // binary stdin is a payload, not an error: it reaches the (unreachable) endpoint
     let mut c = case(
         "binary stdin",

@@ -553,3 +553,69 @@ fn thousands_of_lines_across_input_chunks_stay_in_order() {
         n / 7
     ));
 }
+
+/// A line longer than any payload the provider takes is not held whole: it is a bad line
+/// (exit 2), and the lines after it still run; a line within the line bound but over the
+/// provider's payload limit is refused before sending, saying the limit (issue 18).
+#[test]
+fn overlong_lines_and_payloads_are_bad_lines() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    // Function Compute takes 128 KiB in an async call; its lines may be 320 KiB
+    let over_limit = format!("\"{}\"", "p".repeat(200 << 10));
+    let overlong = "x".repeat(400 << 10);
+    let input = format!("{overlong}\n{over_limit}\n{{\"a\":1}}\n");
+    let o = batch(&sb, &["batch", "svc/echo", "--async"], &input);
+    o.code(2);
+    let envs = envelopes(&o);
+    assert_eq!(lines_of(&envs), [1, 2, 3]);
+    assert_eq!(oks(&envs), [false, false, true]);
+    let msg = |i: usize| {
+        envs[i]["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(msg(0).contains("longer than 327680 bytes"), "{}", msg(0));
+    assert!(
+        msg(1).contains("larger than Function Compute takes in an async call (131072 bytes)"),
+        "{}",
+        msg(1)
+    );
+    assert_eq!(
+        emu.counter("aliyun.async.echo"),
+        1,
+        "only the fitting line was sent"
+    );
+}
+
+/// `-j` beyond the open-file limit is capped with a warning, and every line still runs
+/// (issue 18: the lines past the limit failed as "check the network").
+#[cfg(unix)]
+#[test]
+fn jobs_beyond_the_open_file_limit_are_capped() {
+    let (emu, sb) = huawei();
+    // the sandbox's fcall, started by sh with a lower limit (soft and hard) for it alone
+    let c = sb.cmd();
+    let mut sh = std::process::Command::new("/bin/sh");
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    sh.env("FCALL_BIN", bin()).args([
+        "-c",
+        "ulimit -n 100 && exec \"$FCALL_BIN\" batch echo -j 4096",
+    ]);
+    let input: String = (0..40).map(|i| format!("{{\"n\":{i}}}\n")).collect();
+    let o = Outcome::of(
+        assert_cmd::Command::from_std(sh)
+            .write_stdin(input)
+            .assert(),
+    );
+    o.code(0).stderr_has("-j 4096: capped at 36");
+    assert_eq!(envelopes(&o).len(), 40);
+    assert_eq!(emu.counter("huawei.sync.echo"), 40);
+}

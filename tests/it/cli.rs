@@ -309,3 +309,88 @@ fn a_killed_writer_leaves_the_old_or_the_new_file() {
         assert!(profiles.len() >= 2000, "round {round}: profiles lost");
     }
 }
+
+/// Ctrl-C while a `{ command }` secret runs: the command and all it started are stopped, and
+/// fcall exits 130 (issue 18: the signal was lost, or killed fcall and left the child running).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_secret_command_stops_it_and_exits_130() {
+    let sb = Sandbox::new();
+    let pidfile = sb.dir.path().join("secret.pid");
+    sb.profiles(
+        Some("p"),
+        &[profile("p", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", "http://127.0.0.1:9")
+            .command(
+                "token",
+                &format!("sleep 300 & echo $! > '{}'; wait", pidfile.display()),
+            )],
+    );
+    let child = std::process::Command::new(bin())
+        .env("FCALL_CONFIG", sb.config())
+        .env("FCALL_CACHE_DIR", sb.cache())
+        .args(["invoke", "f"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // the command announces itself by writing its pid: nothing to await but the file
+    let pid: i32 = loop {
+        if let Some(pid) = std::fs::read_to_string(&pidfile)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+        {
+            break pid;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    // SAFETY: signals the fcall process this test started
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // SIGKILL went to the command's group before fcall exited; the kernel reaps it
+    let stopped = (0..2000).any(|_| {
+        let alive = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+            !s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        });
+        if alive {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        !alive
+    });
+    assert!(stopped, "the secret command's child {pid} still runs");
+}
+
+/// fcall holds secrets in memory: it runs with no core dumps (issue 18).
+#[cfg(target_os = "linux")]
+#[test]
+fn fcall_runs_without_core_dumps() {
+    let sb = Sandbox::new();
+    sb.profiles(
+        Some("p"),
+        &[profile("p", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .command("token", "grep '^Max core' /proc/$PPID/limits >&2; exit 1")],
+    );
+    let o = sb.run(&["invoke", "f"]);
+    o.code(3);
+    let core = o
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap_or_else(|| panic!("{}", o.stderr));
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], ["0", "0"], "{core}");
+}

@@ -181,3 +181,137 @@ fn insecure_warns_every_time() {
             .stderr_has("warning: --insecure: TLS certificates are not verified");
     }
 }
+
+/// Only a provider's documented success statuses are success (issue 18: OpenFaaS took any
+/// status below 400 for one): a 1xx or 3xx is a refusal for every provider, by one rule.
+#[test]
+fn statuses_outside_the_documented_successes_are_refusals() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.openfaas_profiles(&emu);
+    sb.add_profiles(&[
+        profile("alt", "altair")
+            .set("space", "demo")
+            .set("endpoint", emu.url())
+            .set("token", TOKEN),
+        profile("hw", "huawei")
+            .set("region", "cn-north-4")
+            .set("project_id", PROJECT)
+            .set("endpoint", emu.url())
+            .set("token", TOKEN),
+    ]);
+    for (p, f) in [("of", "echo"), ("alt", "echo"), ("hw", "echo")] {
+        for status in ["301", "302", "304", "307", "308", "399"] {
+            let h = fault(&format!("status-{status}"));
+            let o = sb.run(&["-p", p, "invoke", f, "-H", &h]);
+            o.code(4).stderr_has(&format!("(HTTP {status}"));
+            assert_eq!(o.stderr.lines().count(), 1, "{p} {status}: {}", o.stderr);
+            assert!(o.stdout.is_empty(), "{p} {status}: no result");
+        }
+    }
+    sb.run(&["-p", "of", "invoke", "echo", "-H", &fault("redirect")])
+        .code(4)
+        .stderr_has("does not follow redirects");
+}
+
+/// No answer can put a control character on the terminal through fcall's own messages
+/// (issue 18: an error message could clear the screen and forge an `ok · HTTP 200` line).
+#[test]
+fn remote_text_reaches_the_terminal_escaped() {
+    let emu = Emulator::start();
+    let all = Sandbox::new();
+    all.huawei_profiles(&emu);
+    let runs: Vec<(Sandbox, Vec<&str>)> = vec![
+        (all, vec!["invoke", "echo"]),
+        (
+            {
+                let s = Sandbox::new();
+                s.aliyun_profiles(&emu);
+                s
+            },
+            vec!["invoke", "svc/echo"],
+        ),
+        (
+            {
+                let s = Sandbox::new();
+                s.altair_profiles(&emu);
+                s
+            },
+            vec!["invoke", "echo"],
+        ),
+        (
+            {
+                let s = Sandbox::new();
+                s.aws_profiles(&emu);
+                s
+            },
+            vec!["invoke", "echo"],
+        ),
+        (
+            {
+                let s = Sandbox::new();
+                s.openfaas_profiles(&emu);
+                s
+            },
+            vec!["invoke", "echo"],
+        ),
+    ];
+    let h = fault("escapes");
+    for (sb, args) in &runs {
+        for verbose in [false, true] {
+            let mut a: Vec<&str> = if verbose { vec!["-v"] } else { vec![] };
+            a.extend(args.iter().copied());
+            a.extend(["-H", &h]);
+            let o = sb.run(&a);
+            // a refusal (4), or for OpenFaaS a 404 the function gave (6)
+            assert!([4, 6].contains(&o.code), "{a:?}: {}", o.stderr);
+            let bad = o.stderr.chars().find(|c| c.is_control() && *c != '\n');
+            assert_eq!(
+                bad, None,
+                "{a:?}: a control character reached stderr:\n{}",
+                o.stderr
+            );
+            assert!(
+                !o.stderr.lines().any(|l| l.starts_with("ok · HTTP 200")),
+                "{a:?}: a forged line:\n{}",
+                o.stderr
+            );
+        }
+    }
+}
+
+/// A callback is the result only when it names the call the provider accepted and says how
+/// the function ended (issue 18: a forged or status-less callback counted as success).
+#[test]
+fn callbacks_must_name_the_call_and_its_status() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.openfaas_profiles(&emu);
+    let wait = [
+        "invoke",
+        "job",
+        "--async",
+        "--wait",
+        "--listen",
+        "127.0.0.1:0",
+    ];
+    for (name, says) in [
+        ("callback-no-status", "no valid X-Function-Status"),
+        ("callback-bad-status", "no valid X-Function-Status"),
+    ] {
+        let h = fault(name);
+        let mut a = wait.to_vec();
+        a.extend(["-H", &h]);
+        let o = sb.run(&a);
+        o.code(6).stderr_has(says);
+        assert!(o.stdout.is_empty(), "{name}: no result");
+    }
+    let h = fault("callback-wrong-id");
+    let mut a = wait.to_vec();
+    a.extend(["-H", &h, "--timeout", "2"]);
+    let o = sb.run(&a);
+    o.code(5)
+        .stderr_has("ignored a callback for call forged-call")
+        .stderr_has("no callback arrived");
+    assert!(o.stdout.is_empty(), "a forged callback is not the result");
+}

@@ -222,3 +222,116 @@ proptest! {
         }
     }
 }
+
+/// What a numeric flag may be given: numbers of every size and spelling, and junk.
+fn numeric_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|f| f.to_string()),
+        (-400i32..400).prop_map(|e| format!("1e{e}")),
+        Just("NaN".to_string()),
+        Just("inf".to_string()),
+        Just("-0".to_string()),
+        "[0-9eE.+-]{1,24}",
+    ]
+}
+
+proptest! {
+    /// Every numeric flag, whatever its text: clap refuses it, or what it becomes (the
+    /// transport's timeouts, batch's interval) fits the clock without overflow (issue 18:
+    /// `--rate 1e-20` panicked).
+    #[test]
+    fn numeric_flags_parse_or_are_refused(v in numeric_text()) {
+        use clap::Parser;
+        use fcall::cli::{Cli, Command};
+        for flag in ["--timeout", "--connect-timeout", "--retries", "--rate", "--jobs"] {
+            let Ok(cli) = Cli::try_parse_from(["fcall", "batch", "f", flag, v.as_str()]) else {
+                continue;
+            };
+            let Command::Batch(b) = cli.command else { unreachable!() };
+            let opts = b.net.options(false);
+            let now = std::time::Instant::now();
+            prop_assert!(now.checked_add(opts.timeout).is_some());
+            prop_assert!(now.checked_add(opts.connect_timeout).is_some());
+            prop_assert!(opts.retries <= fcall::cli::MAX_RETRIES);
+            if let Some(iv) = b.interval() {
+                prop_assert!(now.checked_add(iv).is_some(), "{flag} {v}: {iv:?}");
+            }
+            if flag == "--rate" {
+                prop_assert!(b.interval().is_some(), "--rate {v} gave no interval");
+            }
+        }
+        for flag in ["--timeout", "--connect-timeout", "--retries"] {
+            if let Ok(cli) = Cli::try_parse_from(["fcall", "invoke", "f", flag, v.as_str()]) {
+                let Command::Invoke(i) = cli.command else { unreachable!() };
+                let opts = i.net.options(false);
+                prop_assert!(std::time::Instant::now().checked_add(opts.timeout).is_some());
+            }
+        }
+    }
+}
+
+/// Any argument vector made of fcall's flags and hostile values: clap accepts or refuses it,
+/// and what it accepted turns into transport options and a batch interval without a panic.
+fn argv() -> impl Strategy<Value = Vec<String>> {
+    let flag = prop_oneof![
+        Just("--timeout"),
+        Just("--connect-timeout"),
+        Just("--retries"),
+        Just("--rate"),
+        Just("-j"),
+        Just("-d"),
+        Just("-H"),
+        Just("-t"),
+        Just("-X"),
+        Just("--query"),
+        Just("--qualifier"),
+        Just("--callback-url"),
+        Just("--listen"),
+        Just("--count"),
+        Just("--async"),
+        Just("--wait"),
+        Just("--tail"),
+        Just("--dry-run"),
+        Just("-v"),
+    ]
+    .prop_map(str::to_string);
+    let value = prop_oneof![
+        numeric_text(),
+        "\\PC{0,12}",
+        Just("\u{1b}[2J\r\n".to_string())
+    ];
+    let command = prop_oneof![
+        Just("invoke"),
+        Just("batch"),
+        Just("listen"),
+        Just("status")
+    ];
+    (command, proptest::collection::vec((flag, value), 0..6)).prop_map(|(c, pairs)| {
+        let mut v = vec!["fcall".to_string(), c.to_string()];
+        if c != "listen" {
+            v.push("f".into());
+        }
+        for (f, x) in pairs {
+            v.push(f);
+            v.push(x);
+        }
+        v
+    })
+}
+
+proptest! {
+    #[test]
+    fn any_argv_parses_or_is_refused_without_a_panic(args in argv()) {
+        use clap::Parser;
+        use fcall::cli::{Cli, Command};
+        if let Ok(cli) = Cli::try_parse_from(&args) {
+            match cli.command {
+                Command::Invoke(i) => { let _ = i.net.options(true); }
+                Command::Batch(b) => { let _ = (b.net.options(false), b.interval()); }
+                _ => {}
+            }
+        }
+    }
+}

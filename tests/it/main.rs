@@ -23,6 +23,7 @@ mod huawei;
 mod journal;
 mod openfaas;
 mod schema;
+mod sdks;
 mod secrets;
 mod shards;
 mod shared;

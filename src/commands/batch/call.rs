@@ -69,6 +69,9 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
     let provider = session.provider;
     let mut inv = base.clone();
     let kept = each.keep_failures.then(|| line.payload.clone());
+    let too_big = crate::providers::check_payload(provider.spec(), inv.mode, line.payload.len())
+        .err()
+        .map(|e| e.to_string());
     inv.payload = Some(line.payload);
     let function = match &line.qualifier {
         Some(q) => {
@@ -81,7 +84,7 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
         .as_ref()
         .map_or_else(|_| target.function.clone(), Clone::clone);
     let mut latency = None;
-    let result = match (line.error, function) {
+    let result = match (line.error.or(too_big), function) {
         (Some(e), _) => Err(Error::Usage(format!("line {}: {e}", line.no))),
         (None, Err(e)) => Err(e),
         (None, Ok(_)) => {

@@ -120,6 +120,21 @@ pub(super) async fn next_line(
     queued.pop_front()
 }
 
+/// A chunk is handed over once its lines hold this many bytes, however few they are.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// The longest input line for a provider and mode: room for its largest payload written as
+/// a JSON string (escapes double it at most, for all but control characters) in a
+/// `{"payload":…}` wrapper.
+pub(super) fn max_line(
+    spec: &crate::providers::ProviderSpec,
+    mode: crate::invocation::Mode,
+) -> usize {
+    crate::providers::payload_limit(spec, mode)
+        .saturating_mul(2)
+        .saturating_add(64 << 10)
+}
+
 /// `--shard K/N`, resolved: this process takes the lines n with (n - 1) mod N = K - 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Shard {
@@ -167,20 +182,60 @@ impl Shard {
 }
 
 /// Start the reader thread on `input`; the chunks of lines it sends, in order (only this
-/// shard's lines, with `shard`).
+/// shard's lines, with `shard`). A line longer than `max_line` bytes is not held: it becomes
+/// a bad line, and the next is read.
 pub(super) fn spawn_reader(
     input: Box<dyn Read + Send>,
+    max_line: usize,
     shard: Option<Shard>,
 ) -> tokio::sync::mpsc::Receiver<Vec<Item>> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Item>>(2);
-    std::thread::spawn(move || read_lines(input, tx, shard));
+    std::thread::spawn(move || read_lines(input, max_line, tx, shard));
     rx
 }
 
+/// Read one line (with its newline) into `buf`, keeping at most `max` bytes of it: the
+/// bytes read (0 at the end) and whether the line was longer (the rest was skipped).
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    let (mut read, mut long) = (0, false);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((read, long));
+        }
+        let (part, done) = match available.iter().position(|b| *b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let n = part.len();
+        if !long && buf.len() + n <= max {
+            buf.extend_from_slice(part);
+        } else {
+            long = true;
+            buf.clear();
+        }
+        reader.consume(n);
+        read += n;
+        if done {
+            return Ok((read, long));
+        }
+    }
+}
+
 /// Read lines into the channel, in chunks, until the input ends, fails, or nobody listens.
-/// A chunk is sent when it is full or when the next read would have to wait for input.
+/// A chunk is sent when it is full (in lines or bytes) or when the next read would have to
+/// wait for input.
 fn read_lines(
     input: Box<dyn Read + Send>,
+    max_line: usize,
     tx: tokio::sync::mpsc::Sender<Vec<Item>>,
     shard: Option<Shard>,
 ) {
@@ -188,11 +243,17 @@ fn read_lines(
     let mut buf = Vec::new();
     let mut no = 0u64;
     let mut chunk = Vec::with_capacity(CHUNK);
+    let mut bytes = 0;
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => no += 1,
+        match read_line_bounded(&mut reader, &mut buf, max_line) {
+            Ok((0, _)) => break,
+            Ok((_, long)) => {
+                no += 1;
+                if long && shard.is_none_or(|s| s.takes(no)) {
+                    chunk.push(Ok(long_line(no, max_line)));
+                }
+            }
             Err(e) => {
                 chunk.push(Err(format!("cannot read the input after line {no}: {e}")));
                 break;
@@ -200,10 +261,13 @@ fn read_lines(
         }
         if shard.is_none_or(|s| s.takes(no)) {
             if let Some(line) = parse_line(no, &buf) {
+                bytes += line.payload.len();
                 chunk.push(Ok(line));
             }
         }
-        if chunk.len() >= CHUNK || (!chunk.is_empty() && reader.buffer().is_empty()) {
+        let ready = chunk.len() >= CHUNK || bytes >= CHUNK_BYTES;
+        if ready || (!chunk.is_empty() && reader.buffer().is_empty()) {
+            bytes = 0;
             let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
             if tx.blocking_send(full).is_err() {
                 return;
@@ -212,6 +276,19 @@ fn read_lines(
     }
     if !chunk.is_empty() {
         let _ = tx.blocking_send(chunk);
+    }
+}
+
+/// The bad line that stands for one longer than `max` bytes.
+fn long_line(no: u64, max: usize) -> Line {
+    Line {
+        no,
+        id: Json::Null,
+        payload: Vec::new(),
+        qualifier: None,
+        error: Some(format!(
+            "the line is longer than {max} bytes, more than its payload may be: it was skipped"
+        )),
     }
 }
 
@@ -329,5 +406,29 @@ mod tests {
             let e = line(raw).error.unwrap_or_default();
             assert!(e.contains(want), "{raw}: {e}");
         }
+    }
+
+    #[test]
+    fn long_lines_are_skipped_not_held() {
+        let input = format!("short\n{}\nafter\n{}", "x".repeat(100), "y".repeat(50));
+        let mut r = BufReader::with_capacity(7, input.as_bytes());
+        let mut buf = Vec::new();
+        let mut got = Vec::new();
+        loop {
+            buf.clear();
+            match read_line_bounded(&mut r, &mut buf, 20).unwrap() {
+                (0, _) => break,
+                (_, long) => got.push((String::from_utf8(buf.clone()).unwrap(), long)),
+            }
+        }
+        assert_eq!(
+            got,
+            [
+                ("short\n".to_string(), false),
+                (String::new(), true),
+                ("after\n".to_string(), false),
+                (String::new(), true),
+            ]
+        );
     }
 }

@@ -145,7 +145,11 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     } = prepare(ctx, args)?;
     let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
-    let rx = spawn_reader(input, shard);
+    let rx = spawn_reader(
+        input,
+        input::max_line(target.provider.spec(), base.mode),
+        shard,
+    );
     let bar = progress(input_path.filter(|_| shard.is_none()));
     let mut batch = Batch::new(args, &bar)?;
     if let Some(path) = &args.journal {
@@ -194,6 +198,9 @@ fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
         .map(|s| Shard::resolve(s, &crate::env::process))
         .transpose()?;
     let checks = compile_all("--expect", &args.check.expect)?;
+    if let Some(url) = &args.callback_url {
+        super::invoke::check_callback_url(url)?;
+    }
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
     let target = Target::resolve(ctx, &base)?;
@@ -357,9 +364,9 @@ struct Batch<'b> {
 impl<'b> Batch<'b> {
     fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Result<Batch<'b>> {
         let (jobs, limiter) = match args.jobs {
-            Jobs::Fixed(n) => (n.max(1) as usize, None),
+            Jobs::Fixed(n) => (within_open_files(n.max(1)) as usize, None),
             Jobs::Auto => {
-                let max = args.max_concurrency.max(1) as usize;
+                let max = within_open_files(args.max_concurrency.max(1)) as usize;
                 (max, Some(limit::Limiter::new(max)))
             }
         };
@@ -383,7 +390,7 @@ impl<'b> Batch<'b> {
             throttled: 0,
             window_cap,
             fail_fast: args.fail_fast,
-            interval: args.rate.map(|r| Duration::from_secs_f64(1.0 / r)),
+            interval: args.interval(),
             not_before: None,
             stats: Stats::default(),
             window: Window {
@@ -604,4 +611,46 @@ impl<'b> Batch<'b> {
             _ => None,
         }
     }
+}
+
+/// Descriptors kept for everything but the connections (stdio, the input, the runtime).
+const SPARE_FILES: u64 = 64;
+
+/// `-j N` within the open-file limit: each call in flight holds a connection. The soft limit
+/// is raised toward the hard one as far as needed; when that is not enough, `-j` is capped,
+/// with a warning saying why (else the extra lines would fail as "check the network").
+#[allow(clippy::unnecessary_cast)] // rlim_t is u64 on Linux, not everywhere
+fn within_open_files(jobs: u32) -> u32 {
+    #[cfg(unix)]
+    {
+        let want = u64::from(jobs) + SPARE_FILES;
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit on this process, with a valid struct
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                return jobs;
+            }
+            if (lim.rlim_cur as u64) < want {
+                let raised = libc::rlimit {
+                    rlim_cur: (want as libc::rlim_t).min(lim.rlim_max),
+                    rlim_max: lim.rlim_max,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                    lim.rlim_cur = raised.rlim_cur;
+                }
+            }
+        }
+        let room = (lim.rlim_cur as u64).saturating_sub(SPARE_FILES).max(1);
+        if u64::from(jobs) > room {
+            super::warn(&format!(
+                "-j {jobs}: capped at {room}, what the open-file limit allows (ulimit -n is {}; raise it to run more at once)",
+                lim.rlim_cur
+            ));
+            return room as u32;
+        }
+    }
+    jobs
 }
