@@ -15,6 +15,7 @@ pub mod env;
 pub mod error;
 pub mod http;
 pub mod invocation;
+pub mod logs;
 pub mod output;
 pub mod providers;
 pub mod render;

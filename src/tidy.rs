@@ -16,6 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("credentials", &["env", "http"]),
     ("config", &["env", "error"]),
     ("invocation", &["decode"]),
+    ("logs", &["error"]),
     ("transport", &["error", "http"]),
     ("callback", &["credentials", "error"]),
     (
@@ -29,14 +30,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "error",
             "http",
             "invocation",
+            "logs",
             "signing",
         ],
     ),
-    ("output", &["error", "invocation"]),
-    ("render", &["error", "invocation", "output"]),
+    ("output", &["error", "invocation", "logs"]),
+    (
+        "render",
+        &["decode", "error", "invocation", "logs", "output"],
+    ),
     (
         "emulator",
-        &["decode", "error", "http", "providers", "signing"],
+        &["decode", "error", "http", "logs", "providers", "signing"],
     ),
     ("cli", &["error", "providers", "transport"]),
     (
@@ -52,6 +57,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "error",
             "http",
             "invocation",
+            "logs",
             "output",
             "providers",
             "render",

@@ -13,6 +13,7 @@ mod faas;
 mod faults;
 mod functions;
 mod huawei;
+mod logs;
 mod openfaas;
 
 use std::collections::{BTreeMap, HashMap};
@@ -48,6 +49,8 @@ pub struct Settings {
     /// The address to listen on (port 0 picks a free one).
     pub bind: String,
     pub credentials: Credentials,
+    /// How long a log line takes to show in the log APIs after it was written.
+    pub log_delay: Duration,
 }
 
 /// An accepted async invocation and how often its status was asked.
@@ -67,6 +70,10 @@ pub struct State {
     /// Tokens it issued (IAM, OAuth2) and when they expire (unix seconds).
     issued_tokens: Mutex<HashMap<String, i64>>,
     seq: AtomicU64,
+    /// Every invocation's complete log, for the log APIs.
+    logs: Mutex<logs::Store>,
+    /// The log APIs' ingestion delay, in milliseconds.
+    log_delay_ms: i64,
 }
 
 /// An answer, possibly after a delay (slow functions), possibly followed by a callback
@@ -110,7 +117,46 @@ impl State {
             jobs: Mutex::default(),
             issued_tokens: Mutex::default(),
             seq: AtomicU64::new(1),
+            logs: Mutex::default(),
+            log_delay_ms: 0,
         }
+    }
+
+    /// With log lines showing in the log APIs `delay` after they were written.
+    pub fn with_log_delay(self, delay: Duration) -> State {
+        State {
+            log_delay_ms: delay.as_millis().min(i64::MAX as u128) as i64,
+            ..self
+        }
+    }
+
+    /// Keep an invocation's complete log (written now), for the log APIs.
+    fn keep_log(&self, provider: &'static str, function: &str, request_id: &str, log: &str) {
+        let stream = format!("{function}-7d9f8b6c5-x2x4q");
+        self.logs.lock().unwrap().keep(
+            provider,
+            function,
+            request_id,
+            &stream,
+            log,
+            OffsetDateTime::now_utc(),
+        );
+    }
+
+    /// What a log API's query selects: see [`logs::Store::read`].
+    fn read_logs(
+        &self,
+        provider: &str,
+        function: &str,
+        sel: &logs::Select,
+        now: OffsetDateTime,
+        skip: usize,
+        max: usize,
+    ) -> (Vec<logs::Line>, bool) {
+        self.logs
+            .lock()
+            .unwrap()
+            .read(provider, function, sel, now, self.log_delay_ms, skip, max)
     }
 
     fn count(&self, key: &str) {
@@ -194,7 +240,7 @@ impl State {
             .or_else(|| aliyun::handle(self, req, now))
             .or_else(|| altair::handle(self, req, now))
             .or_else(|| aws::handle(self, req, now))
-            .or_else(|| openfaas::handle(self, req))
+            .or_else(|| openfaas::handle(self, req, now))
         {
             return reply;
         }
@@ -375,7 +421,8 @@ pub async fn run(settings: &Settings) -> Result<()> {
             default_hook(info);
         }
     }));
-    let state = Arc::new(State::new(settings.credentials.clone()));
+    let state =
+        Arc::new(State::new(settings.credentials.clone()).with_log_delay(settings.log_delay));
     let app = axum::Router::new().fallback(serve_one).with_state(state);
     axum::serve(listener, app)
         .await

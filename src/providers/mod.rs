@@ -20,7 +20,7 @@ pub mod registry;
 use time::OffsetDateTime;
 
 pub use self::capability::{
-    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, RemoteCheck,
+    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, ReadsLogs, RemoteCheck,
 };
 pub use self::registry::{from_profile, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
@@ -120,6 +120,11 @@ pub trait Provider {
     fn remote_check(&self) -> Option<&dyn RemoteCheck> {
         None
     }
+
+    /// Reading the function's whole log from the platform's log service.
+    fn logs(&self) -> Option<&dyn ReadsLogs> {
+        None
+    }
 }
 
 impl dyn Provider + '_ {
@@ -131,6 +136,7 @@ impl dyn Provider + '_ {
             Capability::AsyncStop => self.async_stop().is_some(),
             Capability::Callbacks => self.callbacks().is_some(),
             Capability::RemoteCheck => self.remote_check().is_some(),
+            Capability::ReadsLogs => self.logs().is_some(),
         }
     }
 
@@ -138,6 +144,12 @@ impl dyn Provider + '_ {
     pub fn need_async_status(&self) -> Result<&dyn AsyncStatus> {
         self.async_status()
             .ok_or_else(|| Capability::AsyncStatus.missing(self.product()))
+    }
+
+    /// The log reader, or the one error for its absence.
+    pub fn need_logs(&self) -> Result<&dyn ReadsLogs> {
+        self.logs()
+            .ok_or_else(|| Capability::ReadsLogs.missing(self.product()))
     }
 
     /// The stop request, or the one error for its absence.

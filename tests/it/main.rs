@@ -19,6 +19,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod huawei;
+mod logs;
 mod openfaas;
 mod schema;
 mod secrets;

@@ -1,5 +1,5 @@
 //! The secret-leak harness: every provider and auth mode, with `-v`, `--dry-run`, `--curl`,
-//! errors and async waits, run with recognisable secrets. `Outcome::of` fails any run whose
+//! errors, async waits and the log commands (`fcall logs`, `invoke --logs`), run with recognisable secrets. `Outcome::of` fails any run whose
 //! stdout or stderr holds one; afterwards no file but the config and the 0600 token cache
 //! may hold one either. Group/world-readable configs with literal secrets get a warning.
 
@@ -81,6 +81,10 @@ fn no_secret_leaves_the_config_and_the_cache() {
             ],
             &["-p", "badscope", "invoke", "echo"],
             &["-p", "static", "invoke", "nosuch"],
+            &["invoke", "longlog", "--logs"],
+            &["logs", "longlog", "--output", "json"],
+            &["-p", "static", "logs", "echo", "--request-id", "x"],
+            &["-p", "badscope", "logs", "echo"],
             &["profile", "show", "static"],
         ],
     );
@@ -112,6 +116,10 @@ fn no_secret_leaves_the_config_and_the_cache() {
                 "127.0.0.1:0",
             ],
             &["-p", "badpass", "invoke", "echo"],
+            &["invoke", "longlog", "--logs"],
+            &["logs", "longlog", "--output", "json"],
+            &["-p", "badpass", "logs", "echo"],
+            &["-p", "noauth", "logs", "echo"],
             &["profile", "show", "of"],
         ],
     );

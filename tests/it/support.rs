@@ -45,9 +45,15 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
+        Emulator::start_with(&[])
+    }
+
+    /// The emulator with extra flags (`--log-delay-ms 300`...).
+    pub fn start_with(extra: &[&str]) -> Emulator {
         let mut child = Command::new(bin())
+            .arg("emulator")
+            .args(extra)
             .args([
-                "emulator",
                 "--bind",
                 "127.0.0.1:0",
                 "--token",
