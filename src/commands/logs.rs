@@ -62,7 +62,9 @@ impl<'s> Reader<'s> {
                     .page_request(q, &self.src, page.as_deref(), token, now)
             };
             let resp = self.session.send(build, true).await?;
-            let got = self.reads.parse_page(q, &self.src, &resp)?;
+            let got = self
+                .reads
+                .parse_page(q, &self.src, page.as_deref(), &resp)?;
             for e in got.events {
                 ended |= logs::ends_request(&e.message);
                 if !each(e) {

@@ -87,6 +87,13 @@ impl Store {
         }
     }
 
+    /// Whether `provider`'s `function` has kept a log.
+    pub fn has(&self, provider: &str, function: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.provider == provider && e.function == function)
+    }
+
     /// The lines of `provider`'s `function` that `sel` selects and that were ingested by
     /// `now` (written at least `delay_ms` before it), in time order, from the `skip`th on,
     /// at most `max`; and whether more follow.

@@ -9,6 +9,7 @@
 mod aliyun;
 mod altair;
 mod aws;
+mod cloudwatch;
 mod faas;
 mod faults;
 mod functions;
@@ -130,17 +131,34 @@ impl State {
         }
     }
 
-    /// Keep an invocation's complete log (written now), for the log APIs.
+    /// Keep an invocation's complete log (written now), for the log APIs; its stream is the
+    /// function's pod (`NAME-7d9f8b6c5-x2x4q`) unless given.
     fn keep_log(&self, provider: &'static str, function: &str, request_id: &str, log: &str) {
         let stream = format!("{function}-7d9f8b6c5-x2x4q");
+        self.keep_log_in(provider, function, request_id, &stream, log);
+    }
+
+    fn keep_log_in(
+        &self,
+        provider: &'static str,
+        function: &str,
+        request_id: &str,
+        stream: &str,
+        log: &str,
+    ) {
         self.logs.lock().unwrap().keep(
             provider,
             function,
             request_id,
-            &stream,
+            stream,
             log,
             OffsetDateTime::now_utc(),
         );
+    }
+
+    /// Whether `provider`'s `function` has logged (its log group exists).
+    fn has_logged(&self, provider: &str, function: &str) -> bool {
+        self.logs.lock().unwrap().has(provider, function)
     }
 
     /// What a log API's query selects: see [`logs::Store::read`].
@@ -240,6 +258,7 @@ impl State {
             .or_else(|| aliyun::handle(self, req, now))
             .or_else(|| altair::handle(self, req, now))
             .or_else(|| aws::handle(self, req, now))
+            .or_else(|| cloudwatch::handle(self, req, now))
             .or_else(|| openfaas::handle(self, req, now))
         {
             return reply;

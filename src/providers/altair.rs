@@ -299,7 +299,13 @@ impl ReadsLogs for Altair {
         Ok(req)
     }
 
-    fn parse_page(&self, q: &LogQuery, _src: &LogSource, resp: &HttpResponse) -> Result<LogPage> {
+    fn parse_page(
+        &self,
+        q: &LogQuery,
+        _src: &LogSource,
+        _page: Option<&str>,
+        resp: &HttpResponse,
+    ) -> Result<LogPage> {
         if !(200..300).contains(&resp.status) {
             return Err(match self.refused(resp) {
                 Error::Auth(m) => Error::Auth(format!(

@@ -182,9 +182,15 @@ pub trait ReadsLogs {
         now: OffsetDateTime,
     ) -> Result<HttpRequest>;
 
-    /// One page of the answer. A refusal of the log service is an error naming the
+    /// One page of the answer to the query for `page`. A refusal of the log service is an error naming the
     /// permission that is missing (exit 3) or what is wrong (exit 4).
-    fn parse_page(&self, q: &LogQuery, src: &LogSource, resp: &HttpResponse) -> Result<LogPage>;
+    fn parse_page(
+        &self,
+        q: &LogQuery,
+        src: &LogSource,
+        page: Option<&str>,
+        resp: &HttpResponse,
+    ) -> Result<LogPage>;
 
     /// Whether the platform ends each request's log with a line of its own (Lambda `REPORT`,
     /// FunctionGraph `Finish invoke request`, FC `FC Invoke End`), so a reader knows when it

@@ -11,6 +11,7 @@ pub mod aliyun;
 pub mod altair;
 pub mod aws;
 mod aws_files;
+mod aws_logs;
 pub mod capability;
 pub mod faas;
 pub mod huawei;

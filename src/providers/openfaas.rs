@@ -318,7 +318,13 @@ impl ReadsLogs for OpenFaas {
         Ok(req)
     }
 
-    fn parse_page(&self, q: &LogQuery, _src: &LogSource, resp: &HttpResponse) -> Result<LogPage> {
+    fn parse_page(
+        &self,
+        q: &LogQuery,
+        _src: &LogSource,
+        _page: Option<&str>,
+        resp: &HttpResponse,
+    ) -> Result<LogPage> {
         if !(200..300).contains(&resp.status) {
             let line = refusal_line(self.product(), None, None, resp, None);
             return Err(match resp.status {

@@ -178,6 +178,7 @@ impl Sandbox {
             "AWS_PROFILE",
             "AWS_ENDPOINT_URL",
             "AWS_ENDPOINT_URL_LAMBDA",
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
         ] {
             c.env_remove(var);
         }
@@ -303,6 +304,7 @@ impl Sandbox {
             profile(name, "aws")
                 .set("region", "us-east-1")
                 .set("endpoint", emu.url())
+                .set("logs_endpoint", emu.url())
         };
         let keys = |p: Profile| {
             p.set("access_key_id", AK)
