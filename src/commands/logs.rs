@@ -399,11 +399,19 @@ pub async fn attach(
         text.push_str(&e.message);
         text.push('\n');
     }
+    let n = log.events.len();
+    let lines = if n == 1 { "line" } else { "lines" };
     outcome.extra.insert(
         "log_source".into(),
-        format!("{} lines from {}", log.events.len(), log.source),
+        format!("{n} {lines} from {}", log.source),
     );
     outcome.extra.remove("log_note");
+    // the platform's report (Lambda's REPORT) gives the summary the tail would have given
+    let no_figures = outcome.summary.duration_ms.is_none() && outcome.summary.billed_ms.is_none();
+    if let Some(mut report) = crate::decode::parse_lambda_report(&text).filter(|_| no_figures) {
+        report.extra.remove("request_id");
+        outcome.summary = report;
+    }
     outcome.log = Some(crate::decode::DecodedLog {
         bytes: text.len(),
         text,

@@ -351,3 +351,22 @@ fn a_cut_tail_names_the_command_that_reads_the_rest() {
     let o = sb.run(&["-p", "sts", "logs", "longlog", "--request-id", &id]);
     assert_every_longlog_line("aws", &o.code(0).stdout_str());
 }
+
+#[test]
+fn the_json_envelope_carries_the_whole_log_and_its_source() {
+    each_provider(&[], |provider, _emu, sb| {
+        let o = sb.run(&[
+            "invoke", "longlog", "-d", "{}", "--logs", "--output", "json",
+        ]);
+        let env = o.code(0).json();
+        assert_every_longlog_line(provider, env["log"].as_str().unwrap());
+        assert_eq!(env["log_truncated"], false, "{provider}");
+        let source = env["provider_details"]["log_source"].as_str().unwrap();
+        let n = with_platform_lines(provider, 240);
+        assert!(
+            source.starts_with(&format!("{n} lines from ")),
+            "{provider}: {source}"
+        );
+        assert!(o.stderr.is_empty(), "{provider}: {}", o.stderr);
+    });
+}
