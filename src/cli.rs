@@ -153,9 +153,10 @@ Examples:
     /// Read a function's whole log from the platform's log service: one request's, the recent
     /// log, or a live follow; the lines go to stdout
     #[command(after_help = with_exit_codes("Where the log comes from:
-  Lambda: CloudWatch Logs (the function's log group), Altair IoT Studio: the function's log
-  route, OpenFaaS: the gateway's /system/logs (basic auth). Log services ingest a few seconds
-  late: a request's lines may take that long to appear.
+  Lambda: CloudWatch Logs (the function's log group), Function Compute: Simple Log Service (the
+  logConfig's project and logstore), Altair IoT Studio: the function's log route, OpenFaaS: the
+  gateway's /system/logs (basic auth). Log services ingest a few seconds late: a request's lines
+  may take that long to appear.
 
 Examples:
   fcall logs hello --request-id 8f5b3c2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c   one request's log

@@ -16,8 +16,9 @@ pub const MAX_LINES: usize = 200_000;
 /// One line as the log service keeps it.
 #[derive(Debug, Clone)]
 pub struct Line {
-    /// Milliseconds since the epoch; each line of an invocation one later than the last,
-    /// the last at the time the log was kept.
+    /// The function that wrote it.
+    pub function: String,
+    /// Milliseconds since the epoch: every line of an invocation at the time it was kept.
     pub at_ms: i64,
     pub request_id: String,
     /// The stream (CloudWatch), instance (OpenFaaS) that wrote it.
@@ -60,14 +61,14 @@ impl Store {
         log: &str,
         at: OffsetDateTime,
     ) {
-        // one millisecond apart, the last written at `at`: none is in the future
-        let count = log.lines().count() as i64;
-        let start = unix_ms(at) - (count - 1).max(0);
+        // all written at `at` (in order, as a fast function writes them): none is in the
+        // future, and the logs of calls one after the other do not interleave
+        let at_ms = unix_ms(at);
         let lines: Vec<Line> = log
             .lines()
-            .enumerate()
-            .map(|(i, text)| Line {
-                at_ms: start + i as i64,
+            .map(|text| Line {
+                function: function.to_string(),
+                at_ms,
                 request_id: request_id.to_string(),
                 stream: stream.to_string(),
                 text: text.to_string(),
@@ -94,7 +95,8 @@ impl Store {
             .any(|e| e.provider == provider && e.function == function)
     }
 
-    /// The lines of `provider`'s `function` that `sel` selects and that were ingested by
+    /// The lines of `provider`'s `function` (`*`: every function's) that `sel` selects and
+    /// that were ingested by
     /// `now` (written at least `delay_ms` before it), in time order, from the `skip`th on,
     /// at most `max`; and whether more follow.
     #[allow(clippy::too_many_arguments)]
@@ -112,7 +114,7 @@ impl Store {
         let mut all: Vec<&Line> = self
             .entries
             .iter()
-            .filter(|e| e.provider == provider && e.function == function)
+            .filter(|e| e.provider == provider && (function == "*" || e.function == function))
             .flat_map(|e| e.lines.iter())
             .filter(|l| {
                 l.at_ms <= visible_until
@@ -146,6 +148,7 @@ mod tests {
         let mut s = Store::default();
         let t = datetime!(2024-01-02 03:04:05 UTC);
         s.keep("aws", "f", "r1", "st", "a\nb\nc\n", t);
+        assert!(s.entries[0].lines.iter().all(|l| l.at_ms == unix_ms(t)));
         s.keep(
             "aws",
             "f",
@@ -170,6 +173,8 @@ mod tests {
         };
         let (lines, _) = s.read("aws", "f", &r1, t + time::Duration::seconds(9), 0, 0, 10);
         assert_eq!(lines.len(), 1);
+        let (lines, _) = s.read("aws", "*", &all, t + time::Duration::seconds(9), 0, 0, 10);
+        assert_eq!(lines.len(), 5, "every function's");
         let big = "l\n".repeat(MAX_LINES);
         s.keep("aws", "f", "r4", "st", &big, t);
         assert_eq!(s.lines, MAX_LINES);

@@ -16,6 +16,7 @@ mod functions;
 mod huawei;
 mod logs;
 mod openfaas;
+mod sls;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -259,6 +260,7 @@ impl State {
             .or_else(|| altair::handle(self, req, now))
             .or_else(|| aws::handle(self, req, now))
             .or_else(|| cloudwatch::handle(self, req, now))
+            .or_else(|| sls::handle(self, req, now))
             .or_else(|| openfaas::handle(self, req, now))
         {
             return reply;

@@ -8,6 +8,7 @@
 //! helpers below) serve several providers, so no provider copies another.
 
 pub mod aliyun;
+mod aliyun_logs;
 pub mod altair;
 pub mod aws;
 mod aws_files;

@@ -18,6 +18,7 @@ const PROVIDERS: &[(&str, Setup, usize)] = &[
     ("altair", Sandbox::altair_profiles, 0),
     ("openfaas", Sandbox::openfaas_profiles, 0),
     ("aws", Sandbox::aws_profiles, 3),
+    ("aliyun", Sandbox::aliyun_profiles, 2),
 ];
 
 fn each_provider(emu_flags: &[&str], test: impl Fn(&str, &Emulator, &Sandbox)) {
@@ -37,7 +38,7 @@ fn with_platform_lines(provider: &str, n: usize) -> usize {
 
 /// Whether the provider's log lines carry the request id (else: a time window).
 fn names_requests(provider: &str) -> bool {
-    provider == "aws"
+    provider == "aws" || provider == "aliyun"
 }
 
 /// The numbered lines of `longlog` found in `text`, in the order they appear.
@@ -369,4 +370,59 @@ fn the_json_envelope_carries_the_whole_log_and_its_source() {
         );
         assert!(o.stderr.is_empty(), "{provider}: {}", o.stderr);
     });
+}
+
+#[test]
+fn function_compute_reads_from_the_logconfig_of_either_generation() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    for profile in ["fc", "fc3", "sts"] {
+        let function = if profile == "sts" {
+            "svc/longlog"
+        } else {
+            "longlog"
+        };
+        let o = sb.run(&["-p", profile, "invoke", function, "-d", "{}", "--logs"]);
+        o.code(0)
+            .stderr_has("lines from Simple Log Service fc-logs/function-logs) ──");
+        assert_every_longlog_line(profile, &o.stderr);
+    }
+    assert!(emu.counter("aliyun.logconfig") >= 3);
+    assert!(emu.counter("aliyun.sts") >= 1);
+    // the lines of a request found by its id, read page by page (100 a page)
+    let o = sb.run(&["invoke", "longlog", "-d", "{}", "--output", "json"]);
+    let id = o.code(0).json()["request_id"].as_str().unwrap().to_string();
+    let o = sb.run(&["logs", "longlog", "--request-id", &id]);
+    let out = o.code(0).stdout_str();
+    assert_every_longlog_line("aliyun", &out);
+    assert!(out
+        .lines()
+        .next()
+        .unwrap()
+        .contains(&format!("FC Invoke Start RequestId: {id}")));
+    assert!(out
+        .lines()
+        .last()
+        .unwrap()
+        .contains(&format!("FC Invoke End RequestId: {id}")));
+}
+
+#[test]
+fn function_compute_without_a_logconfig_says_how_to_enable_it() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    sb.run(&["logs", "quiet/echo"])
+        .code(4)
+        .stderr_has("keeps no log of the service 'quiet': it has no logConfig");
+    let o = sb.run(&["invoke", "quiet/echo", "-d", "{}", "--logs"]);
+    o.code(0).stderr_has(
+        "warning: --logs: the whole log could not be read: Function Compute keeps no log",
+    );
+    let o = sb.run(&["logs", "echo"]);
+    o.code(0);
+    let mut c = sb.cmd();
+    c.env("TEST_HW_SK", "wrong").args(["logs", "echo"]);
+    Outcome::of(c.assert()).code(3);
 }

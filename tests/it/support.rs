@@ -261,6 +261,7 @@ impl Sandbox {
                 .set("account_id", ACCOUNT)
                 .set("region", "cn-hangzhou")
                 .set("endpoint", emu.url())
+                .set("log_endpoint", emu.url())
                 .set("access_key_id", AK)
                 .env("access_key_secret", "TEST_HW_SK")
         };
