@@ -9,6 +9,7 @@ fcall signs each one byte for byte.
     /tmp/sls/bin/python scripts/sls_vectors.py > tests/fixtures/sls-getlogs-aliyun-log-sdk.json
 """
 import datetime
+import importlib.metadata
 import json
 import sys
 from unittest import mock
@@ -71,7 +72,7 @@ def capture(name, endpoint, project, logstore, frm, to, query, offset, line, tok
 
 
 json.dump(
-    {"aliyun-log-python-sdk": aliyun.log.__version__ if hasattr(aliyun.log, "__version__") else "?",
+    {"aliyun-log-python-sdk": importlib.metadata.version("aliyun-log-python-sdk"),
      "key": ["AKIDTEST", "testsecret"], "instant": INSTANT.isoformat() + "Z",
      "cases": [capture(*c) for c in CASES]},
     sys.stdout,

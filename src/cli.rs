@@ -154,7 +154,8 @@ Examples:
     /// log, or a live follow; the lines go to stdout
     #[command(after_help = with_exit_codes("Where the log comes from:
   Lambda: CloudWatch Logs (the function's log group), Function Compute: Simple Log Service (the
-  logConfig's project and logstore), Altair IoT Studio: the function's log route, OpenFaaS: the
+  logConfig's project and logstore), FunctionGraph: LTS (the function's log group and stream),
+  Altair IoT Studio: the function's log route, OpenFaaS: the
   gateway's /system/logs (basic auth). Log services ingest a few seconds late: a request's lines
   may take that long to appear.
 

@@ -155,6 +155,74 @@ pub fn ends_request(message: &str) -> bool {
         || after_time(message).starts_with(FUNCTIONGRAPH_END)
 }
 
+/// How a platform marks the start and the end of a request's lines (any request's).
+pub struct Marks {
+    pub start: fn(&str) -> bool,
+    pub end: fn(&str) -> bool,
+}
+
+/// Function Compute: `FC Invoke Start RequestId: ID` … `FC Invoke End RequestId: ID`.
+pub const FC_MARKS: Marks = Marks {
+    start: |m| m.trim_start().starts_with("FC Invoke Start RequestId: "),
+    end: |m| m.trim_start().starts_with("FC Invoke End RequestId: "),
+};
+
+/// FunctionGraph: `TIME Start invoke request 'ID'` … `TIME Finish invoke request 'ID'`.
+pub const FUNCTIONGRAPH_MARKS: Marks = Marks {
+    start: |m| after_time(m).starts_with(FUNCTIONGRAPH_LINES[0]),
+    end: |m| after_time(m).starts_with(FUNCTIONGRAPH_END),
+};
+
+/// Where a reading of one request stands among all of a function's lines (in time order),
+/// on a platform whose lines carry no request id but that marks each request's start and
+/// end: before its start, in its lines, or in the lines of another request that started
+/// inside it (left out until that one ends). Concurrent requests whose lines interleave
+/// without such nesting cannot be told apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Span {
+    #[default]
+    Before,
+    In,
+    Other,
+}
+
+impl Span {
+    /// Whether `message` is one of request `id`'s lines, and whether it is its last.
+    pub fn take(&mut self, message: &str, id: &str, marks: &Marks) -> (bool, bool) {
+        let ours = message.contains(id);
+        let (starts, ends) = ((marks.start)(message), (marks.end)(message));
+        match *self {
+            Span::Before if starts && ours => *self = Span::In,
+            Span::Before => return (false, false),
+            Span::In if starts && !ours => {
+                *self = Span::Other;
+                return (false, false);
+            }
+            Span::Other => {
+                if ends && !ours {
+                    *self = Span::In;
+                }
+                return (false, false);
+            }
+            Span::In => {}
+        }
+        (true, ends && ours)
+    }
+
+    /// As a digit, for a page token.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(c: u8) -> Span {
+        match c {
+            1 => Span::In,
+            2 => Span::Other,
+            _ => Span::Before,
+        }
+    }
+}
+
 /// The request id a line names: `RequestId: ID` in the platform's lines, or the second
 /// tab-separated field of a runtime's line (`TIME\tID\tLEVEL\tmessage`, Lambda's Node and
 /// Python runtimes).
@@ -286,6 +354,45 @@ mod tests {
         );
         assert_eq!(request_id_in("a\tb\tc"), None);
         assert_eq!(request_id_in("plain"), None);
+    }
+
+    #[test]
+    fn a_span_takes_one_request_without_the_others_inside_it() {
+        let lines = [
+            "before",
+            "FC Invoke Start RequestId: r1",
+            "one",
+            "FC Invoke Start RequestId: r2",
+            "theirs",
+            "FC Invoke End RequestId: r2",
+            "two",
+            "FC Invoke End RequestId: r1",
+        ];
+        let mut span = Span::default();
+        let taken: Vec<(&str, bool)> = lines
+            .iter()
+            .filter_map(|l| match span.take(l, "r1", &FC_MARKS) {
+                (true, last) => Some((*l, last)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            taken,
+            [
+                ("FC Invoke Start RequestId: r1", false),
+                ("one", false),
+                ("two", false),
+                ("FC Invoke End RequestId: r1", true)
+            ]
+        );
+        let mut fg = Span::default();
+        let start = "2024-01-02T03:04:05Z Start invoke request 'r', version: latest";
+        assert_eq!(fg.take(start, "r", &FUNCTIONGRAPH_MARKS), (true, false));
+        let end = "2024-01-02T03:04:05Z Finish invoke request 'r', duration: 1ms";
+        assert_eq!(fg.take(end, "r", &FUNCTIONGRAPH_MARKS), (true, true));
+        for s in [Span::Before, Span::In, Span::Other] {
+            assert_eq!(Span::from_code(s.code()), s);
+        }
     }
 
     #[test]

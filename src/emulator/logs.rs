@@ -21,6 +21,8 @@ pub struct Line {
     /// Milliseconds since the epoch: every line of an invocation at the time it was kept.
     pub at_ms: i64,
     pub request_id: String,
+    /// Its place among every line kept, counting up (LTS's `line_num` is made of it).
+    pub seq: u64,
     /// The stream (CloudWatch), instance (OpenFaaS) that wrote it.
     pub stream: String,
     pub text: String,
@@ -39,6 +41,7 @@ struct Entry {
 pub struct Store {
     entries: VecDeque<Entry>,
     lines: usize,
+    seq: u64,
 }
 
 /// What a log query selects; `None` selects everything.
@@ -64,10 +67,13 @@ impl Store {
         // all written at `at` (in order, as a fast function writes them): none is in the
         // future, and the logs of calls one after the other do not interleave
         let at_ms = unix_ms(at);
+        let first = self.seq;
         let lines: Vec<Line> = log
             .lines()
-            .map(|text| Line {
+            .enumerate()
+            .map(|(i, text)| Line {
                 function: function.to_string(),
+                seq: first + i as u64,
                 at_ms,
                 request_id: request_id.to_string(),
                 stream: stream.to_string(),
@@ -75,6 +81,7 @@ impl Store {
             })
             .collect();
         self.lines += lines.len();
+        self.seq += lines.len() as u64;
         self.entries.push_back(Entry {
             provider,
             function: function.to_string(),

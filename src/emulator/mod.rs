@@ -15,6 +15,7 @@ mod faults;
 mod functions;
 mod huawei;
 mod logs;
+mod lts;
 mod openfaas;
 mod sls;
 

@@ -18,7 +18,7 @@ use super::{json_field, refusal_line, ReadsLogs};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::Invocation;
-use crate::logs::{LogEvent, LogPage, LogQuery, LogSource};
+use crate::logs::{LogEvent, LogPage, LogQuery, LogSource, Span, FC_MARKS};
 use crate::signing::sls;
 
 const PRODUCT: &str = "Simple Log Service";
@@ -339,39 +339,26 @@ fn event(item: &Json, request_id: Option<&str>) -> LogEvent {
 }
 
 /// The read step's page: the request's lines among the function's, from its start line to
-/// its end line, without the lines of another request that starts and ends inside it.
+/// its end line, without another request's that start and end inside it ([`Span`]).
 fn read_request(
     items: &[Json],
     q: &LogQuery,
     id: &str,
-    (from_s, offset, mut state): (i64, u64, u8),
+    (from_s, offset, state): (i64, u64, u8),
     full: bool,
 ) -> LogPage {
+    let mut span = Span::from_code(state);
     let mut events = Vec::new();
     for item in items {
-        let m = message(item);
-        let starts = m.starts_with("FC Invoke Start RequestId: ");
-        let ends = m.starts_with("FC Invoke End RequestId: ");
-        let ours = m.contains(id);
-        match (state, starts, ends, ours) {
-            (0, true, _, true) => state = 1,
-            (0, ..) => continue,
-            (1, true, _, false) => {
-                state = 2;
-                continue;
-            }
-            (2, _, true, false) => {
-                state = 1;
-                continue;
-            }
-            (2, ..) => continue,
-            _ => {}
+        let (ours, last) = span.take(message(item), id, &FC_MARKS);
+        if !ours {
+            continue;
         }
         let e = event(item, Some(id));
         if q.filter.as_deref().is_none_or(|f| e.message.contains(f)) {
             events.push(e);
         }
-        if ends && ours {
+        if last {
             return LogPage { events, next: None };
         }
     }
@@ -379,7 +366,7 @@ fn read_request(
         Step::Read {
             from_s,
             offset: offset + LINES,
-            state,
+            state: span.code(),
         }
         .token()
     });

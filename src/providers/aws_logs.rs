@@ -13,6 +13,7 @@ use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use super::aws::{error_of, is_auth_error, parse_function, Aws};
+use super::python_json::python_object;
 use super::{refusal_line, Provider, ReadsLogs};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
@@ -125,58 +126,6 @@ fn filter_input(q: &LogQuery, group: &str, step: &Step) -> Vec<(&'static str, Js
         m.push(("limit", l.into()));
     }
     m
-}
-
-/// JSON as botocore writes a request body (Python's `json.dumps`): `", "` and `": "`
-/// between items, and every character beyond ASCII escaped as `\uXXXX` (UTF-16, so a
-/// character beyond the BMP is a surrogate pair).
-fn python_json(v: &Json) -> String {
-    match v {
-        Json::Object(m) => {
-            let items: Vec<(&str, Json)> = m.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            python_object(&items)
-        }
-        Json::Array(a) => {
-            let items: Vec<String> = a.iter().map(python_json).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Json::String(s) => python_string(s),
-        other => other.to_string(),
-    }
-}
-
-/// An object with its members in this order.
-fn python_object(items: &[(&str, Json)]) -> String {
-    let items: Vec<String> = items
-        .iter()
-        .map(|(k, v)| format!("{}: {}", python_string(k), python_json(v)))
-        .collect();
-    format!("{{{}}}", items.join(", "))
-}
-
-fn python_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7f => {
-                let mut units = [0u16; 2];
-                for u in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{:04x}", u));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// One event of an answer.
@@ -383,6 +332,7 @@ fn find_start(events: &[Json], id: &str, cw_next: Option<&str>) -> LogPage {
 
 #[cfg(test)]
 mod tests {
+    use super::super::python_json::python_string;
     use super::*;
 
     #[test]

@@ -16,7 +16,9 @@ mod aws_logs;
 pub mod capability;
 pub mod faas;
 pub mod huawei;
+mod huawei_logs;
 pub mod openfaas;
+mod python_json;
 pub mod registry;
 
 use time::OffsetDateTime;

@@ -132,6 +132,8 @@ golden! {
     aws_logs_denied: Sandbox::aws_profiles, 3, ["logs", "private"];
     openfaas_invoke_logs: Sandbox::openfaas_profiles, 6, ["invoke", "fail", "--logs"];
     aliyun_invoke_logs: Sandbox::aliyun_profiles, 6, ["invoke", "svc/fail", "--logs"];
+    huawei_invoke_logs: Sandbox::huawei_profiles, 6, ["invoke", "fail", "--logs"];
+    huawei_logs_no_lts: Sandbox::huawei_profiles, 4, ["logs", "quiet"];
     aliyun_logs_no_logconfig: Sandbox::aliyun_profiles, 4, ["logs", "quiet/echo"];
     altair_invoke_logs: Sandbox::altair_profiles, 0, ["invoke", "echo", "-d", "hi", "--logs"];
     openfaas_logs_request_id: Sandbox::openfaas_profiles, 0, ["logs", "echo", "--request-id", "abc"];

@@ -19,6 +19,7 @@ const PROVIDERS: &[(&str, Setup, usize)] = &[
     ("openfaas", Sandbox::openfaas_profiles, 0),
     ("aws", Sandbox::aws_profiles, 3),
     ("aliyun", Sandbox::aliyun_profiles, 2),
+    ("huawei", Sandbox::huawei_profiles, 2),
 ];
 
 fn each_provider(emu_flags: &[&str], test: impl Fn(&str, &Emulator, &Sandbox)) {
@@ -38,7 +39,7 @@ fn with_platform_lines(provider: &str, n: usize) -> usize {
 
 /// Whether the provider's log lines carry the request id (else: a time window).
 fn names_requests(provider: &str) -> bool {
-    provider == "aws" || provider == "aliyun"
+    ["aws", "aliyun", "huawei"].contains(&provider)
 }
 
 /// The numbered lines of `longlog` found in `text`, in the order they appear.
@@ -425,4 +426,33 @@ fn function_compute_without_a_logconfig_says_how_to_enable_it() {
     let mut c = sb.cmd();
     c.env("TEST_HW_SK", "wrong").args(["logs", "echo"]);
     Outcome::of(c.assert()).code(3);
+}
+
+#[test]
+fn functiongraph_reads_its_lts_stream_in_every_auth_mode() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    for profile in ["token", "aksk", "iam"] {
+        let o = sb.run(&["-p", profile, "invoke", "longlog", "--logs"]);
+        o.code(0)
+            .stderr_has("lines from LTS log stream fg-stream-longlog) ──");
+        assert_every_longlog_line(profile, &o.stderr);
+    }
+    let o = sb.run(&["-p", "aksk", "invoke", "longlog", "--output", "json"]);
+    let id = o.code(0).json()["request_id"].as_str().unwrap().to_string();
+    let o = sb.run(&["-p", "aksk", "logs", "longlog", "--request-id", &id]);
+    let out = o.code(0).stdout_str();
+    assert_every_longlog_line("huawei", &out);
+    assert_eq!(out.lines().count(), 242, "{out}");
+    assert!(out
+        .lines()
+        .last()
+        .unwrap()
+        .contains(&format!("Finish invoke request '{id}'")));
+    assert!(emu.counter("huawei.config") >= 4);
+    sb.run(&["logs", "quiet"])
+        .code(4)
+        .stderr_has("FunctionGraph writes no log of 'quiet' to LTS: turn on its logs");
+    sb.run(&["-p", "badtoken", "logs", "echo"]).code(3);
 }

@@ -236,6 +236,7 @@ impl Sandbox {
                 .set("region", "cn-north-4")
                 .set("project_id", PROJECT)
                 .set("endpoint", emu.url())
+                .set("lts_endpoint", emu.url())
         };
         self.profiles(
             Some("token"),
