@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
             [CompletionResult]::new('--validate-json', '--validate-json', [CompletionResultType]::ParameterName, 'Refuse a payload that is not valid JSON before sending anything')
+            [CompletionResult]::new('--ignore-stdin', '--ignore-stdin', [CompletionResultType]::ParameterName, 'Do not read a payload from stdin when -d is absent (in a `while read` loop, say, where stdin holds the loop''s own input)')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout')
@@ -261,7 +262,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *): name, provider, region or endpoint')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set keys of a profile in place (comments and the rest kept)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a profile')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile with secrets masked')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile')
             [CompletionResult]::new('default', 'default', [CompletionResultType]::ParameterValue, 'Make a profile the default')
@@ -282,6 +285,29 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;profile;list' {
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'human: lines; json: one array of {name, provider, default, region, endpoint}')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;profile;set' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;profile;unset' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
@@ -327,7 +353,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;profile;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *): name, provider, region or endpoint')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set keys of a profile in place (comments and the rest kept)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a profile')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile with secrets masked')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile')
             [CompletionResult]::new('default', 'default', [CompletionResultType]::ParameterValue, 'Make a profile the default')
@@ -338,6 +366,12 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;profile;help;list' {
+            break
+        }
+        'fcall;profile;help;set' {
+            break
+        }
+        'fcall;profile;help;unset' {
             break
         }
         'fcall;profile;help;show' {
@@ -496,7 +530,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;help;profile' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *): name, provider, region or endpoint')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set keys of a profile in place (comments and the rest kept)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a profile')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a profile with secrets masked')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a profile')
             [CompletionResult]::new('default', 'default', [CompletionResultType]::ParameterValue, 'Make a profile the default')
@@ -506,6 +542,12 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;profile;list' {
+            break
+        }
+        'fcall;help;profile;set' {
+            break
+        }
+        'fcall;help;profile;unset' {
             break
         }
         'fcall;help;profile;show' {

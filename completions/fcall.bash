@@ -145,8 +145,14 @@ _fcall() {
             fcall__subcmd__help__subcmd__profile,remove)
                 cmd="fcall__subcmd__help__subcmd__profile__subcmd__remove"
                 ;;
+            fcall__subcmd__help__subcmd__profile,set)
+                cmd="fcall__subcmd__help__subcmd__profile__subcmd__set"
+                ;;
             fcall__subcmd__help__subcmd__profile,show)
                 cmd="fcall__subcmd__help__subcmd__profile__subcmd__show"
+                ;;
+            fcall__subcmd__help__subcmd__profile,unset)
+                cmd="fcall__subcmd__help__subcmd__profile__subcmd__unset"
                 ;;
             fcall__subcmd__profile,add)
                 cmd="fcall__subcmd__profile__subcmd__add"
@@ -163,8 +169,14 @@ _fcall() {
             fcall__subcmd__profile,remove)
                 cmd="fcall__subcmd__profile__subcmd__remove"
                 ;;
+            fcall__subcmd__profile,set)
+                cmd="fcall__subcmd__profile__subcmd__set"
+                ;;
             fcall__subcmd__profile,show)
                 cmd="fcall__subcmd__profile__subcmd__show"
+                ;;
+            fcall__subcmd__profile,unset)
+                cmd="fcall__subcmd__profile__subcmd__unset"
                 ;;
             fcall__subcmd__profile__subcmd__help,add)
                 cmd="fcall__subcmd__profile__subcmd__help__subcmd__add"
@@ -181,8 +193,14 @@ _fcall() {
             fcall__subcmd__profile__subcmd__help,remove)
                 cmd="fcall__subcmd__profile__subcmd__help__subcmd__remove"
                 ;;
+            fcall__subcmd__profile__subcmd__help,set)
+                cmd="fcall__subcmd__profile__subcmd__help__subcmd__set"
+                ;;
             fcall__subcmd__profile__subcmd__help,show)
                 cmd="fcall__subcmd__profile__subcmd__help__subcmd__show"
+                ;;
+            fcall__subcmd__profile__subcmd__help,unset)
+                cmd="fcall__subcmd__profile__subcmd__help__subcmd__unset"
                 ;;
             *)
                 ;;
@@ -871,7 +889,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__profile)
-            opts="add list show remove default"
+            opts="add list set unset show remove default"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -940,7 +958,35 @@ _fcall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fcall__subcmd__help__subcmd__profile__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fcall__subcmd__help__subcmd__profile__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__profile__subcmd__unset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -997,7 +1043,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --logs --logs-wait --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --validate-json --ignore-stdin --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --logs --logs-wait --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1253,7 +1299,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__profile)
-            opts="-p -v -h --profile --config --color --verbose --help add list show remove default help"
+            opts="-p -v -h --profile --config --color --verbose --help add list set unset show remove default help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1347,7 +1393,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__profile__subcmd__help)
-            opts="add list show remove default help"
+            opts="add list set unset show remove default help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1430,6 +1476,20 @@ _fcall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fcall__subcmd__profile__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fcall__subcmd__profile__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1444,13 +1504,31 @@ _fcall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fcall__subcmd__profile__subcmd__help__subcmd__unset)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fcall__subcmd__profile__subcmd__list)
-            opts="-p -v -h --profile --config --color --verbose --help"
+            opts="-p -v -h --output --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1504,7 +1582,67 @@ _fcall() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fcall__subcmd__profile__subcmd__set)
+            opts="-p -v -h --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fcall__subcmd__profile__subcmd__show)
+            opts="-p -v -h --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__profile__subcmd__unset)
             opts="-p -v -h --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -69,6 +69,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
             cand --color 'When to colour stderr'
             cand --validate-json 'Refuse a payload that is not valid JSON before sending anything'
+            cand --ignore-stdin 'Do not read a payload from stdin when -d is absent (in a `while read` loop, say, where stdin holds the loop''s own input)'
             cand --async 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
             cand --tail 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
             cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
@@ -246,7 +247,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand add 'Add (or with --force replace) a profile'
-            cand list 'List profiles (the default is marked with *)'
+            cand list 'List profiles (the default is marked with *): name, provider, region or endpoint'
+            cand set 'Set keys of a profile in place (comments and the rest kept)'
+            cand unset 'Remove keys from a profile'
             cand show 'Show a profile with secrets masked'
             cand remove 'Remove a profile'
             cand default 'Make a profile the default'
@@ -265,6 +268,27 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --help 'Print help'
         }
         &'fcall;profile;list'= {
+            cand --output 'human: lines; json: one array of {name, provider, default, region, endpoint}'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;set'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;unset'= {
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
@@ -306,7 +330,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;profile;help'= {
             cand add 'Add (or with --force replace) a profile'
-            cand list 'List profiles (the default is marked with *)'
+            cand list 'List profiles (the default is marked with *): name, provider, region or endpoint'
+            cand set 'Set keys of a profile in place (comments and the rest kept)'
+            cand unset 'Remove keys from a profile'
             cand show 'Show a profile with secrets masked'
             cand remove 'Remove a profile'
             cand default 'Make a profile the default'
@@ -315,6 +341,10 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;profile;help;add'= {
         }
         &'fcall;profile;help;list'= {
+        }
+        &'fcall;profile;help;set'= {
+        }
+        &'fcall;profile;help;unset'= {
         }
         &'fcall;profile;help;show'= {
         }
@@ -449,7 +479,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;help;profile'= {
             cand add 'Add (or with --force replace) a profile'
-            cand list 'List profiles (the default is marked with *)'
+            cand list 'List profiles (the default is marked with *): name, provider, region or endpoint'
+            cand set 'Set keys of a profile in place (comments and the rest kept)'
+            cand unset 'Remove keys from a profile'
             cand show 'Show a profile with secrets masked'
             cand remove 'Remove a profile'
             cand default 'Make a profile the default'
@@ -457,6 +489,10 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;profile;add'= {
         }
         &'fcall;help;profile;list'= {
+        }
+        &'fcall;help;profile;set'= {
+        }
+        &'fcall;help;profile;unset'= {
         }
         &'fcall;help;profile;show'= {
         }

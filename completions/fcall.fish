@@ -69,6 +69,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l color -d 'When to
 always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l validate-json -d 'Refuse a payload that is not valid JSON before sending anything'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l ignore-stdin -d 'Do not read a payload from stdin when -d is absent (in a `while read` loop, say, where stdin holds the loop\'s own input)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
@@ -203,19 +204,21 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand listen" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand listen" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "add" -d 'Add (or with --force replace) a profile'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "list" -d 'List profiles (the default is marked with *)'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "show" -d 'Show a profile with secrets masked'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "remove" -d 'Remove a profile'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "default" -d 'Make a profile the default'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list show remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "unset" -d 'Remove keys from a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "remove" -d 'Remove a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "default" -d 'Make a profile the default'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
@@ -225,6 +228,8 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l force -d 'Replace an existing profile of that name'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -l output -d 'human: lines; json: one array of {name, provider, default, region, endpoint}' -r -f -a "human\t''
+json\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -232,6 +237,20 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from set" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from set" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from set" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from unset" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from unset" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from unset" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from unset" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from unset" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -254,7 +273,9 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or with --force replace) a profile'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles (the default is marked with *)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove keys from a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile with secrets masked'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "default" -d 'Make a profile the default'
@@ -339,7 +360,9 @@ complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_su
 complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "unset" -d 'Remove keys from a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "default" -d 'Make a profile the default'

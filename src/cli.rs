@@ -279,6 +279,11 @@ pub struct InvokeArgs {
     #[arg(long)]
     pub validate_json: bool,
 
+    /// Do not read a payload from stdin when -d is absent (in a `while read` loop, say,
+    /// where stdin holds the loop's own input)
+    #[arg(long, conflicts_with = "data")]
+    pub ignore_stdin: bool,
+
     #[command(flatten)]
     pub call: CallArgs,
 
@@ -747,9 +752,33 @@ pub enum ProfileCommand {
         #[arg(value_name = "KEY=VALUE")]
         values: Vec<String>,
     },
-    /// List profiles (the default is marked with *)
-    #[command(after_help = "Example:\n  fcall profile list")]
-    List,
+    /// List profiles (the default is marked with *): name, provider, region or endpoint
+    #[command(
+        after_help = "Examples:\n  fcall profile list\n  fcall profile list --output json | jq -r '.[].name'\nOn a terminal, aligned columns; piped, NAME<TAB>PROVIDER lines."
+    )]
+    List {
+        /// human: lines; json: one array of {name, provider, default, region, endpoint}
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        output: OutputFormat,
+    },
+    /// Set keys of a profile in place (comments and the rest kept)
+    #[command(
+        after_help = "Examples:\n  fcall profile set hw region=eu-west-101 secret_key@env=HW_SK\n  fcall profile set lambda aws_profile=prod"
+    )]
+    Set {
+        name: String,
+        /// KEY=VALUE, KEY@env=VAR or KEY@command=CMD
+        #[arg(value_name = "KEY=VALUE", required = true)]
+        values: Vec<String>,
+    },
+    /// Remove keys from a profile
+    #[command(after_help = "Example:\n  fcall profile unset hw security_token")]
+    Unset {
+        name: String,
+        /// The keys to remove
+        #[arg(value_name = "KEY", required = true)]
+        keys: Vec<String>,
+    },
     /// Show a profile with secrets masked
     #[command(after_help = "Example:\n  fcall profile show hw")]
     Show { name: String },

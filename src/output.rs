@@ -281,6 +281,16 @@ pub struct TestLine<'a> {
     pub envelope: Option<&'a RawValue>,
 }
 
+/// `fcall profile list --output json`: one profile (literal region and endpoint only).
+#[derive(Serialize)]
+pub struct ProfileLine {
+    pub name: String,
+    pub provider: String,
+    pub default: bool,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+}
+
 /// One object as one line of JSON, newline included. Serialising these structs cannot
 /// fail (string keys, plain numbers); should it ever, the line says so as JSON.
 pub fn line(value: &impl Serialize) -> Vec<u8> {

@@ -43,6 +43,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "render",
         &[
             "decode",
+            "env",
             "error",
             "invocation",
             "logs",

@@ -24,7 +24,8 @@ use crate::transport::{shown_value, Copied, Received};
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
 /// The payload `-d` names (or stdin's), read up to one byte past `limit` (the provider's
 /// limit for the call: more is refused by the caller, never held whole).
-fn read_payload(data: Option<&str>, limit: usize) -> Result<Option<Vec<u8>>> {
+/// `ignore_stdin`: never read a payload from stdin unasked (`--ignore-stdin`).
+fn read_payload(data: Option<&str>, limit: usize, ignore_stdin: bool) -> Result<Option<Vec<u8>>> {
     let bounded = |r: &mut dyn std::io::Read, buf: &mut Vec<u8>| {
         std::io::Read::read_to_end(&mut std::io::Read::take(r, limit as u64 + 1), buf)
     };
@@ -54,7 +55,7 @@ fn read_payload(data: Option<&str>, limit: usize) -> Result<Option<Vec<u8>>> {
             Ok(Some(buf))
         }
         Some(d) => Ok(Some(d.as_bytes().to_vec())),
-        None if !std::io::stdin().is_terminal() => {
+        None if !ignore_stdin && !std::io::stdin().is_terminal() => {
             let buf = read_stdin()?;
             Ok((!buf.is_empty()).then_some(buf))
         }
@@ -149,7 +150,7 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
 /// Read the payload, refusing one larger than the provider takes in this call.
 fn add_payload(args: &InvokeArgs, provider: &dyn Provider, inv: &mut Invocation) -> Result<()> {
     let limit = providers::payload_limit(provider.spec(), inv.mode);
-    inv.payload = read_payload(args.data.as_deref(), limit)?;
+    inv.payload = read_payload(args.data.as_deref(), limit, args.ignore_stdin)?;
     let len = inv.payload.as_ref().map_or(0, Vec::len);
     providers::check_payload(provider.spec(), inv.mode, len)?;
     if let (true, Some(payload)) = (args.validate_json, inv.payload.as_deref()) {
@@ -428,7 +429,9 @@ async fn execute(
                     ))
                 })?;
                 let limit = Duration::from_secs(args.net.timeout.max(1));
-                let show = std::io::stderr().is_terminal() && args.output == OutputFormat::Human;
+                let show = std::io::stderr().is_terminal()
+                    && args.output == OutputFormat::Human
+                    && !super::in_ci();
                 wait(&session, inv, &id, submitted, limit, show).await?
             }
         };

@@ -149,6 +149,11 @@ fn no_core_dumps() {
     }
 }
 
+/// Whether `CI` says we run in CI (no spinners or progress bars there).
+pub fn in_ci() -> bool {
+    process_env("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
 /// Dispatch a parsed command line; `Ok(code)` for outcomes already reported.
 pub fn run(cli: Cli) -> Result<u8> {
     no_core_dumps();
@@ -157,7 +162,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         config_path: cli.config.clone(),
         color: crate::render::use_color(
             cli.color.as_str(),
-            process_env("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            &crate::env::process,
             std::io::stderr().is_terminal(),
         ),
         verbose: cli.verbose,

@@ -312,6 +312,57 @@ fn check_new_profile(
     Ok(())
 }
 
+/// Set `values` and remove the `unset` keys of the existing profile `name`, in place: its
+/// comments, its other keys and their order stay.
+pub fn update_profile(
+    path: &Path,
+    name: &str,
+    values: &[(String, Value)],
+    unset: &[String],
+) -> Result<(), ConfigError> {
+    let bad = |message: String| ConfigError::BadProfile {
+        name: name.to_string(),
+        message,
+    };
+    for (key, value) in values {
+        if key == "provider" {
+            return Err(bad(
+                "the provider is set by `profile add --force`, not as a key".into(),
+            ));
+        }
+        if let Some(problem) = value.problem() {
+            return Err(bad(format!("'{key}': {problem}")));
+        }
+    }
+    edit(path, |doc| {
+        let profiles = profiles_mut(doc, path)?;
+        if !profiles.contains_key(name) {
+            return Err(unknown_in(path, name, profiles));
+        }
+        let Some(Item::Table(table)) = profiles.get_mut(name) else {
+            return Err(bad("it is not a table: fix the file by hand".into()));
+        };
+        for (key, value) in values {
+            match table.get_mut(key) {
+                Some(Item::Value(v)) => {
+                    let decor = v.decor().clone();
+                    *v = value.to_toml();
+                    *v.decor_mut() = decor;
+                }
+                _ => {
+                    table.insert(key, Item::Value(value.to_toml()));
+                }
+            }
+        }
+        for key in unset {
+            if table.remove(key).is_none() {
+                return Err(bad(format!("'{key}' is not set in it")));
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Remove the profile `name`, and the default if it was this profile.
 pub fn remove_profile(path: &Path, name: &str) -> Result<(), ConfigError> {
     edit(path, |doc| {

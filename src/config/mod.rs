@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use edit::{add_profile, edit, parse_assignment, remove_profile, set_default};
+pub use edit::{add_profile, edit, parse_assignment, remove_profile, set_default, update_profile};
 pub use secrets::{
     ownership_problem, permission_warning, render_masked, resolve, untrusted, IsSecret,
     SECRET_OUTPUT_LIMIT, SECRET_TIMEOUT_SECS, SECRET_TIMEOUT_VAR,

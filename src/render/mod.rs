@@ -9,12 +9,18 @@ use colored::Colorize;
 use crate::invocation::{Mode, Outcome};
 use crate::terminal::{escape_line, escape_text};
 
-/// Whether to colour stderr: `--color always|never`, else only on a terminal and without `NO_COLOR`.
-pub fn use_color(flag: &str, no_color_env: bool, stderr_is_tty: bool) -> bool {
+/// Whether to colour stderr: `--color always|never`; else as `gh` and `cargo` decide:
+/// never with `NO_COLOR` set or `TERM=dumb`, always with `CLICOLOR_FORCE` set (not `0`), else
+/// only on a terminal.
+pub fn use_color(flag: &str, env: crate::env::Env, stderr_is_tty: bool) -> bool {
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
     match flag {
         "always" => true,
         "never" => false,
-        _ => stderr_is_tty && !no_color_env,
+        _ if set("NO_COLOR") => false,
+        _ if env("TERM").as_deref() == Some("dumb") => false,
+        _ if set("CLICOLOR_FORCE") && env("CLICOLOR_FORCE").as_deref() != Some("0") => true,
+        _ => stderr_is_tty,
     }
 }
 
@@ -177,11 +183,19 @@ mod tests {
 
     #[test]
     fn colour_rules() {
-        assert!(use_color("always", true, false));
-        assert!(!use_color("never", false, true));
-        assert!(use_color("auto", false, true));
-        assert!(!use_color("auto", true, true));
-        assert!(!use_color("auto", false, false));
+        let none = |_: &str| None;
+        let no_color = |k: &str| (k == "NO_COLOR").then(|| "1".to_string());
+        let dumb = |k: &str| (k == "TERM").then(|| "dumb".to_string());
+        let force = |k: &str| (k == "CLICOLOR_FORCE").then(|| "1".to_string());
+        let force_off = |k: &str| (k == "CLICOLOR_FORCE").then(|| "0".to_string());
+        assert!(use_color("always", &no_color, false));
+        assert!(!use_color("never", &none, true));
+        assert!(use_color("auto", &none, true));
+        assert!(!use_color("auto", &no_color, true));
+        assert!(!use_color("auto", &none, false));
+        assert!(!use_color("auto", &dumb, true));
+        assert!(use_color("auto", &force, false));
+        assert!(!use_color("auto", &force_off, false));
     }
 
     #[test]

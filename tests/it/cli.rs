@@ -433,3 +433,85 @@ fn the_emulator_writes_a_profile_for_every_provider() {
         assert_eq!(mode, 0o600);
     }
 }
+
+/// `profile set` and `unset` edit in place (comments kept); `profile list --output json`.
+#[test]
+fn profiles_are_edited_in_place_and_listed_as_json() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "default_profile = \"hw\"\n\n# my FunctionGraph account\n[profiles.hw]\nprovider = \"huawei\"\nregion = \"cn-north-4\" # Beijing\nproject_id = \"p\"\ntoken = \"t\"\n",
+    );
+    sb.run(&[
+        "profile",
+        "set",
+        "hw",
+        "region=eu-west-101",
+        "security_token@env=HW_STS",
+    ])
+    .code(0)
+    .stderr_has("updated profile 'hw'");
+    let text = std::fs::read_to_string(sb.config()).unwrap();
+    assert!(text.contains("# my FunctionGraph account"), "{text}");
+    assert!(
+        text.contains("region = \"eu-west-101\" # Beijing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("security_token = { env = \"HW_STS\" }"),
+        "{text}"
+    );
+    sb.run(&["profile", "unset", "hw", "security_token"])
+        .code(0);
+    assert!(!std::fs::read_to_string(sb.config())
+        .unwrap()
+        .contains("security_token"));
+    // keys are checked against the provider's row; unknown names and keys are refused
+    sb.run(&["profile", "set", "hw", "client_id=x"])
+        .code(2)
+        .stderr_has("'client_id' is not a profile key for provider huawei");
+    sb.run(&["profile", "set", "nope", "region=x"]).code(3);
+    sb.run(&["profile", "unset", "hw", "iam_user"])
+        .code(3)
+        .stderr_has("'iam_user' is not set in it");
+    let o = sb.run(&["profile", "list", "--output", "json"]);
+    o.code(0);
+    assert_eq!(
+        o.json(),
+        serde_json::json!([{"name": "hw", "provider": "huawei", "default": true, "region": "eu-west-101", "endpoint": null}])
+    );
+}
+
+/// `--ignore-stdin`: a `while read` loop's input is not taken as the payload.
+#[test]
+fn ignore_stdin_keeps_the_loop_input_for_the_loop() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let mut c = sb.cmd();
+    c.args(["invoke", "echo", "--ignore-stdin"])
+        .write_stdin("the loop's next lines\n");
+    let o = Outcome::of(c.assert());
+    // no payload: FunctionGraph's empty event, not the loop's lines
+    o.code(0);
+    assert_eq!(o.stdout_str(), "{}");
+    let mut c = sb.cmd();
+    c.args(["invoke", "echo"]).write_stdin("taken\n");
+    Outcome::of(c.assert()).code(0).stdout_has("taken");
+}
+
+/// Colour as gh and cargo decide it: CLICOLOR_FORCE on a pipe, never with TERM=dumb.
+#[test]
+fn colour_follows_clicolor_force_and_term_dumb() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.huawei_profiles(&emu);
+    let mut c = sb.cmd();
+    c.args(["invoke", "echo", "-d", "1"])
+        .env("CLICOLOR_FORCE", "1");
+    assert!(Outcome::of(c.assert()).stderr.contains("\u{1b}["));
+    let mut c = sb.cmd();
+    c.args(["invoke", "echo", "-d", "1"])
+        .env("CLICOLOR_FORCE", "1")
+        .env("TERM", "dumb");
+    assert!(!Outcome::of(c.assert()).stderr.contains("\u{1b}["));
+}

@@ -36,7 +36,7 @@ use tokio::sync::mpsc::Receiver;
 
 use super::invoke::{call_invocation, Target};
 use super::session::Session;
-use super::{print_error, process_env, warn, Ctx};
+use super::{print_error, warn, Ctx};
 use crate::cli::{BatchArgs, BatchCommand, Jobs};
 use crate::error::{code, Error, Exit, Result};
 use crate::expect::{compile_all, Expr};
@@ -49,10 +49,7 @@ use journal::{line_hash, Journal, Known};
 use stats::Stats;
 use window::Window;
 
-/// Whether `CI` says we run in CI (no progress bars there).
-fn in_ci() -> bool {
-    process_env("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
+use super::in_ci;
 
 fn progress(count_from: Option<&Path>) -> ProgressBar {
     if !std::io::stderr().is_terminal() || in_ci() {
