@@ -147,11 +147,12 @@ pub fn is_platform_line(message: &str) -> bool {
             .any(|p| after_time(message).starts_with(p))
 }
 
-/// Whether `message` ends a request's log (Lambda `REPORT`, FunctionGraph `Finish invoke
-/// request`, Function Compute `FC Invoke End`).
+/// Whether `message` ends a request's log (Lambda `REPORT`, or its `platform.report` record in
+/// the JSON log format, FunctionGraph `Finish invoke request`, Function Compute `FC Invoke End`).
 pub fn ends_request(message: &str) -> bool {
     let m = message.trim_start();
     END_MARKERS.iter().any(|p| m.starts_with(p))
+        || (m.starts_with('{') && m.contains("\"platform.report\""))
         || after_time(message).starts_with(FUNCTIONGRAPH_END)
 }
 
