@@ -10,7 +10,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::invoke::Target;
 use super::session::{now, Session};
-use super::{write_stdout, Ctx};
+use super::{process_env, write_stdout, Ctx};
 use crate::cli::{LogsArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::invocation::Invocation;
@@ -184,7 +184,12 @@ pub async fn run(ctx: &Ctx, args: &LogsArgs, offset: UtcOffset) -> Result<u8> {
         args,
         provider: provider.key(),
         style: LogStyle {
-            color: ctx.color && std::io::stdout().is_terminal(),
+            // the lines go to stdout: coloured on a terminal, or when --color always says so
+            color: crate::render::use_color(
+                ctx.color_when.as_str(),
+                process_env("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                std::io::stdout().is_terminal(),
+            ),
             offset: if args.utc { UtcOffset::UTC } else { offset },
             request_column: args.request_id.is_none(),
         },

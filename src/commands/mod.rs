@@ -30,6 +30,8 @@ pub struct Ctx {
     pub profile: Option<String>,
     pub config_path: Option<PathBuf>,
     pub color: bool,
+    /// `--color` as given, for output that goes elsewhere than stderr (`fcall logs`).
+    pub color_when: crate::cli::ColorWhen,
     pub verbose: bool,
 }
 
@@ -118,6 +120,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             process_env("NO_COLOR").is_some_and(|v| !v.is_empty()),
             std::io::stderr().is_terminal(),
         ),
+        color_when: cli.color,
         verbose: cli.verbose,
     };
     colored::control::set_override(ctx.color);
