@@ -344,6 +344,61 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_group_is_the_one_logging_config_names() {
+        use crate::config::{Profile, Value};
+        let profile = Profile {
+            name: "t".into(),
+            provider: "aws".into(),
+            values: [
+                ("region", "eu-west-1"),
+                ("access_key_id", "a"),
+                ("secret_access_key", "s"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::Str(v.to_string())))
+            .collect(),
+        };
+        let p = Aws::from_profile(&profile, &|_| None).unwrap();
+        let q = LogQuery {
+            function: "f".into(),
+            ..LogQuery::default()
+        };
+        let answer = |status: u16, kind: Option<&str>, body: &str| HttpResponse {
+            status,
+            headers: kind
+                .map(|k| vec![("X-Amzn-ErrorType".to_string(), k.to_string())])
+                .unwrap_or_default(),
+            body: body.as_bytes().to_vec(),
+        };
+        let custom = answer(
+            200,
+            None,
+            r#"{"LoggingConfig":{"LogFormat":"JSON","LogGroup":"/custom/g"}}"#,
+        );
+        let src = p.log_source(&q, Some(&custom)).unwrap();
+        assert_eq!(src.parts, ["/custom/g", "eu-west-1"]);
+        assert_eq!(src.name, "CloudWatch Logs group /custom/g");
+        let plain = answer(200, None, r#"{"FunctionName":"f"}"#);
+        assert_eq!(
+            p.log_source(&q, Some(&plain)).unwrap().part(0),
+            "/aws/lambda/f"
+        );
+        // keys that may read logs but not the configuration: the default group
+        let denied = answer(403, Some("AccessDeniedException"), r#"{"message":"no"}"#);
+        assert_eq!(
+            p.log_source(&q, Some(&denied)).unwrap().part(0),
+            "/aws/lambda/f"
+        );
+        let missing = answer(
+            404,
+            Some("ResourceNotFoundException"),
+            r#"{"message":"Function not found"}"#,
+        );
+        let e = p.log_source(&q, Some(&missing)).unwrap_err();
+        assert_eq!(e.code(), crate::error::code::REFUSED, "{e}");
+    }
+
+    #[test]
     fn steps_round_trip_through_their_tokens() {
         let mut q = LogQuery::default();
         assert_eq!(Step::of(&q, None), Step::Window { next: None });
