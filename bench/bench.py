@@ -101,6 +101,14 @@ for lines in (10000, 100000):
 kb = peak_rss_kb(f"{F} -p fc invoke svc/big -d '{{\"bytes\":100000000}}' > {work}/big.out")
 report("4. peak RSS, 100 MB sync response to a file", kb / 1024, 20, "MB", 1.0)
 
+# 5. a log read page by page, and a follow, keep memory flat however many lines pass
+sh(f"{F} profile add lambda --provider aws region=us-east-1 endpoint={url} logs_endpoint={url} access_key_id=testak secret_access_key=testsk 2>/dev/null")
+sh(f"{F} -p lambda invoke flood -d '{{\"lines\": 100000}}' > /dev/null")
+for how in ("", " --follow"):
+    small = peak_rss_kb(f"{F} -p lambda logs flood{how} --limit 1000 --output json > /dev/null")
+    big = peak_rss_kb(f"{F} -p lambda logs flood{how} --limit 100000 --output json > /dev/null")
+    report(f"5. peak RSS, logs{how or ' (pages)'}: 100,000 lines vs 1,000", big / 1024, small / 1024, "MB", 1.3)
+
 size = os.path.getsize(F)
 print(f"release binary: {size / 1e6:.1f} MB")
 emu.kill()

@@ -23,9 +23,9 @@ INSTANT = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
 
 # (name, service, operation, region, params, session token, endpoint env)
 CASES = [
-    ("find a request's START line", "logs", "FilterLogEvents", "us-east-1",
+    ("find a request's START line (or platform.start record) by its id", "logs", "FilterLogEvents", "us-east-1",
      {"logGroupName": "/aws/lambda/echo", "startTime": 1704164585000,
-      "filterPattern": '"RequestId: 8f5b3c2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c"'}, None, None),
+      "filterPattern": '"8f5b3c2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c"'}, None, None),
     ("read its stream from there, next page, session token", "logs", "FilterLogEvents", "us-east-1",
      {"logGroupName": "/aws/lambda/echo", "logStreamNames": ["2024/01/02/[$LATEST]0123456789abcdef"],
       "startTime": 1704164645123, "nextToken": "Bxkq6kVGFtq2y_MoigeqscPOdhXVbhiVtLoAmXb5jCrEXAMPLE"},

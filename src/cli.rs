@@ -254,9 +254,12 @@ Lambda's key); IAM user testuser / testpassword in domain testdomain; Altair cli
 testclient / testsecret; OpenFaaS basic auth admin / testpassword.
 Functions: echo (returns the payload), fail (a function error), longlog (a log longer
 than the tail), slow (sleeps {\"sleep_ms\": N}, default 3000), maybe (fails when the payload
-has \"fail\": true), big (returns {\"bytes\": N} bytes), busy (FC, Lambda: 429 on every other
-call), notready and stock-quote (Altair), inspect (OpenFaaS); others are not found. Altair callbacks go to
-loopback addresses only. GET /_emulator/stats returns request counters.")]
+has \"fail\": true), big (returns {\"bytes\": N} bytes), flood (logs {\"lines\": N} lines), busy (FC,
+Lambda: 429 on every other call), notready and stock-quote (Altair), inspect (OpenFaaS); others are
+not found. Altair callbacks go to loopback addresses only. Every invocation's log is kept and
+served by each provider's log API (CloudWatch Logs, Simple Log Service, LTS, the OpenFaaS-style
+log routes), each line --log-delay-ms after it was written. GET /_emulator/stats returns request
+counters.")]
     Emulator(EmulatorArgs),
 }
 

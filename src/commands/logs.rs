@@ -10,7 +10,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::invoke::Target;
 use super::session::{now, Session};
-use super::{write_stdout, Ctx};
+use super::{process_env, write_stdout, Ctx};
 use crate::cli::{LogsArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::invocation::Invocation;
@@ -149,6 +149,20 @@ impl Printer<'_> {
         self.args.limit.is_none_or(|l| self.printed < l)
     }
 
+    /// Print `e`, and write out what is buffered once it is 32 KiB (so the first lines show
+    /// before the last page is fetched, and memory stays flat); `false` to stop reading (the
+    /// limit reached, or stdout failed: the error in `failed`).
+    fn take(&mut self, e: &LogEvent, failed: &mut Option<Error>) -> bool {
+        let more = self.print(e);
+        if self.buf.len() >= 32 << 10 {
+            if let Err(err) = self.flush() {
+                *failed = Some(err);
+                return false;
+            }
+        }
+        more
+    }
+
     fn flush(&mut self) -> Result<()> {
         write_stdout(&self.buf)?;
         self.buf.clear();
@@ -170,7 +184,12 @@ pub async fn run(ctx: &Ctx, args: &LogsArgs, offset: UtcOffset) -> Result<u8> {
         args,
         provider: provider.key(),
         style: LogStyle {
-            color: ctx.color && std::io::stdout().is_terminal(),
+            // the lines go to stdout: coloured on a terminal, or when --color always says so
+            color: crate::render::use_color(
+                ctx.color_when.as_str(),
+                process_env("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                std::io::stdout().is_terminal(),
+            ),
             offset: if args.utc { UtcOffset::UTC } else { offset },
             request_column: args.request_id.is_none(),
         },
@@ -182,17 +201,7 @@ pub async fn run(ctx: &Ctx, args: &LogsArgs, offset: UtcOffset) -> Result<u8> {
     }
     let mut failed = None;
     reader
-        .read(&q, &mut |e| {
-            let more = printer.print(&e);
-            // first lines shown before the last page is fetched
-            if printer.buf.len() >= 32 << 10 {
-                if let Err(e) = printer.flush() {
-                    failed = Some(e);
-                    return false;
-                }
-            }
-            more
-        })
+        .read(&q, &mut |e| printer.take(&e, &mut failed))
         .await?;
     if let Some(e) = failed {
         return Err(e);
@@ -228,9 +237,10 @@ async fn follow(reader: &Reader<'_>, mut q: LogQuery, printer: &mut Printer<'_>)
     let mut cursor = Cursor::default();
     loop {
         let mut more = true;
+        let mut failed = None;
         let mut each = |e: LogEvent| {
             if cursor.fresh(&e) {
-                more = printer.print(&e);
+                more = printer.take(&e, &mut failed);
             }
             more
         };
@@ -239,6 +249,9 @@ async fn follow(reader: &Reader<'_>, mut q: LogQuery, printer: &mut Printer<'_>)
             r = round => { r?; !more }
             _ = tokio::signal::ctrl_c() => { printer.flush()?; return Ok(code::INTERRUPTED) }
         };
+        if let Some(e) = failed {
+            return Err(e);
+        }
         printer.flush()?;
         if done {
             return Ok(code::OK);

@@ -31,6 +31,8 @@ pub struct Ctx {
     pub profile: Option<String>,
     pub config_path: Option<PathBuf>,
     pub color: bool,
+    /// `--color` as given, for output that goes elsewhere than stderr (`fcall logs`).
+    pub color_when: crate::cli::ColorWhen,
     pub verbose: bool,
 }
 
@@ -165,6 +167,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             &crate::env::process,
             std::io::stderr().is_terminal(),
         ),
+        color_when: cli.color,
         verbose: cli.verbose,
     };
     colored::control::set_override(ctx.color);

@@ -75,10 +75,10 @@ fn answer(
         0 => (Vec::new(), Some("emu-0-1".to_string())),
         n => {
             let events = matching.iter().skip(skip).take(PAGE).collect::<Vec<_>>();
-            let more = matching.len() > skip + PAGE;
+            let more = matching.len() > skip.saturating_add(PAGE);
             (
                 events,
-                more.then(|| format!("emu-{}-{}", skip + PAGE, n + 1)),
+                more.then(|| format!("emu-{}-{}", skip.saturating_add(PAGE), n.saturating_add(1))),
             )
         }
     };

@@ -26,7 +26,9 @@ pub const TS: &str = "2024-01-02T03:04:05Z";
 /// - `slow` sleeps `{"sleep_ms": N}` (default 3000) and then echoes;
 /// - `maybe` fails like `fail` when the payload is a JSON object with `"fail": true`, else echoes;
 /// - `big` returns `{"bytes": N}` bytes (default 1 MiB) of numbered lines, see [`big_result`]
-///   (for streaming tests and memory benchmarks).
+///   (for streaming tests and memory benchmarks);
+/// - `flood` logs `{"lines": N}` numbered lines (default 100,000), for the log readers'
+///   memory benchmark.
 pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
     let echo = |log: String| Run {
         result: payload.to_vec(),
@@ -64,6 +66,14 @@ pub fn run(name: &str, payload: &[u8]) -> Option<Run> {
                 result: big_result(n.min(1 << 30) as usize),
                 ..echo(format!("{TS} returned {n} bytes\n"))
             }
+        }
+        "flood" => {
+            let n = serde_json::from_slice::<Json>(payload)
+                .ok()
+                .and_then(|j| j.get("lines")?.as_u64())
+                .unwrap_or(100_000)
+                .min(1_000_000);
+            echo((0..n).map(|i| format!("{TS} flood line {i:07}\n")).collect())
         }
         "maybe" => {
             let fails = serde_json::from_slice::<Json>(payload)
@@ -171,6 +181,9 @@ mod tests {
         );
         assert_eq!(run("big", b"").unwrap().result.len(), 1 << 20);
         assert!(run("maybe", br#"{"fail":true}"#).unwrap().error.is_some());
+        let flood = run("flood", br#"{"lines": 3}"#).unwrap().log;
+        assert_eq!(flood.lines().count(), 3);
+        assert!(flood.ends_with("flood line 0000002\n"));
         assert!(run("maybe", br#"{"fail":false}"#).unwrap().error.is_none());
     }
 }

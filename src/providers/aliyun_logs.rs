@@ -277,7 +277,7 @@ impl ReadsLogs for Aliyun {
                 events: items.iter().map(|i| event(i, None)).collect(),
                 next: full.then(|| {
                     Step::Window {
-                        offset: offset + LINES,
+                        offset: offset.saturating_add(LINES),
                     }
                     .token()
                 }),
@@ -296,7 +296,7 @@ impl ReadsLogs for Aliyun {
                     ),
                     None => full.then(|| {
                         Step::Find {
-                            offset: offset + LINES,
+                            offset: offset.saturating_add(LINES),
                         }
                         .token()
                     }),
@@ -328,7 +328,7 @@ fn seconds(item: &Json) -> i64 {
 fn event(item: &Json, request_id: Option<&str>) -> LogEvent {
     let message = message(item).trim_end_matches(['\n', '\r']).to_string();
     LogEvent {
-        timestamp_ms: seconds(item) * 1000,
+        timestamp_ms: seconds(item).saturating_mul(1000),
         request_id: request_id
             .map(str::to_string)
             .or_else(|| crate::logs::request_id_in(&message)),
@@ -365,7 +365,7 @@ fn read_request(
     let next = full.then(|| {
         Step::Read {
             from_s,
-            offset: offset + LINES,
+            offset: offset.saturating_add(LINES),
             state: span.code(),
         }
         .token()

@@ -4,8 +4,10 @@
 //! `logs`) page by page with `nextToken`: a page may be short or empty and still have one.
 //!
 //! One request's log is read in two steps, since a runtime's plain lines (Python's `print`)
-//! carry no request id: find the request's `START RequestId: ID` line (which stream, from
-//! when), then read that stream from there up to its `REPORT RequestId: ID` (a stream is one
+//! carry no request id: find the request's `START RequestId: ID` line, or in Lambda's JSON log
+//! format its `platform.start` record (the search is for the id alone, which both name): which
+//! stream, from when; then read that stream from there up to its `REPORT RequestId: ID` (or
+//! `platform.report`) (a stream is one
 //! execution environment, which runs one request at a time). The page token fcall hands
 //! round says which step it is in, with CloudWatch's own token inside.
 
@@ -95,12 +97,7 @@ fn filter_input(q: &LogQuery, group: &str, step: &Step) -> Vec<(&'static str, Js
     m.push(("logGroupName", group.into()));
     let (pattern, next) = match step {
         Step::Window { next } => (q.filter.as_deref().and_then(term), *next),
-        Step::Find { next } => (
-            q.request_id
-                .as_deref()
-                .and_then(|id| term(&format!("RequestId: {id}"))),
-            *next,
-        ),
+        Step::Find { next } => (q.request_id.as_deref().and_then(term), *next),
         Step::Read { stream, next, .. } => {
             m.push(("logStreamNames", Json::Array(vec![(*stream).into()])));
             (None, *next)
@@ -273,9 +270,8 @@ impl ReadsLogs for Aws {
                 let mut out = Vec::new();
                 for e in &events {
                     let ev = event(e, Some(id));
-                    let ends = ev.message.starts_with(&format!("REPORT RequestId: {id}"));
-                    let other =
-                        ev.message.starts_with("START RequestId: ") && !ev.message.contains(id);
+                    let ends = is_report(&ev.message) && ev.message.contains(id);
+                    let other = is_start(&ev.message) && !ev.message.contains(id);
                     if other {
                         return Ok(LogPage {
                             events: out,
@@ -306,13 +302,25 @@ impl ReadsLogs for Aws {
     }
 }
 
+/// A request's first line: `START RequestId: ID` in the text log format, the
+/// `platform.start` record in the JSON one.
+fn is_start(m: &str) -> bool {
+    m.starts_with("START RequestId: ") || (m.starts_with('{') && m.contains("\"platform.start\""))
+}
+
+/// A request's last line: `REPORT RequestId: ID`, or the `platform.report` record.
+fn is_report(m: &str) -> bool {
+    m.starts_with("REPORT RequestId: ") || (m.starts_with('{') && m.contains("\"platform.report\""))
+}
+
 /// The find step's page: on the request's START line, the read of its stream from there;
 /// else the next page of the search, or nothing yet (a log not ingested so far).
 fn find_start(events: &[Json], id: &str, cw_next: Option<&str>) -> LogPage {
-    let start = format!("START RequestId: {id}");
-    let found = events
-        .iter()
-        .find(|e| e["message"].as_str().is_some_and(|m| m.starts_with(&start)));
+    let found = events.iter().find(|e| {
+        e["message"]
+            .as_str()
+            .is_some_and(|m| is_start(m) && m.contains(id))
+    });
     let next = match found {
         Some(e) => Some(
             Step::Read {
@@ -334,6 +342,61 @@ fn find_start(events: &[Json], id: &str, cw_next: Option<&str>) -> LogPage {
 mod tests {
     use super::super::python_json::python_string;
     use super::*;
+
+    #[test]
+    fn the_group_is_the_one_logging_config_names() {
+        use crate::config::{Profile, Value};
+        let profile = Profile {
+            name: "t".into(),
+            provider: "aws".into(),
+            values: [
+                ("region", "eu-west-1"),
+                ("access_key_id", "a"),
+                ("secret_access_key", "s"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::Str(v.to_string())))
+            .collect(),
+        };
+        let p = Aws::from_profile(&profile, &|_| None).unwrap();
+        let q = LogQuery {
+            function: "f".into(),
+            ..LogQuery::default()
+        };
+        let answer = |status: u16, kind: Option<&str>, body: &str| HttpResponse {
+            status,
+            headers: kind
+                .map(|k| vec![("X-Amzn-ErrorType".to_string(), k.to_string())])
+                .unwrap_or_default(),
+            body: body.as_bytes().to_vec(),
+        };
+        let custom = answer(
+            200,
+            None,
+            r#"{"LoggingConfig":{"LogFormat":"JSON","LogGroup":"/custom/g"}}"#,
+        );
+        let src = p.log_source(&q, Some(&custom)).unwrap();
+        assert_eq!(src.parts, ["/custom/g", "eu-west-1"]);
+        assert_eq!(src.name, "CloudWatch Logs group /custom/g");
+        let plain = answer(200, None, r#"{"FunctionName":"f"}"#);
+        assert_eq!(
+            p.log_source(&q, Some(&plain)).unwrap().part(0),
+            "/aws/lambda/f"
+        );
+        // keys that may read logs but not the configuration: the default group
+        let denied = answer(403, Some("AccessDeniedException"), r#"{"message":"no"}"#);
+        assert_eq!(
+            p.log_source(&q, Some(&denied)).unwrap().part(0),
+            "/aws/lambda/f"
+        );
+        let missing = answer(
+            404,
+            Some("ResourceNotFoundException"),
+            r#"{"message":"Function not found"}"#,
+        );
+        let e = p.log_source(&q, Some(&missing)).unwrap_err();
+        assert_eq!(e.code(), crate::error::code::REFUSED, "{e}");
+    }
 
     #[test]
     fn steps_round_trip_through_their_tokens() {
@@ -371,7 +434,7 @@ mod tests {
         let find = filter_input(&q, "/aws/lambda/f", &Step::of(&q, None));
         assert_eq!(
             python_object(&find),
-            r#"{"logGroupName": "/aws/lambda/f", "startTime": 1704164645000, "filterPattern": "\"RequestId: r-1\""}"#
+            r#"{"logGroupName": "/aws/lambda/f", "startTime": 1704164645000, "filterPattern": "\"r-1\""}"#
         );
         let read = Step::Read {
             stream: "s",
@@ -410,6 +473,16 @@ mod tests {
         );
         assert_eq!(page.events, []);
         assert_eq!(page.next.as_deref(), Some("read\n2\nb\n"));
+        let json_start = r#"{"time":"2024-01-02T03:04:05.000Z","type":"platform.start","record":{"requestId":"r","version":"$LATEST"}}"#;
+        let page = find_start(&[ev(json_start, "j", 5)], "r", None);
+        assert_eq!(
+            page.next.as_deref(),
+            Some("read\n5\nj\n"),
+            "the JSON log format"
+        );
+        assert!(is_report(
+            r#"{"type":"platform.report","record":{"requestId":"r"}}"#
+        ));
         let page = find_start(&[], "r", Some("cw"));
         assert_eq!(page.next.as_deref(), Some("find\ncw"));
         assert_eq!(find_start(&[], "r", None).next, None);
@@ -513,9 +586,12 @@ mod tests {
             };
             return (q, Some(step.token()));
         }
-        match pattern.and_then(|p| p.strip_prefix("\"RequestId: ")) {
-            Some(id) => q.request_id = Some(id.trim_end_matches('"').into()),
-            None => q.filter = pattern.map(|p| p.trim_matches('"').to_string()),
+        // the find step searches for the id alone; a window for --filter's text
+        match pattern.map(|p| p.trim_matches('"')) {
+            Some(id) if id.len() == 36 && id.matches('-').count() == 4 => {
+                q.request_id = Some(id.into())
+            }
+            other => q.filter = other.map(str::to_string),
         }
         (q, None)
     }

@@ -122,6 +122,8 @@ fn header_names() -> impl Strategy<Value = String> {
         Just("X-Sdk-Date".to_string()),
         Just("Date".to_string()),
         Just("Host".to_string()),
+        Just("X-Amz-Target".to_string()),
+        Just("X-Auth-Token".to_string()),
         "[A-Za-z-]{1,12}",
     ]
 }
@@ -138,7 +140,53 @@ fn bodies() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+/// Answers a log service may give: bytes, NDJSON lines, CloudWatch's `events`, LTS's `logs`,
+/// SLS's list of items, a logConfig, with odd values where strings or numbers belong.
+fn log_bodies() -> impl Strategy<Value = Vec<u8>> {
+    let value = "(\"[^\"]{0,12}\"|-?[0-9]{1,20}|null|true|\\[\\]|\\{\\})";
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..200),
+        proptest::string::string_regex(&format!("(\\{{\"(text|timestamp|instance|name)\":{value}\\}}\n){{0,4}}"))
+            .unwrap()
+            .prop_map(String::into_bytes),
+        proptest::string::string_regex(&format!("\\{{\"(events|logs|nextToken|logConfig|LoggingConfig|log_group_id|log_stream_id)\":(\\[(\\{{\"(message|content|timestamp|logStreamName|line_num|labels)\":{value}\\}},?){{0,3}}\\]|{value})\\}}"))
+            .unwrap()
+            .prop_map(String::into_bytes),
+        proptest::string::string_regex(&format!("\\[(\\{{\"(message|__time__|instanceID)\":{value}\\}},?){{0,3}}\\]"))
+            .unwrap()
+            .prop_map(String::into_bytes),
+    ]
+}
+
 proptest! {
+    /// Whatever a log service answers, and whatever page token comes back to fcall, the log
+    /// readers give lines or an error, never a panic.
+    #[test]
+    fn log_readers_read_any_answer(
+        status in prop_oneof![Just(200u16), 100u16..600],
+        body in log_bodies(),
+        request_id in proptest::option::of("[a-f0-9-]{0,12}"),
+        page in proptest::option::of(prop_oneof![
+            "(window|find|read)\n[0-9a-z/\\[\\]$-]{0,12}(\n[0-9-]{0,20}){0,3}",
+            "\\PC{0,30}",
+        ]),
+    ) {
+        let resp = HttpResponse { status, headers: vec![], body };
+        let q = fcall::logs::LogQuery {
+            function: "f".into(),
+            request_id,
+            since: Some(OffsetDateTime::UNIX_EPOCH),
+            ..Default::default()
+        };
+        let src = fcall::logs::LogSource { name: "s".into(), parts: vec!["g".into(), "us-east-1".into()] };
+        for p in providers() {
+            let Some(logs) = p.logs() else { continue };
+            let _ = logs.log_source(&q, Some(&resp));
+            let _ = logs.page_request(&q, &src, page.as_deref(), Some("t"), OffsetDateTime::UNIX_EPOCH);
+            let _ = logs.parse_page(&q, &src, page.as_deref(), &resp);
+        }
+    }
+
     #[test]
     fn providers_interpret_any_answer(status in 100u16..600, headers in headers(), body in bodies(), asynchronous in any::<bool>()) {
         let resp = HttpResponse { status, headers, body };
@@ -181,6 +229,7 @@ proptest! {
         let _ = fcall::signing::fc::verify(&req, secret, now);
         let _ = fcall::signing::acs3::verify(&req, secret, now);
         let _ = fcall::signing::sigv4::verify(&req, secret, now);
+        let _ = fcall::signing::sls::verify(&req, &req.path, secret);
     }
 
     #[test]
@@ -192,8 +241,12 @@ proptest! {
             "/2015-03-31/functions/\\PC{0,40}/invocations",
             "/(async-)?function/\\PC{0,30}",
             "/(oauth2/token|v3/auth/tokens)",
+            "/(system/logs|logstores/\\PC{0,20})?",
+            "/v2/[a-z0-9]{1,5}/groups/[a-z-]{0,10}/streams/[a-z-]{0,14}/content/query",
+            "/spaces/[a-z]{0,5}/functions/[a-z]{0,8}/logs",
             "/\\PC{0,30}"],
-        headers in headers(), body in bodies()) {
+        query in prop::collection::vec(("(type|from|to|line|offset|query|since|tail|name|namespace)", "\\PC{0,12}"), 0..5),
+        headers in headers(), body in prop_oneof![bodies(), log_bodies()]) {
         let state = fcall::emulator::State::new(fcall::emulator::Credentials {
             token: "t".into(), access_key: "a".into(), secret_key: "s".into(),
             iam_user: "u".into(), iam_password: "p".into(), iam_domain: "d".into(),
@@ -202,7 +255,7 @@ proptest! {
         });
         let mut headers = headers;
         headers.push(("Authorization".into(), "Bearer t".into()));
-        let req = HttpRequest { method: method.to_string(), base: "http://h".into(), path, query: vec![], headers, body };
+        let req = HttpRequest { method: method.to_string(), base: "http://h".into(), path, query, headers, body };
         let _ = state.respond(&req, OffsetDateTime::now_utc());
     }
 

@@ -456,3 +456,25 @@ fn functiongraph_reads_its_lts_stream_in_every_auth_mode() {
         .stderr_has("FunctionGraph writes no log of 'quiet' to LTS: turn on its logs");
     sb.run(&["-p", "badtoken", "logs", "echo"]).code(3);
 }
+
+#[test]
+fn colour_on_stdout_follows_the_color_flag() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aws_profiles(&emu);
+    sb.run(&["invoke", "fail", "-d", "{}"]).code(6);
+    let plain = sb.run(&["logs", "fail"]);
+    assert!(
+        !plain.code(0).stdout_str().contains('\u{1b}'),
+        "not a terminal: no colour"
+    );
+    let o = sb.run(&["--color", "always", "logs", "fail"]);
+    let out = o.code(0).stdout_str();
+    assert!(
+        out.contains("\u{1b}[2m"),
+        "the time and the platform's lines dimmed: {out}"
+    );
+    let mut c = sb.cmd();
+    c.env("NO_COLOR", "1").args(["logs", "fail"]);
+    assert!(!Outcome::of(c.assert()).stdout_str().contains('\u{1b}'));
+}
