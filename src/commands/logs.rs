@@ -10,7 +10,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::invoke::Target;
 use super::session::{now, Session};
-use super::{process_env, write_stdout, Ctx};
+use super::{write_stdout, Ctx};
 use crate::cli::{LogsArgs, OutputFormat};
 use crate::error::{code, Error, Result};
 use crate::invocation::Invocation;
@@ -187,7 +187,7 @@ pub async fn run(ctx: &Ctx, args: &LogsArgs, offset: UtcOffset) -> Result<u8> {
             // the lines go to stdout: coloured on a terminal, or when --color always says so
             color: crate::render::use_color(
                 ctx.color_when.as_str(),
-                process_env("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                &crate::env::process,
                 std::io::stdout().is_terminal(),
             ),
             offset: if args.utc { UtcOffset::UTC } else { offset },
