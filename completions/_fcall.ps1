@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run suites of invocation cases (*.fcall.toml) and check what each answers')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -55,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. ''.result_json.status == "ok"''); exit 7 when one does not (6 if the function failed)')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Print this jq expression''s output over the JSON envelope instead of the result (strings as text, the rest as JSON, one per line); exit codes unchanged')
             [CompletionResult]::new('--invocation-id', '--invocation-id', [CompletionResultType]::ParameterName, 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)')
             [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'Where an async invocation''s result is sent (X-Callback-Url: Altair, OpenFaaS)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)')
@@ -89,6 +92,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)')
+            [CompletionResult]::new('--failures', '--failures', [CompletionResultType]::ParameterName, 'Write every line that did not succeed to FILE, as batch input with its id, to replay them')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Record each line''s state in FILE (append-only) and, run again with the same input and options, skip what finished: its envelope is printed from the journal, and a line that was sent but not answered is reported `uncertain`, not sent again')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content type of the payload')
             [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)')
@@ -97,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--query', '--query', [CompletionResultType]::ParameterName, 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, repeatable')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. ''.result_json.status == "ok"''); exit 7 when one does not (6 if the function failed)')
             [CompletionResult]::new('--callback-url', '--callback-url', [CompletionResultType]::ParameterName, 'With --async: where each invocation''s result is sent (Altair X-Callback-Url)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: batch prints one JSON envelope per line')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
@@ -107,8 +114,55 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'After the first line that is not ok, start no more; those in flight finish and are printed')
+            [CompletionResult]::new('--retry-uncertain', '--retry-uncertain', [CompletionResultType]::ParameterName, 'With --journal: send the uncertain lines again (they may have run already)')
+            [CompletionResult]::new('--only-new', '--only-new', [CompletionResultType]::ParameterName, 'With --journal: print only the envelopes of lines run now, not those from the journal')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)')
+            [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'fcall;batch;merge' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;batch;help' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'fcall;batch;help;merge' {
+            break
+        }
+        'fcall;batch;help;help' {
+            break
+        }
+        'fcall;test' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Cases run at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Cases run at once')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Run only the cases whose name contains TEXT')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write a JUnit XML report to FILE')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'human: a line per case on stdout; json: an NDJSON line per case on stdout, with its envelope (the case lines then go to stderr)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
             [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
@@ -368,6 +422,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         'fcall;help' {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
+            [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run suites of invocation cases (*.fcall.toml) and check what each answers')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -383,6 +438,13 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;batch' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole')
+            break
+        }
+        'fcall;help;batch;merge' {
+            break
+        }
+        'fcall;help;test' {
             break
         }
         'fcall;help;status' {

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --version 'Print version'
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand batch 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+            cand test 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
             cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -51,6 +52,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --query 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)'
             cand -H 'Extra request header, repeatable'
             cand --header 'Extra request header, repeatable'
+            cand --expect 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. ''.result_json.status == "ok"''); exit 7 when one does not (6 if the function failed)'
+            cand --jq 'Print this jq expression''s output over the JSON envelope instead of the result (strings as text, the rest as JSON, one per line); exit codes unchanged'
             cand --invocation-id 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)'
             cand --callback-url 'Where an async invocation''s result is sent (X-Callback-Url: Altair, OpenFaaS)'
             cand --listen 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)'
@@ -84,6 +87,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -j 'Invocations in flight at most'
             cand --jobs 'Invocations in flight at most'
             cand --rate 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)'
+            cand --shard 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)'
+            cand --failures 'Write every line that did not succeed to FILE, as batch input with its id, to replay them'
+            cand --journal 'Record each line''s state in FILE (append-only) and, run again with the same input and options, skip what finished: its envelope is printed from the journal, and a line that was sent but not answered is reported `uncertain`, not sent again'
             cand -t 'Content type of the payload'
             cand --content-type 'Content type of the payload'
             cand --qualifier 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)'
@@ -92,6 +98,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --query 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)'
             cand -H 'Extra request header, repeatable'
             cand --header 'Extra request header, repeatable'
+            cand --expect 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. ''.result_json.status == "ok"''); exit 7 when one does not (6 if the function failed)'
             cand --callback-url 'With --async: where each invocation''s result is sent (Altair X-Callback-Url)'
             cand --output 'Output format: batch prints one JSON envelope per line'
             cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
@@ -102,8 +109,50 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
             cand --color 'When to colour stderr'
             cand --fail-fast 'After the first line that is not ok, start no more; those in flight finish and are printed'
+            cand --retry-uncertain 'With --journal: send the uncertain lines again (they may have run already)'
+            cand --only-new 'With --journal: print only the envelopes of lines run now, not those from the journal'
             cand --async 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
             cand --tail 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
+            cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+            cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand merge 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;batch;merge'= {
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;batch;help'= {
+            cand merge 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'fcall;batch;help;merge'= {
+        }
+        &'fcall;batch;help;help'= {
+        }
+        &'fcall;test'= {
+            cand -j 'Cases run at once'
+            cand --jobs 'Cases run at once'
+            cand --filter 'Run only the cases whose name contains TEXT'
+            cand --junit 'Also write a JUnit XML report to FILE'
+            cand --report 'human: a line per case on stdout; json: an NDJSON line per case on stdout, with its envelope (the case lines then go to stderr)'
+            cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
+            cand --connect-timeout 'Connection timeout in seconds'
+            cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
             cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
             cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
             cand -v 'Show requests and responses on stderr (secrets masked)'
@@ -336,6 +385,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help'= {
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand batch 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+            cand test 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
             cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -349,6 +399,11 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;invoke'= {
         }
         &'fcall;help;batch'= {
+            cand merge 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+        }
+        &'fcall;help;batch;merge'= {
+        }
+        &'fcall;help;test'= {
         }
         &'fcall;help;status'= {
         }

@@ -34,6 +34,7 @@ complete -c fcall -n "__fish_fcall_needs_command" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print version'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "stop" -d 'Stop an async invocation that is still running'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -49,6 +50,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l qualifier -d 'Ver
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l expect -d 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. \'.result_json.status == "ok"\'); exit 7 when one does not (6 if the function failed)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l jq -d 'Print this jq expression\'s output over the JSON envelope instead of the result (strings as text, the rest as JSON, one per line); exit codes unchanged' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l invocation-id -d 'With --async: your id for the invocation (Function Compute stateful async invocation / task id)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l callback-url -d 'Where an async invocation\'s result is sent (X-Callback-Url: Altair, OpenFaaS)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)' -r
@@ -75,31 +78,65 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d 'With --dry-run or --curl: show secrets and signatures instead of ****'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s i -l input -d 'NDJSON input: a file, or - for stdin' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s j -l jobs -d 'Invocations in flight at most' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s t -l content-type -d 'Content type of the payload' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s H -l header -d 'Extra request header, repeatable' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l connect-timeout -d 'Connection timeout in seconds' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s i -l input -d 'NDJSON input: a file, or - for stdin' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s j -l jobs -d 'Invocations in flight at most' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l shard -d 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l failures -d 'Write every line that did not succeed to FILE, as batch input with its id, to replay them' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l journal -d 'Record each line\'s state in FILE (append-only) and, run again with the same input and options, skip what finished: its envelope is printed from the journal, and a line that was sent but not answered is reported `uncertain`, not sent again' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s t -l content-type -d 'Content type of the payload' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l qualifier -d 'Version or alias (FunctionGraph: an alias as alias:NAME or !NAME)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s X -l method -d 'HTTP method (Altair, OpenFaaS: POST GET PUT PATCH DELETE)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l query -d 'Query parameter passed to the function, repeatable (Altair, OpenFaaS)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s H -l header -d 'Extra request header, repeatable' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l expect -d 'A jq expression over the JSON envelope that must yield true, repeatable (e.g. \'.result_json.status == "ok"\'); exit 7 when one does not (6 if the function failed)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l callback-url -d 'With --async: where each invocation\'s result is sent (Altair X-Callback-Url)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l output -d 'Output format: batch prints one JSON envelope per line' -r -f -a "json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
-complete -c fcall -n "__fish_fcall_using_subcommand batch" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l fail-fast -d 'After the first line that is not ok, start no more; those in flight finish and are printed'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retry-uncertain -d 'With --journal: send the uncertain lines again (they may have run already)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l only-new -d 'With --journal: print only the envelopes of lines run now, not those from the journal'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l async -d 'Invoke asynchronously: the provider accepts the call and gives an id (exit 0)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l tail -d 'Ask for the log tail (invoke: shown decoded on stderr; JSON: the "log" field)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from merge" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s j -l jobs -d 'Cases run at once' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l filter -d 'Run only the cases whose name contains TEXT' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l junit -d 'Also write a JUnit XML report to FILE' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l report -d 'human: a line per case on stdout; json: an NDJSON line per case on stdout, with its envelope (the case lines then go to stderr)' -r -f -a "human\t''
+json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand test" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l output -d 'Output format' -r -f -a "human\t''
 json\t''"
@@ -257,17 +294,19 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'

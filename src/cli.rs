@@ -136,9 +136,10 @@ Output:
   (codes 3 and 4), transport errors, p50/p95/p99 latency.
 
 Exit code: 0 when every line was ok, else the most severe class met, in this order:
-  5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 6 function failed
-(the highest code, except that 6, the function's own failure, ranks below every failure of the
-request), --fail-fast or not; 130 when interrupted (lines already printed stay complete). A
+  5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 7 expectation
+  not met > 6 function failed
+(the highest code, except that 7 and 6, calls that went through and answered, rank below every
+failure of the request), --fail-fast or not; 130 when interrupted (lines already printed stay complete). A
 failure before the first call (profile, token, unreadable --input) ends the batch with no envelopes.
 
 Examples:
@@ -149,6 +150,39 @@ Examples:
 
 "))]
     Batch(BatchArgs),
+
+    /// Run suites of invocation cases (*.fcall.toml) and check what each answers
+    #[command(after_help = with_exit_codes("A suite file (TOML):
+  profile = \"prod\"                 # defaults for every case: profile, function, timeout (s)
+  function = \"hello\"
+  [[case]]
+  name = \"greets by name\"
+  payload = { name = \"ada\" }       # any TOML value, sent as JSON; or payload_file = \"x.json\"
+  expect = ['.result_json.greeting == \"hello ada\"', '.duration_ms < 500']
+A case may also set function, profile, qualifier, async, wait, headers = { K = \"V\" }, method,
+path, query = { K = \"V\" }, content_type, max_duration_ms, log_contains and timeout. Strings may
+use {{env.NAME}}, {{uuid}} (one per case) and {{now}}. A case passes when every expectation
+yields true (a failing function is fine if expected: expect = ['.function_error != null']);
+without expect, when the call succeeds.
+
+Output: one line per case as it ends (ok, FAILED: a check did not hold, ERROR: it could not
+run, with the reasons), then `test result: ok. N passed; M failed`. --junit FILE writes JUnit
+XML; --report json prints one NDJSON line per case on stdout instead (case lines on stderr).
+On GitHub Actions (GITHUB_ACTIONS=true) failing cases are also annotated at their line, and a
+table is appended to $GITHUB_STEP_SUMMARY.
+
+Exit code: 0 when every case passed; 7 when a case FAILED a check (or its function failed
+unexpectedly); else, when cases could not run, the most severe of their codes
+(5 > 4 > 3 > 2 > 1). A suite that cannot be read, or an expression that does not compile, is
+exit 2 before any case runs.
+
+Examples:
+  fcall test                                   every *.fcall.toml under the current folder
+  fcall test smoke/ --junit report.xml -j 8
+  fcall test smoke/api.fcall.toml --filter greets
+
+"))]
+    Test(TestArgs),
 
     /// Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)
     #[command(after_help = "Examples:
@@ -229,6 +263,14 @@ pub struct InvokeArgs {
 
     #[command(flatten)]
     pub call: CallArgs,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
+
+    /// Print this jq expression's output over the JSON envelope instead of the result
+    /// (strings as text, the rest as JSON, one per line); exit codes unchanged
+    #[arg(long, value_name = "EXPR", conflicts_with_all = ["dry_run", "curl"])]
+    pub jq: Option<String>,
 
     /// With --async: wait until the invocation finishes (exit 0 or 6); also retry a function
     /// that is not ready yet (Altair) until it is, within --timeout
@@ -318,11 +360,25 @@ pub struct CallArgs {
     pub headers: Vec<String>,
 }
 
+/// Checks of each call's JSON envelope: shared by `invoke` and `batch`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A jq expression over the JSON envelope that must yield true, repeatable (e.g.
+    /// '.result_json.status == "ok"'); exit 7 when one does not (6 if the function failed)
+    #[arg(long = "expect", value_name = "EXPR")]
+    pub expect: Vec<String>,
+}
+
 /// `fcall batch`: one invocation per input line.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BatchArgs {
+    #[command(subcommand)]
+    pub command: Option<BatchCommand>,
+
     /// Function: as for invoke
-    pub function: String,
+    #[arg(required = true)]
+    pub function: Option<String>,
 
     /// NDJSON input: a file, or - for stdin
     #[arg(short, long, value_name = "FILE", default_value = "-")]
@@ -346,8 +402,34 @@ pub struct BatchArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
+    /// Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept
+    /// (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+
+    /// Write every line that did not succeed to FILE, as batch input with its id, to replay them
+    #[arg(long, value_name = "FILE")]
+    pub failures: Option<PathBuf>,
+
+    /// Record each line's state in FILE (append-only) and, run again with the same input and
+    /// options, skip what finished: its envelope is printed from the journal, and a line that
+    /// was sent but not answered is reported `uncertain`, not sent again
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+
+    /// With --journal: send the uncertain lines again (they may have run already)
+    #[arg(long, requires = "journal")]
+    pub retry_uncertain: bool,
+
+    /// With --journal: print only the envelopes of lines run now, not those from the journal
+    #[arg(long, requires = "journal")]
+    pub only_new: bool,
+
     #[command(flatten)]
     pub call: CallArgs,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
 
     /// With --async: where each invocation's result is sent (Altair X-Callback-Url)
     #[arg(long, value_name = "URL", requires = "async_")]
@@ -377,6 +459,46 @@ impl BatchArgs {
 
 /// The slowest `--rate`: one start a day (a slower one would overflow the interval).
 pub const MIN_RATE: f64 = 1.0 / 86_400.0;
+
+#[derive(Debug, Subcommand)]
+pub enum BatchCommand {
+    /// Merge the outputs of `batch --shard` runs into one output in line order, with the
+    /// summary and exit code of the whole
+    #[command(after_help = "Example:
+  fcall batch merge shard-1.ndjson shard-2.ndjson shard-3.ndjson > all.ndjson")]
+    Merge {
+        /// The shards' outputs (NDJSON envelopes, each in line order)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+/// `--shard K/N`; `k` is `None` for `auto/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: Option<u64>,
+    pub n: u64,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let bad = || format!("'{s}' is not a shard: write K/N with 1 <= K <= N (e.g. 2/4), or auto/N");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let n: u64 = n
+        .parse()
+        .ok()
+        .filter(|n| (1..=1_000_000).contains(n))
+        .ok_or_else(bad)?;
+    let k = match k {
+        "auto" => None,
+        k => Some(
+            k.parse::<u64>()
+                .ok()
+                .filter(|k| (1..=n).contains(k))
+                .ok_or_else(bad)?,
+        ),
+    };
+    Ok(Shard { k, n })
+}
 
 fn positive_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -447,6 +569,46 @@ impl NetArgs {
             retry_sync: self.retry_sync,
         }
     }
+}
+
+/// `fcall test`: suites of cases.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Suite files, or folders searched for *.fcall.toml (default: the current folder)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Cases run at once
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..=256)
+    )]
+    pub jobs: u32,
+
+    /// Run only the cases whose name contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// Also write a JUnit XML report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// human: a line per case on stdout; json: an NDJSON line per case on stdout, with its
+    /// envelope (the case lines then go to stderr)
+    #[arg(long, value_enum, default_value_t = TestReport::Human)]
+    pub report: TestReport,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestReport {
+    Human,
+    Json,
 }
 
 /// An accepted async invocation: `fcall status` and `fcall stop`.

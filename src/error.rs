@@ -17,12 +17,13 @@ pub enum Exit {
     Refused,
     Transport,
     Function,
+    Expectation,
     Interrupted,
 }
 
 impl Exit {
     /// Every class, in the order of their codes.
-    pub const ALL: [Exit; 8] = [
+    pub const ALL: [Exit; 9] = [
         Exit::Ok,
         Exit::Internal,
         Exit::Usage,
@@ -30,6 +31,7 @@ impl Exit {
         Exit::Refused,
         Exit::Transport,
         Exit::Function,
+        Exit::Expectation,
         Exit::Interrupted,
     ];
 
@@ -42,6 +44,7 @@ impl Exit {
             Exit::Refused => 4,
             Exit::Transport => 5,
             Exit::Function => 6,
+            Exit::Expectation => 7,
             Exit::Interrupted => 130,
         }
     }
@@ -54,20 +57,37 @@ impl Exit {
             .unwrap_or(Exit::Internal)
     }
 
-    /// How bad the class is, for `batch`'s exit code: the highest code wins, except that
-    /// the function's own failure (6) ranks below every failure of the request, and an
-    /// interruption above all: 130 > 5 > 4 > 3 > 2 > 1 > 6 > 0.
+    /// How bad the class is, for the exit code of `batch` and `fcall test`: the highest
+    /// code wins, except that the outcomes of calls that went through (7, an expectation
+    /// not met; 6, the function's own failure) rank below every failure of the request, and
+    /// an interruption above all: 130 > 5 > 4 > 3 > 2 > 1 > 7 > 6 > 0.
     pub const fn severity(self) -> u8 {
         match self {
             Exit::Ok => 0,
             Exit::Function => 1,
-            Exit::Internal => 2,
-            Exit::Usage => 3,
-            Exit::Config => 4,
-            Exit::Refused => 5,
-            Exit::Transport => 6,
-            Exit::Interrupted => 7,
+            Exit::Expectation => 2,
+            Exit::Internal => 3,
+            Exit::Usage => 4,
+            Exit::Config => 5,
+            Exit::Refused => 6,
+            Exit::Transport => 7,
+            Exit::Interrupted => 8,
         }
+    }
+
+    /// The failure classes from most to least severe, as `batch --help` and the README
+    /// write them: `5 > 4 > 3 > 2 > 1 > 7 > 6`.
+    pub fn severity_order() -> String {
+        let mut classes: Vec<Exit> = Exit::ALL
+            .into_iter()
+            .filter(|e| !matches!(e, Exit::Ok | Exit::Interrupted))
+            .collect();
+        classes.sort_by_key(|e| std::cmp::Reverse(e.severity()));
+        classes
+            .iter()
+            .map(|e| e.code().to_string())
+            .collect::<Vec<_>>()
+            .join(" > ")
     }
 
     /// The more severe of two exit codes.
@@ -77,6 +97,12 @@ impl Exit {
         } else {
             a
         }
+    }
+
+    /// Whether the class is that of an outcome (there is an envelope with a status), not of
+    /// a request that failed before one.
+    pub const fn is_outcome(self) -> bool {
+        matches!(self, Exit::Ok | Exit::Function | Exit::Expectation)
     }
 
     /// The one-line meaning `--help` prints.
@@ -91,6 +117,7 @@ impl Exit {
             Exit::Refused => "the provider refused the request (HTTP 4xx/5xx from the platform)",
             Exit::Transport => "transport: DNS, connect, TLS, timeout",
             Exit::Function => "the function ran and failed",
+            Exit::Expectation => "an expectation (--expect, fcall test) was not met",
             Exit::Interrupted => "interrupted",
         }
     }
@@ -116,6 +143,10 @@ impl Exit {
             Exit::Function => {
                 "the function ran and failed (`X-Is-Func-Err`, `X-Fc-Error-Type`, a failed, \
                  stopped or discarded async invocation)"
+            }
+            Exit::Expectation => {
+                "an expectation was not met (`--expect`, `fcall test`): the function ran and \
+                 answered something else"
             }
             Exit::Interrupted => "interrupted (Ctrl-C)",
         }
@@ -150,6 +181,7 @@ pub mod code {
     pub const REFUSED: u8 = Exit::Refused.code();
     pub const TRANSPORT: u8 = Exit::Transport.code();
     pub const FUNCTION: u8 = Exit::Function.code();
+    pub const EXPECTATION: u8 = Exit::Expectation.code();
     pub const INTERRUPTED: u8 = Exit::Interrupted.code();
 }
 
@@ -171,6 +203,10 @@ pub enum Error {
     Refused(String),
     #[error("{0}")]
     Transport(String),
+    /// A call was sent and its answer is unknown (a batch resumed from its journal): it may
+    /// have run; exit 5, as a transport failure after sending.
+    #[error("{0}")]
+    Uncertain(String),
     #[error("interrupted")]
     Interrupted,
     #[error("internal error: {0}")]
@@ -184,7 +220,7 @@ impl Error {
             Error::Usage(_) => Exit::Usage,
             Error::Config(_) | Error::Auth(_) => Exit::Config,
             Error::Refused(_) => Exit::Refused,
-            Error::Transport(_) => Exit::Transport,
+            Error::Transport(_) | Error::Uncertain(_) => Exit::Transport,
             Error::Interrupted => Exit::Interrupted,
             Error::Internal(_) => Exit::Internal,
         }
@@ -194,6 +230,18 @@ impl Error {
         self.exit().code()
     }
 
+    /// Every `kind` an error envelope may carry (the schema's enum is checked against it).
+    pub const KINDS: [&'static str; 8] = [
+        "usage",
+        "config",
+        "auth",
+        "refused",
+        "transport",
+        "uncertain",
+        "interrupted",
+        "internal",
+    ];
+
     /// The `kind` of the JSON error envelope (`auth` and `config` share exit code 3).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -202,6 +250,7 @@ impl Error {
             Error::Auth(_) => "auth",
             Error::Refused(_) => "refused",
             Error::Transport(_) => "transport",
+            Error::Uncertain(_) => "uncertain",
             Error::Interrupted => "interrupted",
             Error::Internal(_) => "internal",
         }
@@ -239,9 +288,11 @@ mod tests {
             code::CONFIG,
             code::USAGE,
             code::INTERNAL,
+            code::EXPECTATION,
             code::FUNCTION,
             code::OK,
         ];
+        assert_eq!(Exit::severity_order(), "5 > 4 > 3 > 2 > 1 > 7 > 6");
         for (i, a) in order.iter().enumerate() {
             for b in &order[i..] {
                 assert_eq!(Exit::worse(*a, *b), *a, "{a} vs {b}");
@@ -277,11 +328,14 @@ mod tests {
             (Error::Auth(String::new()), "auth", 3),
             (Error::Refused(String::new()), "refused", 4),
             (Error::Transport(String::new()), "transport", 5),
+            (Error::Uncertain(String::new()), "uncertain", 5),
             (Error::Interrupted, "interrupted", 130),
             (Error::Internal(String::new()), "internal", 1),
         ];
+        assert_eq!(cases.len(), Error::KINDS.len());
         for (e, kind, code) in cases {
             assert_eq!((e.kind(), e.code()), (kind, code));
+            assert!(Error::KINDS.contains(&kind));
         }
     }
 }

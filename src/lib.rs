@@ -13,12 +13,15 @@ pub mod decode;
 pub mod emulator;
 pub mod env;
 pub mod error;
+pub mod expect;
 pub mod http;
 pub mod invocation;
 pub mod output;
 pub mod providers;
 pub mod render;
+pub mod report;
 pub mod signing;
+pub mod suite;
 pub mod terminal;
 pub mod transport;
 

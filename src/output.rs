@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value as Json;
 
 use crate::error::Error;
@@ -37,6 +38,9 @@ pub struct Envelope<'a> {
     billed_ms: Option<f64>,
     duration_ms: Option<f64>,
     error: (),
+    /// With `--expect`: each expression and whether it held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expectations: Option<&'a [Checked]>,
     function: &'a str,
     function_error: &'a Option<FunctionError>,
     /// `batch` only: the input line's id.
@@ -58,8 +62,57 @@ pub struct Envelope<'a> {
     request_id: &'a Option<String>,
     result: Option<Cow<'a, str>>,
     result_encoding: Option<&'static str>,
+    /// The result again, as JSON, when it is valid JSON (else null).
+    result_json: Option<JsonText<'a>>,
     schema_version: u32,
     status: u16,
+}
+
+impl<'a> Envelope<'a> {
+    /// The same envelope with the verdicts of `--expect`.
+    pub fn with_expectations(mut self, checked: &'a [Checked]) -> Envelope<'a> {
+        self.expectations = Some(checked);
+        self
+    }
+}
+
+/// One `--expect` expression and what came of it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct Checked {
+    pub expression: String,
+    pub ok: bool,
+    /// Why it failed: what it yielded, or its error.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+}
+
+/// A JSON text as it was written, for embedding without a parse into values (big numbers
+/// and key order stay as the function wrote them). Line breaks, which in valid JSON can
+/// only be white space, become spaces, so the envelope stays one line.
+pub enum JsonText<'a> {
+    Borrowed(&'a RawValue),
+    Owned(Box<RawValue>),
+}
+
+impl Serialize for JsonText<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            JsonText::Borrowed(r) => r.serialize(s),
+            JsonText::Owned(r) => r.serialize(s),
+        }
+    }
+}
+
+impl<'a> JsonText<'a> {
+    /// `text` when it is one valid JSON value, else `None`.
+    pub fn parse(text: &'a str) -> Option<JsonText<'a>> {
+        let raw: &RawValue = serde_json::from_str(text).ok()?;
+        if !raw.get().contains(['\n', '\r']) {
+            return Some(JsonText::Borrowed(raw));
+        }
+        let one_line = raw.get().replace(['\n', '\r'], " ");
+        RawValue::from_string(one_line).ok().map(JsonText::Owned)
+    }
 }
 
 impl<'a> Envelope<'a> {
@@ -70,24 +123,30 @@ impl<'a> Envelope<'a> {
         async_status: Option<&'a str>,
         line: LineRef<'a>,
     ) -> Envelope<'a> {
-        let (result, result_encoding) = if ctx.mode == Mode::Async && out.result.is_empty() {
-            (None, None)
-        } else {
-            match std::str::from_utf8(&out.result) {
-                Ok(s) => (Some(Cow::Borrowed(s)), Some("utf-8")),
-                Err(_) => (
-                    Some(Cow::Owned(
-                        base64::engine::general_purpose::STANDARD.encode(&out.result),
-                    )),
-                    Some("base64"),
-                ),
-            }
+        let (result, result_encoding): (Option<Cow<str>>, _) =
+            if ctx.mode == Mode::Async && out.result.is_empty() {
+                (None, None)
+            } else {
+                match std::str::from_utf8(&out.result) {
+                    Ok(s) => (Some(Cow::Borrowed(s)), Some("utf-8")),
+                    Err(_) => (
+                        Some(Cow::Owned(
+                            base64::engine::general_purpose::STANDARD.encode(&out.result),
+                        )),
+                        Some("base64"),
+                    ),
+                }
+            };
+        let result_json = match (&result, result_encoding) {
+            (Some(Cow::Borrowed(text)), Some("utf-8")) => JsonText::parse(text),
+            _ => None,
         };
         Envelope {
             async_status,
             billed_ms: out.summary.billed_ms,
             duration_ms: out.summary.duration_ms,
             error: (),
+            expectations: None,
             function: ctx.function,
             function_error: &out.function_error,
             id: line.map(|(_, id)| id),
@@ -105,6 +164,7 @@ impl<'a> Envelope<'a> {
             request_id: &out.request_id,
             result,
             result_encoding,
+            result_json,
             schema_version: SCHEMA_VERSION,
             status: out.status,
         }
@@ -176,6 +236,20 @@ pub struct StatusLine<'a> {
     pub schema_version: u32,
     pub status: &'a str,
     pub terminal: bool,
+}
+
+/// `fcall test --report json`: one case, how it ended, and its envelope.
+#[derive(Serialize)]
+pub struct TestLine<'a> {
+    pub file: &'a str,
+    pub name: &'a str,
+    pub line: usize,
+    pub ok: bool,
+    pub exit_code: u8,
+    pub time_ms: f64,
+    pub reasons: &'a [String],
+    /// The case's envelope, when the call produced one.
+    pub envelope: Option<&'a RawValue>,
 }
 
 /// One object as one line of JSON, newline included. Serialising these structs cannot
@@ -262,6 +336,7 @@ mod tests {
             "memory_limit_mb": number(out.summary.memory_limit_mb),
             "log": out.log.as_ref().map(|l| l.text.as_str()),
             "log_truncated": out.log.as_ref().is_some_and(|l| l.truncated),
+            "result_json": result.as_str().and_then(|r| serde_json::from_str::<Json>(r).ok()),
             "result": result,
             "result_encoding": encoding,
             "async_status": async_status,
@@ -380,6 +455,46 @@ mod tests {
             "ok": false, "error_message": "boom", "result": Json::Null,
         });
         assert_eq!(line(&s), text(&want));
+    }
+
+    #[test]
+    fn result_json_is_the_result_as_written_when_it_is_json() {
+        let ctx = Context {
+            provider: "aws",
+            profile: "l",
+            function: "f",
+            mode: Mode::Sync,
+        };
+        let cases: [(&[u8], Json); 6] = [
+            (b"{\"k\": 12345678901234567890123}", json!(null)),
+            (b"{\n  \"a\": [1,\r\n 2]\n}\n", json!({"a": [1, 2]})),
+            (b"\"text\"", json!("text")),
+            (b"hello", Json::Null),
+            (b"", Json::Null),
+            (&[0xff, b'1'], Json::Null),
+        ];
+        for (result, want) in cases {
+            let mut o = outcome();
+            o.result = result.to_vec();
+            let text = line(&Envelope::new(&ctx, &o, None, None));
+            assert_eq!(text.iter().filter(|b| **b == b'\n').count(), 1, "one line");
+            let e: Json = serde_json::from_slice(&text).unwrap();
+            if result.starts_with(b"{\"k\"") {
+                // big numbers are kept as written, not rounded through f64
+                let s = String::from_utf8(text).unwrap();
+                assert!(
+                    s.contains("\"result_json\":{\"k\": 12345678901234567890123}"),
+                    "{s}"
+                );
+            } else {
+                assert_eq!(
+                    e["result_json"],
+                    want,
+                    "{:?}",
+                    String::from_utf8_lossy(result)
+                );
+            }
+        }
     }
 
     #[test]

@@ -68,6 +68,21 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
     parts.join(" · ")
 }
 
+/// One line per expectation that was not met, for stderr.
+pub fn unmet_expectations(checked: &[crate::output::Checked], color: bool) -> String {
+    let mut s = String::new();
+    for c in checked.iter().filter(|c| !c.ok) {
+        let line = format!(
+            "expectation not met: {} {}",
+            c.expression,
+            c.reason.as_deref().unwrap_or("")
+        );
+        s.push_str(&if color { line.red().to_string() } else { line });
+        s.push('\n');
+    }
+    s
+}
+
 /// Everything for stderr in human mode: decoded log tail, function error, summary, notes.
 pub fn human_report(out: &Outcome, mode: Mode, async_status: Option<&str>, color: bool) -> String {
     let mut s = String::new();

@@ -13,6 +13,7 @@ use super::{warn, write_stdout, Ctx};
 use crate::callback::Receiver;
 use crate::cli::{CallArgs, InvokeArgs, OutputFormat};
 use crate::error::{code, Error, Result};
+use crate::expect::{self, Expr};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 use crate::output::{self, Context, Envelope, ErrorEnvelope};
@@ -278,7 +279,15 @@ pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
         inv.invocation_id = Some(generated_invocation_id());
     }
     let rctx = target.context(inv.mode);
-    let result = execute(ctx, args, provider, inv, &rctx).await;
+    let checks = Checks {
+        expect: expect::compile_all("--expect", &args.check.expect)?,
+        jq: args
+            .jq
+            .as_deref()
+            .map(|j| Expr::compile(j).map_err(|e| Error::Usage(format!("--jq: {e}"))))
+            .transpose()?,
+    };
+    let result = execute(ctx, args, &checks, provider, inv, &rctx).await;
     if let Err(e) = &result {
         if args.output == OutputFormat::Json {
             write_stdout(&output::line(&ErrorEnvelope::new(&rctx, e, None)))?;
@@ -345,9 +354,23 @@ async fn bind_receiver(args: &InvokeArgs, inv: &mut Invocation) -> Result<Option
     Ok(Some(r))
 }
 
+/// What to do with the envelope once there is one: `--expect` and `--jq`.
+struct Checks {
+    expect: Vec<Expr>,
+    jq: Option<Expr>,
+}
+
+impl Checks {
+    /// Whether the result must be read whole (to be looked at), not streamed to stdout.
+    fn look_at_result(&self) -> bool {
+        !self.expect.is_empty() || self.jq.is_some()
+    }
+}
+
 async fn execute(
     ctx: &Ctx,
     args: &InvokeArgs,
+    checks: &Checks,
     provider: &dyn Provider,
     mut inv: Invocation,
     rctx: &Context<'_>,
@@ -364,7 +387,8 @@ async fn execute(
     let session = Session::new(provider, &args.net.options(ctx.verbose))?;
     let started = Instant::now();
     let submitted = now();
-    let received = send_until_ready(args, &session, inv, started).await?;
+    let stream_ok = !checks.look_at_result();
+    let received = send_until_ready(args, &session, inv, started, stream_ok).await?;
     let (resp, streamed) = match received {
         Received::Whole(resp) => (resp, None),
         Received::Streaming(body) => {
@@ -394,12 +418,14 @@ async fn execute(
                         provider.product()
                     ))
                 })?;
-                wait(args, &session, inv, &id, submitted).await?
+                let limit = Duration::from_secs(args.net.timeout.max(1));
+                let show = std::io::stderr().is_terminal() && args.output == OutputFormat::Human;
+                wait(&session, inv, &id, submitted, limit, show).await?
             }
         };
-        return finish(ctx, args, rctx, outcome, Some(state), None);
+        return finish(ctx, args, checks, rctx, outcome, Some(state), None);
     }
-    finish(ctx, args, rctx, outcome, None, streamed)
+    finish(ctx, args, checks, rctx, outcome, None, streamed)
 }
 
 /// Send the invocation; with `--wait`, ask again (with backoff, within `--timeout`) while
@@ -409,13 +435,14 @@ async fn send_until_ready(
     session: &Session<'_>,
     inv: &Invocation,
     started: Instant,
+    stream_ok: bool,
 ) -> Result<Received> {
     let provider = session.provider;
     let limit = Duration::from_secs(args.net.timeout.max(1));
     let mut delay = Duration::from_millis(250);
     // a raw result on stdout is copied as it arrives, never held whole; the JSON envelope
     // embeds the result, so it is read whole
-    let to_stdout = args.output == OutputFormat::Human && inv.mode == Mode::Sync;
+    let to_stdout = stream_ok && args.output == OutputFormat::Human && inv.mode == Mode::Sync;
     let streams = |head: &HttpResponse| to_stdout && provider.streams_result(inv, head);
     loop {
         let received = session
@@ -503,15 +530,17 @@ pub async fn look(
 }
 
 /// Poll the status API with backoff until the invocation ends or `--timeout` runs out.
-async fn wait(
-    args: &InvokeArgs,
+/// `show`: draw a spinner on stderr meanwhile.
+pub async fn wait(
     session: &Session<'_>,
     inv: &Invocation,
     id: &str,
     submitted: OffsetDateTime,
+    limit: Duration,
+    show: bool,
 ) -> Result<AsyncState> {
     let product = session.provider.product();
-    let spinner = if std::io::stderr().is_terminal() && args.output == OutputFormat::Human {
+    let spinner = if show {
         let s = indicatif::ProgressBar::new_spinner();
         s.enable_steady_tick(Duration::from_millis(120));
         s
@@ -519,7 +548,6 @@ async fn wait(
         indicatif::ProgressBar::hidden()
     };
     let started = Instant::now();
-    let limit = Duration::from_secs(args.net.timeout.max(1));
     let mut delay = Duration::from_millis(200);
     let mut not_found = 0;
     loop {
@@ -573,69 +601,107 @@ fn stdout_is_stderr() -> bool {
 /// Writes to stdout are gathered into blocks of this size while a result streams.
 const STDOUT_BUFFER: usize = 64 << 10;
 
-/// Print the outcome: result on stdout (or the envelope), report on stderr; the exit code.
+/// What `--wait` learnt, applied to the outcome: the final result or failure; the
+/// provider's word for the final status.
+pub fn apply_state(outcome: &mut Outcome, state: Option<AsyncState>) -> Option<String> {
+    match state? {
+        AsyncState::Succeeded { status, result } => {
+            if let Some(r) = result {
+                outcome.result = r;
+            }
+            Some(status)
+        }
+        AsyncState::Failed { status, message } => {
+            outcome.function_error = Some(FunctionError {
+                kind: status.clone(),
+                message,
+            });
+            Some(status)
+        }
+        _ => None,
+    }
+}
+
+/// Print the outcome: result on stdout (or the envelope, or `--jq`'s output), report on
+/// stderr; the exit code, by the expectations' verdict.
 /// `streamed`: the result was copied to stdout already, as it arrived.
 fn finish(
     ctx: &Ctx,
     args: &InvokeArgs,
+    checks: &Checks,
     rctx: &Context,
     mut outcome: Outcome,
     state: Option<AsyncState>,
     streamed: Option<Copied>,
 ) -> Result<u8> {
-    let status_word = match &state {
-        Some(AsyncState::Succeeded { status, result }) => {
-            if let Some(r) = result {
-                outcome.result = r.clone();
-            }
-            Some(status.clone())
-        }
-        Some(AsyncState::Failed { status, message }) => {
-            outcome.function_error = Some(FunctionError {
-                kind: status.clone(),
-                message: message.clone(),
-            });
-            Some(status.clone())
-        }
-        _ => None,
+    let status_word = apply_state(&mut outcome, state);
+    let envelope = Envelope::new(rctx, &outcome, status_word.as_deref(), None);
+    let checked = match checks.expect.is_empty() {
+        true => Vec::new(),
+        false => expect::check_all(&checks.expect, &output::line(&envelope)),
     };
-    let failed = outcome.function_error.is_some();
-    match args.output {
-        OutputFormat::Json => {
-            let envelope = Envelope::new(rctx, &outcome, status_word.as_deref(), None);
-            write_stdout(&output::line(&envelope))?;
-        }
-        OutputFormat::Human => {
-            let mut report = String::new();
-            if rctx.mode == Mode::Sync || !outcome.result.is_empty() || streamed.is_some() {
-                let (len, last) = match streamed {
-                    Some(c) => (c.bytes, c.last),
-                    None => {
-                        write_stdout(&outcome.result)?;
-                        (outcome.result.len() as u64, outcome.result.last().copied())
-                    }
-                };
-                let unended = len > 0 && last != Some(b'\n');
-                let stdout_tty = std::io::stdout().is_terminal();
-                if stdout_tty && unended {
-                    write_stdout(b"\n")?;
-                }
-                // stdout stays byte-exact; when both streams land in one place, start the
-                // report on a line of its own
-                if !stdout_tty && unended && stdout_is_stderr() {
-                    report.push('\n');
-                }
-            }
-            report.push_str(&render::human_report(
-                &outcome,
-                rctx.mode,
-                status_word.as_deref(),
-                ctx.color,
-            ));
-            eprint!("{report}");
-        }
+    let code = expect::verdict(outcome.function_error.is_some(), &checked);
+    let envelope = match checked.is_empty() {
+        true => envelope,
+        false => envelope.with_expectations(&checked),
+    };
+    if let Some(jq) = &checks.jq {
+        print_jq(jq, &output::line(&envelope))?;
+    } else if args.output == OutputFormat::Json {
+        write_stdout(&output::line(&envelope))?;
     }
-    Ok(if failed { code::FUNCTION } else { code::OK })
+    if args.output == OutputFormat::Human {
+        let mut report = String::new();
+        let shows_result = rctx.mode == Mode::Sync || !outcome.result.is_empty();
+        if checks.jq.is_none() && (shows_result || streamed.is_some()) {
+            write_result(&outcome.result, streamed, &mut report)?;
+        }
+        report.push_str(&render::human_report(
+            &outcome,
+            rctx.mode,
+            status_word.as_deref(),
+            ctx.color,
+        ));
+        report.push_str(&render::unmet_expectations(&checked, ctx.color));
+        eprint!("{report}");
+    }
+    Ok(code)
+}
+
+/// The result on stdout, byte for byte (unless it streamed there already); a line break
+/// after it only where a person reads it, or before the report when both share a file.
+fn write_result(result: &[u8], streamed: Option<Copied>, report: &mut String) -> Result<()> {
+    let (len, last) = match streamed {
+        Some(c) => (c.bytes, c.last),
+        None => {
+            write_stdout(result)?;
+            (result.len() as u64, result.last().copied())
+        }
+    };
+    let unended = len > 0 && last != Some(b'\n');
+    let stdout_tty = std::io::stdout().is_terminal();
+    if stdout_tty && unended {
+        write_stdout(b"\n")?;
+    }
+    // stdout stays byte-exact; when both streams land in one place, start the report on a
+    // line of its own
+    if !stdout_tty && unended && stdout_is_stderr() {
+        report.push('\n');
+    }
+    Ok(())
+}
+
+/// `--jq`: the expression's outputs over the envelope, one per line.
+fn print_jq(jq: &Expr, envelope: &[u8]) -> Result<()> {
+    let outputs = jq
+        .run(envelope)
+        .map_err(|e| Error::Usage(format!("--jq: {e}")))?;
+    let mut text = String::new();
+    for v in &outputs {
+        text.push_str(&expect::plain(v));
+        text.push('\n');
+    }
+    write_stdout(text.as_bytes())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod listen;
 mod profile;
 mod session;
 mod tasks;
+mod test;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -185,5 +186,6 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Emulator(args) => block_on(emulator::run(&args)),
+        Command::Test(args) => block_on(test::run(&ctx, &args)),
     }
 }

@@ -367,7 +367,7 @@ fn parse_error(path: &Path, text: &str, span: Option<Range<usize>>, message: &st
 }
 
 /// The 1-based line and column (counted in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

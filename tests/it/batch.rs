@@ -324,7 +324,8 @@ fn help_documents_the_input_and_the_exit_rule() {
         .code(0)
         .stdout_has("Example")
         .stdout_has("{\"payload\": P, \"id\": ID, \"qualifier\": Q}")
-        .stdout_has("5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 6 function failed")
+        // exit class 7 (issue 15) joined the order between 1 and 6
+        .stdout_has("5 transport > 4 refused > 3 credentials > 2 bad line or input > 1 internal > 7 expectation\n  not met > 6 function failed")
         .stdout_has("130  interrupted");
     sb.run(&["batch", "echo", "-j", "0"]).code(2);
     sb.run(&["batch", "echo", "--rate", "0"]).code(2);

@@ -3,7 +3,8 @@
 //!
 //! Providers: huawei, aliyun, altair, aws, openfaas.
 //!
-//! 0 ok · 2 usage · 3 config/credentials · 4 refused · 5 transport · 6 function failed · 130 interrupted
+//! 0 ok · 2 usage · 3 config/credentials · 4 refused · 5 transport · 6 function failed ·
+//! 7 expectation not met · 130 interrupted
 
 use crate::support::*;
 
@@ -40,6 +41,19 @@ const HUAWEI: &[Case] = &[
         6,
         "async status FAIL",
     ),
+    (
+        "token",
+        &[
+            "invoke",
+            "echo",
+            "-d",
+            "{}",
+            "--expect",
+            ".result_json == 2",
+        ],
+        7,
+        "expectation not met: .result_json == 2 yielded false",
+    ),
 ];
 
 const ALIYUN: &[Case] = &[
@@ -75,6 +89,19 @@ const ALIYUN: &[Case] = &[
         &["invoke", "svc/fail", "--async", "--wait"],
         6,
         "async status Failed",
+    ),
+    (
+        "fc",
+        &[
+            "invoke",
+            "svc/echo",
+            "-d",
+            "{}",
+            "--expect",
+            ".result_json == 2",
+        ],
+        7,
+        "expectation not met: .result_json == 2 yielded false",
     ),
 ];
 
@@ -125,6 +152,19 @@ const ALTAIR: &[Case] = &[
         6,
         "async status HTTP 500",
     ),
+    (
+        "iot",
+        &[
+            "invoke",
+            "echo",
+            "-d",
+            "{}",
+            "--expect",
+            ".result_json == 2",
+        ],
+        7,
+        "expectation not met: .result_json == 2 yielded false",
+    ),
 ];
 
 const AWS: &[Case] = &[
@@ -171,6 +211,19 @@ const AWS: &[Case] = &[
         6,
         "function error: ZeroDivisionError",
     ),
+    (
+        "lambda",
+        &[
+            "invoke",
+            "echo",
+            "-d",
+            "{}",
+            "--expect",
+            ".result_json == 2",
+        ],
+        7,
+        "expectation not met: .result_json == 2 yielded false",
+    ),
 ];
 
 const OPENFAAS: &[Case] = &[
@@ -210,6 +263,19 @@ const OPENFAAS: &[Case] = &[
         6,
         "async status HTTP 500",
     ),
+    (
+        "of",
+        &[
+            "invoke",
+            "echo",
+            "-d",
+            "{}",
+            "--expect",
+            ".result_json == 2",
+        ],
+        7,
+        "expectation not met: .result_json == 2 yielded false",
+    ),
 ];
 
 /// `http://127.0.0.1:PORT` with a port that was free a moment ago: nothing listens there.
@@ -240,8 +306,8 @@ fn run_table(sb: &Sandbox, cases: &[Case]) {
             all.join(" "),
             o.stderr
         );
-        if *code != 0 && *code != 6 {
-            // failures before an outcome are one line on stderr
+        if ![0, 6, 7].contains(code) {
+            // failures before an outcome (0, 6 and 7 have one) are one line on stderr
             assert_eq!(
                 o.stderr.lines().count(),
                 1,

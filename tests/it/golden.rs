@@ -10,7 +10,8 @@
 //! ```
 //!
 //! Only what changes from run to run is redacted (see `normalise`): request ids (`[ID]`),
-//! loopback addresses (`[ADDR]`) and the latencies a batch measures (`[LATENCY]`). The
+//! loopback addresses (`[ADDR]`), the latencies a batch measures (`[LATENCY]`) and the
+//! times `fcall test` and `batch` measure (`[TIME]`). The
 //! durations, billed time and memory of a summary are the emulator's fixed values and stay:
 //! a changed summary line fails here. The comparison is exact (`Data::raw`: snapbox's
 //! `[..]` and `...` wildcards mean nothing in these files).
@@ -28,9 +29,24 @@ fn normalise(stderr: &str) -> String {
     let addr = regex::Regex::new(r"\b127\.0\.0\.1:[0-9]+\b").unwrap();
     let latency =
         regex::Regex::new(r"\b(latency p50|p95|p99) (?:[0-9]+(?:\.[0-9]+)? ms|-)").unwrap();
+    // `fcall test`: how long each case and the run took
+    let took = regex::Regex::new(r"\(([0-9]+(?:\.[0-9]+)?) ms\)$").unwrap();
+    let finished = regex::Regex::new(r"finished in [0-9]+\.[0-9]+s").unwrap();
+    // batch: its total time and throughput
+    let total = regex::Regex::new(r"total [0-9]+\.[0-9]+ s · [0-9]+/s").unwrap();
     let s = id.replace_all(stderr, "[ID]");
     let s = addr.replace_all(&s, "[ADDR]");
-    latency.replace_all(&s, "$1 [LATENCY]").into_owned()
+    let s = latency.replace_all(&s, "$1 [LATENCY]");
+    let s: Vec<String> = s
+        .lines()
+        .map(|l| took.replace(l, "([TIME])").into_owned())
+        .collect();
+    let mut s = s.join("\n");
+    if stderr.ends_with('\n') {
+        s.push('\n');
+    }
+    let s = finished.replace_all(&s, "finished in [TIME]");
+    total.replace_all(&s, "total [TIME]").into_owned()
 }
 
 /// Run `fcall --color never ARGS` (after `tweak`) against a fresh emulator with the
@@ -124,6 +140,13 @@ golden! {
     openfaas_bad_credentials: Sandbox::openfaas_profiles, 3, ["-p", "badpass", "invoke", "echo"];
     openfaas_unknown_function: Sandbox::openfaas_profiles, 4, ["invoke", "nosuch"];
     openfaas_async_accepted: Sandbox::openfaas_profiles, 0, ["invoke", "echo", "--async", "--callback-url", "http://127.0.0.1:9/cb"];
+
+    // what --expect adds to the report, and fcall test's case lines and summary (on
+    // stderr with --report json; one case at a time, so in order)
+    huawei_expectation_not_met: Sandbox::huawei_profiles, 7, ["invoke", "echo", "-d", r#"{"k":1}"#, "--expect", ".ok", "--expect", ".result_json.k == 2"];
+    huawei_test_suite: Sandbox::huawei_profiles, 7, ["test", "--report", "json", "-j", "1", "smoke.fcall.toml"], |c: &mut assert_cmd::Command| {
+        c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
+    };
 }
 
 #[test]

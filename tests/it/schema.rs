@@ -277,3 +277,58 @@ fn man_page_in_the_repo_is_current() {
         "man/fcall.1 is stale: run `cargo run -q -- man > man/fcall.1`"
     );
 }
+
+/// `--output json | jq .result_json.k`: every provider's echo, parsed in the envelope.
+#[test]
+fn result_json_carries_a_json_result_for_every_provider() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    type Setup<'a> = &'a dyn Fn(&Sandbox, &Emulator);
+    let setups: [(Setup, &str); 5] = [
+        (&|sb, emu| sb.huawei_profiles(emu), "echo"),
+        (&|sb, emu| sb.aliyun_profiles(emu), "svc/echo"),
+        (&|sb, emu| sb.altair_profiles(emu), "echo"),
+        (&|sb, emu| sb.aws_profiles(emu), "echo"),
+        (&|sb, emu| sb.openfaas_profiles(emu), "echo"),
+    ];
+    for (setup, function) in setups {
+        setup(&sb, &emu);
+        let o = sb.run(&["invoke", function, "-d", r#"{"k":"v"}"#, "--output", "json"]);
+        o.code(0);
+        let j = o.json();
+        assert_eq!(j["result_json"]["k"], "v", "{j}");
+        assert_eq!(j["result"], r#"{"k":"v"}"#, "{j}");
+        // text that is not JSON: null, and the text stays in result
+        let o = sb.run(&["invoke", function, "-d", "plain", "--output", "json"]);
+        let j = o.json();
+        assert!(j["result_json"].is_null(), "{j}");
+    }
+}
+
+/// The schema's error kinds and exit codes are the contract's (src/error.rs).
+#[test]
+fn the_schema_lists_the_contracts_error_kinds_and_codes() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/envelope.schema.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let error = &schema["properties"]["error"]["oneOf"][1]["properties"];
+    let kinds: Vec<&str> = error["kind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, fcall::error::Error::KINDS);
+    let codes: Vec<u64> = error["exit_code"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .collect();
+    // what an error (no outcome) can end with: every class but success and the outcomes'
+    let want: Vec<u64> = fcall::error::Exit::ALL
+        .iter()
+        .filter(|e| !e.is_outcome())
+        .map(|e| u64::from(e.code()))
+        .collect();
+    assert_eq!(codes, want);
+}

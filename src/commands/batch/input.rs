@@ -135,14 +135,62 @@ pub(super) fn max_line(
         .saturating_add(64 << 10)
 }
 
-/// Start the reader thread on `input`; the chunks of lines it sends, in order. A line
-/// longer than `max_line` bytes is not held: it becomes a bad line, and the next is read.
+/// `--shard K/N`, resolved: this process takes the lines n with (n - 1) mod N = K - 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Shard {
+    pub(super) k: u64,
+    pub(super) n: u64,
+}
+
+impl Shard {
+    /// Whether line `no` (1-based, blank lines counted) is this shard's. By line number,
+    /// not by a hash of the line's id: every line has a number, the split is even however
+    /// the ids look, and each shard knows its lines without reading another's.
+    pub(super) fn takes(&self, no: u64) -> bool {
+        (no - 1) % self.n == self.k - 1
+    }
+
+    /// `--shard`, with `auto/N` taking K from the index a job engine gives its task
+    /// (Kubernetes Indexed Jobs, AWS Batch array jobs: both count from 0).
+    pub(super) fn resolve(given: crate::cli::Shard, env: crate::env::Env) -> Result<Shard> {
+        let k = match given.k {
+            Some(k) => k,
+            None => {
+                let from = ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"]
+                    .iter()
+                    .find_map(|v| env(v).filter(|x| !x.is_empty()).map(|x| (*v, x)));
+                let (var, value) = from.ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--shard auto/{}: neither JOB_COMPLETION_INDEX nor AWS_BATCH_JOB_ARRAY_INDEX is set: give the shard as K/{} (e.g. from a CI matrix)",
+                        given.n, given.n
+                    ))
+                })?;
+                let index: u64 = value.trim().parse().map_err(|_| {
+                    Error::Usage(format!("--shard auto: {var}={value:?} is not a number"))
+                })?;
+                index + 1
+            }
+        };
+        if k > given.n {
+            return Err(Error::Usage(format!(
+                "--shard: shard {k} of {} does not exist (the index counts from 0, so it must be below {})",
+                given.n, given.n
+            )));
+        }
+        Ok(Shard { k, n: given.n })
+    }
+}
+
+/// Start the reader thread on `input`; the chunks of lines it sends, in order (only this
+/// shard's lines, with `shard`). A line longer than `max_line` bytes is not held: it
+/// becomes a bad line, and the next is read.
 pub(super) fn spawn_reader(
     input: Box<dyn Read + Send>,
+    shard: Option<Shard>,
     max_line: usize,
 ) -> tokio::sync::mpsc::Receiver<Vec<Item>> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Item>>(2);
-    std::thread::spawn(move || read_lines(input, max_line, tx));
+    std::thread::spawn(move || read_lines(input, tx, shard, max_line));
     rx
 }
 
@@ -187,8 +235,9 @@ fn read_line_bounded(
 /// wait for input.
 fn read_lines(
     input: Box<dyn Read + Send>,
-    max_line: usize,
     tx: tokio::sync::mpsc::Sender<Vec<Item>>,
+    shard: Option<Shard>,
+    max_line: usize,
 ) {
     let mut reader = BufReader::with_capacity(64 << 10, input);
     let mut buf = Vec::new();
@@ -201,7 +250,7 @@ fn read_lines(
             Ok((0, _)) => break,
             Ok((_, long)) => {
                 no += 1;
-                if long {
+                if long && shard.is_none_or(|s| s.takes(no)) {
                     chunk.push(Ok(long_line(no, max_line)));
                 }
             }
@@ -210,9 +259,11 @@ fn read_lines(
                 break;
             }
         }
-        if let Some(line) = parse_line(no, &buf) {
-            bytes += line.payload.len();
-            chunk.push(Ok(line));
+        if shard.is_none_or(|s| s.takes(no)) {
+            if let Some(line) = parse_line(no, &buf) {
+                bytes += line.payload.len();
+                chunk.push(Ok(line));
+            }
         }
         let ready = chunk.len() >= CHUNK || bytes >= CHUNK_BYTES;
         if ready || (!chunk.is_empty() && reader.buffer().is_empty()) {
@@ -287,6 +338,30 @@ mod tests {
 
     fn line(raw: &str) -> Line {
         parse_line(3, raw.as_bytes()).expect("not blank")
+    }
+
+    #[test]
+    fn shards_split_by_line_number() {
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard { k, n: 3 }).collect();
+        for no in 1..=30 {
+            assert_eq!(
+                shards.iter().filter(|s| s.takes(no)).count(),
+                1,
+                "line {no}"
+            );
+        }
+        assert!(shards[0].takes(1) && shards[0].takes(4) && shards[2].takes(3));
+        let env = |k: &str| (k == "JOB_COMPLETION_INDEX").then(|| "2".to_string());
+        let auto = crate::cli::Shard { k: None, n: 4 };
+        assert_eq!(Shard::resolve(auto, &env).unwrap(), Shard { k: 3, n: 4 });
+        let batch = |k: &str| (k == "AWS_BATCH_JOB_ARRAY_INDEX").then(|| "0".to_string());
+        assert_eq!(Shard::resolve(auto, &batch).unwrap(), Shard { k: 1, n: 4 });
+        let none = |_: &str| None;
+        let e = Shard::resolve(auto, &none).unwrap_err().to_string();
+        assert!(e.contains("give the shard as K/4"), "{e}");
+        let big = |_: &str| Some("4".to_string());
+        let e = Shard::resolve(auto, &big).unwrap_err().to_string();
+        assert!(e.contains("shard 5 of 4 does not exist"), "{e}");
     }
 
     #[test]

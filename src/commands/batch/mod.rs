@@ -17,6 +17,8 @@
 
 mod call;
 mod input;
+mod journal;
+mod merge;
 mod stats;
 mod window;
 
@@ -34,12 +36,15 @@ use tokio::sync::mpsc::Receiver;
 use super::invoke::{call_invocation, Target};
 use super::session::Session;
 use super::{print_error, process_env, warn, Ctx};
-use crate::cli::BatchArgs;
+use crate::cli::{BatchArgs, BatchCommand};
 use crate::error::{code, Error, Exit, Result};
+use crate::expect::{compile_all, Expr};
 use crate::invocation::{Invocation, Mode};
 use crate::providers::Capability;
-use call::{call_line, Done};
-use input::{count_lines, next_line, open_input, spawn_reader, Item, CHUNK};
+use call::{call_line, replay_line, unanswered, Done, Each};
+use input::Line;
+use input::{count_lines, next_line, open_input, spawn_reader, Item, Shard, CHUNK};
+use journal::{line_hash, Journal, Known};
 use stats::Stats;
 use window::Window;
 
@@ -120,30 +125,81 @@ struct Prepared<'a> {
     /// The input file, when it is one (the progress bar counts its lines).
     input_path: Option<&'a Path>,
     target: Target,
+    /// `--expect`, compiled.
+    checks: Vec<Expr>,
+    shard: Option<Shard>,
 }
 
 pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
+    if let Some(BatchCommand::Merge { files }) = &args.command {
+        return merge::run(files);
+    }
     let Prepared {
         base,
         input,
         input_path,
         target,
+        checks,
+        shard,
     } = prepare(ctx, args)?;
     let mut ctrl_c = pin!(tokio::signal::ctrl_c());
     let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
-    let rx = spawn_reader(input, input::max_line(target.provider.spec(), base.mode));
-    let bar = progress(input_path);
-    let mut batch = Batch::new(args, &bar);
-    event_loop(&mut batch, rx, ctrl_c, &session, &target, &base).await?;
+    let rx = spawn_reader(
+        input,
+        shard,
+        input::max_line(target.provider.spec(), base.mode),
+    );
+    let bar = progress(input_path.filter(|_| shard.is_none()));
+    let mut batch = Batch::new(args, &bar)?;
+    if let Some(path) = &args.journal {
+        batch.journal = Some(Journal::open(
+            path,
+            &fingerprint(args, &base, &target, shard),
+        )?);
+    }
+    let each = Each {
+        session: &session,
+        target: &target,
+        base: &base,
+        checks: &checks,
+        keep_failures: args.failures.is_some(),
+    };
+    event_loop(&mut batch, rx, ctrl_c, &each).await?;
     batch.finish()
+}
+
+/// What a batch does, for its journal: the same command resumes it, another is refused.
+fn fingerprint(
+    args: &BatchArgs,
+    base: &Invocation,
+    target: &Target,
+    shard: Option<Shard>,
+) -> String {
+    let call = format!("{base:?}");
+    let expect = args.check.expect.join("\u{0}");
+    let shard = format!("{shard:?}");
+    journal::options_fingerprint(&[
+        target.provider.key(),
+        &target.profile,
+        &target.function,
+        &call,
+        &expect,
+        &shard,
+    ])
 }
 
 /// Check the command line and open the input; find the provider, profile and function.
 fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
-    let mut base = call_invocation(&args.function, &args.call)?;
+    let function = args.function.as_deref().unwrap_or_default();
+    let mut base = call_invocation(function, &args.call)?;
     if let Some(url) = &args.callback_url {
         super::invoke::check_callback_url(url)?;
     }
+    let shard = args
+        .shard
+        .map(|s| Shard::resolve(s, &crate::env::process))
+        .transpose()?;
+    let checks = compile_all("--expect", &args.check.expect)?;
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
     let target = Target::resolve(ctx, &base)?;
@@ -165,6 +221,8 @@ fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
         input,
         input_path,
         target,
+        checks,
+        shard,
     })
 }
 
@@ -191,9 +249,7 @@ async fn event_loop(
     batch: &mut Batch<'_>,
     mut rx: Receiver<Vec<Item>>,
     mut ctrl_c: Pin<&mut impl Future<Output = std::io::Result<()>>>,
-    session: &Session<'_>,
-    target: &Target,
-    base: &Invocation,
+    each: &Each<'_>,
 ) -> Result<()> {
     let mut queued: VecDeque<Item> = VecDeque::with_capacity(CHUNK);
     let mut running = FuturesUnordered::new();
@@ -211,7 +267,7 @@ async fn event_loop(
             _ = &mut ctrl_c => Event::Interrupted,
             Some((seq, done)) = running.next(), if !running.is_empty() => Event::Finished(seq, done),
             item = next_line(&mut rx, &mut queued, batch.not_before), if can_start => Event::Input(item),
-            _ = std::future::ready(()), if !batch.out.is_empty() => Event::Flush,
+            _ = std::future::ready(()), if !batch.out.is_empty() || batch.journal_pending() => Event::Flush,
         };
         match event {
             Event::Interrupted => {
@@ -222,8 +278,30 @@ async fn event_loop(
             Event::Input(None) => batch.input_done = true,
             Event::Input(Some(Err(e))) => batch.input_failed(e),
             Event::Input(Some(Ok(line))) => {
+                let hash = match batch.triage(&line, each) {
+                    Ok(Triage::Send(hash)) => hash,
+                    Ok(Triage::Replayed(done)) => {
+                        let seq = batch.window.push();
+                        batch.finished(seq, *done);
+                        continue;
+                    }
+                    Err(e) => {
+                        batch.input_failed(e.to_string());
+                        continue;
+                    }
+                };
                 let seq = batch.start();
-                running.push(async move { (seq, call_line(session, target, base, line).await) });
+                let wait_for = batch.journal_started(line.no, hash.as_deref());
+                let mut flushed = batch.flushed.subscribe();
+                running.push(async move {
+                    // a line's started record is written before it is sent
+                    if wait_for > 0 {
+                        let _ = flushed.wait_for(|g| *g >= wait_for).await;
+                    }
+                    let mut done = call_line(each, line).await;
+                    done.journal = hash;
+                    (seq, done)
+                });
             }
             Event::Flush => {
                 if !batch.flush_or_stop()? {
@@ -233,6 +311,14 @@ async fn event_loop(
         }
     }
     batch.drain()
+}
+
+/// What to do with an input line, given the journal.
+enum Triage {
+    /// Send it (recording it in the journal under this hash, with one).
+    Send(Option<String>),
+    /// Do not: its end is known (from the journal), or unknowable (sent, never answered).
+    Replayed(Box<Done>),
 }
 
 /// A running batch, between two events.
@@ -254,13 +340,33 @@ struct Batch<'b> {
     interrupted: bool,
     bar: &'b ProgressBar,
     started: Instant,
+    /// `--failures`: where the lines that did not succeed go, in batch-input form.
+    failures: Option<(std::path::PathBuf, std::io::BufWriter<std::fs::File>)>,
+    journal: Option<Journal>,
+    retry_uncertain: bool,
+    only_new: bool,
+    /// Started records handed out, and (to the waiting calls) how many are written.
+    generation: u64,
+    flushed: tokio::sync::watch::Sender<u64>,
 }
 
 impl<'b> Batch<'b> {
-    fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Batch<'b> {
+    fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Result<Batch<'b>> {
         let jobs = within_open_files(args.jobs.max(1)) as usize;
         let window_cap = 2 * jobs;
-        Batch {
+        let failures = match &args.failures {
+            Some(path) => {
+                let file = std::fs::File::create(path).map_err(|e| {
+                    Error::Usage(format!(
+                        "--failures {}: cannot create the file: {e}",
+                        path.display()
+                    ))
+                })?;
+                Some((path.clone(), std::io::BufWriter::new(file)))
+            }
+            None => None,
+        };
+        Ok(Batch {
             jobs,
             window_cap,
             fail_fast: args.fail_fast,
@@ -277,19 +383,98 @@ impl<'b> Batch<'b> {
             interrupted: false,
             bar,
             started: Instant::now(),
-        }
+            failures,
+            journal: None,
+            retry_uncertain: args.retry_uncertain,
+            only_new: args.only_new,
+            generation: 0,
+            flushed: tokio::sync::watch::Sender::new(0),
+        })
     }
 
     /// Gather the finished lines at the front of the window, in order.
     fn gather(&mut self) {
         while let Some(d) = self.window.pop_ready() {
             self.stats.add(&d);
-            self.out.extend_from_slice(&d.text);
+            if let (Some(j), Some(hash)) = (self.journal.as_mut(), &d.journal) {
+                j.finished(d.no, hash, d.code, d.uncertain, &d.text);
+            }
+            if !(self.only_new && d.journal.is_none() && self.journal.is_some() && !d.uncertain) {
+                self.out.extend_from_slice(&d.text);
+            }
+            if let (Some((_, w)), Some(f)) = (self.failures.as_mut(), &d.failure) {
+                // a write that fails is reported when the file is closed, at the end
+                let _ = w.write_all(f);
+            }
         }
+    }
+
+    /// What the journal says of a line: send it, or its end without sending it.
+    fn triage(&mut self, line: &Line, each: &Each<'_>) -> Result<Triage> {
+        let Some(j) = self.journal.as_mut() else {
+            return Ok(Triage::Send(None));
+        };
+        let hash = line_hash(line);
+        let replay = |code: u8, envelope: Vec<u8>, uncertain: bool| Done {
+            no: line.no,
+            text: envelope,
+            code,
+            unmet: false,
+            failure: (each.keep_failures && code != 0)
+                .then(|| replay_line(&line.payload, &line.id, line.qualifier.as_deref())),
+            latency: None,
+            journal: None,
+            uncertain,
+        };
+        Ok(match j.lookup(line.no, &hash)? {
+            Known::New => Triage::Send(Some(hash)),
+            Known::Unanswered
+            | Known::Finished {
+                uncertain: true, ..
+            } if self.retry_uncertain => Triage::Send(Some(hash)),
+            Known::Finished {
+                code,
+                uncertain,
+                envelope,
+            } => Triage::Replayed(Box::new(replay(code, envelope, uncertain))),
+            Known::Unanswered => {
+                let mut done = unanswered(each, line);
+                done.journal = Some(hash);
+                Triage::Replayed(Box::new(done))
+            }
+        })
+    }
+
+    /// Record that line `no` is about to be sent; the generation to wait for before
+    /// sending it (0: no journal).
+    fn journal_started(&mut self, no: u64, hash: Option<&str>) -> u64 {
+        match (self.journal.as_mut(), hash) {
+            (Some(j), Some(h)) => {
+                j.started(no, h);
+                self.generation += 1;
+                self.generation
+            }
+            _ => 0,
+        }
+    }
+
+    fn journal_pending(&self) -> bool {
+        self.journal.as_ref().is_some_and(Journal::has_pending)
+    }
+
+    /// Write the journal's pending records, then let the calls waiting for them go.
+    fn flush_journal(&mut self) -> Result<()> {
+        if let Some(j) = self.journal.as_mut() {
+            j.flush()?;
+            self.flushed.send_replace(self.generation);
+        }
+        Ok(())
     }
 
     /// Write what is gathered and move the progress bar; `false` when stdout went away.
     fn flush(&mut self) -> Result<bool> {
+        // the journal first: a line printed is a line recorded
+        self.flush_journal()?;
         let open = emit(&self.out, self.bar)?;
         self.out.clear();
         if !self.bar.is_hidden() {
@@ -355,14 +540,24 @@ impl<'b> Batch<'b> {
         if !self.out.is_empty() && !matches!(self.stop, Some(Stop::StdoutGone)) {
             self.flush()?;
         }
-        Ok(())
+        self.flush_journal()
     }
 
     /// Clear the progress bar and write the summary; the batch's exit code.
-    fn finish(self) -> Result<u8> {
+    fn finish(mut self) -> Result<u8> {
         let abandoned = self.window.slots.len();
         self.bar.finish_and_clear();
-        eprintln!("{}", self.stats.summary(self.note(abandoned).as_deref()));
+        let elapsed = self.started.elapsed();
+        eprintln!(
+            "{}",
+            self.stats
+                .summary(self.note(abandoned).as_deref(), Some(elapsed))
+        );
+        if let Some((path, mut w)) = self.failures.take() {
+            w.flush().map_err(|e| {
+                Error::Internal(format!("--failures {}: cannot write: {e}", path.display()))
+            })?;
+        }
         if self.interrupted {
             return Err(Error::Interrupted);
         }

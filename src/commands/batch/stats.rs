@@ -61,6 +61,10 @@ pub(super) struct Stats {
     transport: u64,
     bad: u64,
     internal: u64,
+    /// Lines with an expectation not met (whatever their code).
+    unmet: u64,
+    /// Lines sent by an earlier run and never answered (`--journal`).
+    uncertain: u64,
     pub(super) exit: u8,
     latency: Histogram,
 }
@@ -68,13 +72,21 @@ pub(super) struct Stats {
 impl Stats {
     pub(super) fn add(&mut self, d: &Done) {
         self.count += 1;
+        if d.uncertain {
+            self.uncertain += 1;
+        }
         match Exit::of(d.code) {
+            _ if d.uncertain => {}
             Exit::Ok => self.ok += 1,
             Exit::Function => self.function += 1,
             Exit::Config | Exit::Refused => self.refused += 1,
             Exit::Transport => self.transport += 1,
             Exit::Usage => self.bad += 1,
+            Exit::Expectation => {}
             Exit::Internal | Exit::Interrupted => self.internal += 1,
+        }
+        if d.unmet {
+            self.unmet += 1;
         }
         self.exit = Exit::worse(self.exit, d.code);
         if let Some(l) = d.latency {
@@ -86,7 +98,11 @@ impl Stats {
         self.count - self.ok
     }
 
-    pub(super) fn summary(&self, note: Option<&str>) -> String {
+    pub(super) fn summary(
+        &self,
+        note: Option<&str>,
+        elapsed: Option<std::time::Duration>,
+    ) -> String {
         let mut parts = vec![
             format!(
                 "{} invocation{}",
@@ -98,6 +114,12 @@ impl Stats {
             format!("refused {}", self.refused),
             format!("transport errors {}", self.transport),
         ];
+        if self.uncertain > 0 {
+            parts.push(format!("uncertain {}", self.uncertain));
+        }
+        if self.unmet > 0 {
+            parts.push(format!("expectations not met {}", self.unmet));
+        }
         if self.bad > 0 {
             parts.push(format!("bad lines {}", self.bad));
         }
@@ -116,6 +138,13 @@ impl Stats {
             q(0.95),
             q(0.99)
         ));
+        if let Some(t) = elapsed {
+            let secs = t.as_secs_f64();
+            parts.push(format!(
+                "total {secs:.2} s · {:.0}/s",
+                self.count as f64 / secs.max(1e-3)
+            ));
+        }
         if let Some(n) = note {
             parts.push(n.to_string());
         }
@@ -159,16 +188,47 @@ mod tests {
         let mut s = Stats::default();
         for (c, l) in [(0, 2), (6, 4), (4, 6), (5, 8), (2, 0)] {
             s.add(&Done {
+                no: 0,
+                journal: None,
+                uncertain: false,
                 text: Vec::new(),
                 code: c,
+                unmet: false,
+                failure: None,
                 latency: (l > 0).then(|| Duration::from_millis(l)),
             });
         }
         assert_eq!(s.exit, code::TRANSPORT);
-        let line = s.summary(None);
+        let line = s.summary(None, None);
         assert!(
             line.starts_with(
                 "batch: 5 invocations · ok 1 · function errors 1 · refused 1 · transport errors 1 · bad lines 1 · latency p50 4.0 ms"
+            ),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn unmet_expectations_are_counted_whatever_the_code() {
+        let mut s = Stats::default();
+        for (c, unmet) in [(0, false), (7, true), (6, true), (6, false)] {
+            s.add(&Done {
+                no: 0,
+                journal: None,
+                uncertain: false,
+                text: Vec::new(),
+                code: c,
+                unmet,
+                failure: None,
+                latency: Some(Duration::from_millis(1)),
+            });
+        }
+        assert_eq!(s.exit, code::EXPECTATION);
+        assert_eq!(s.failed(), 3);
+        let line = s.summary(None, None);
+        assert!(
+            line.starts_with(
+                "batch: 4 invocations · ok 1 · function errors 2 · refused 0 · transport errors 0 · expectations not met 2 · latency"
             ),
             "{line}"
         );
