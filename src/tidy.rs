@@ -36,7 +36,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("output", &["error", "invocation"]),
     ("expect", &["error", "output"]),
     ("suite", &["config", "env", "invocation"]),
-    ("report", &["error"]),
+    ("report", &["error", "terminal"]),
     ("render", &["error", "invocation", "output", "terminal"]),
     (
         "emulator",
