@@ -89,6 +89,17 @@ pub fn plain_text(flag: &str, value: &str) -> Result<()> {
     }
 }
 
+/// A header the user adds (`-H`, a suite's `headers`), named `what` in the error: not one
+/// that frames the message, and no control character in its value.
+pub fn check_header(what: &str, name: &str, value: &str) -> Result<()> {
+    if FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+        return Err(Error::Usage(format!(
+            "{what}: fcall sets {name} from the request itself; drop it (the payload is sent whole)"
+        )));
+    }
+    plain_text(what, value)
+}
+
 /// `--callback-url`: an http(s) URL without control characters or spaces.
 pub fn check_callback_url(url: &str) -> Result<()> {
     plain_text("--callback-url", url)?;
@@ -111,12 +122,7 @@ fn parse_header(h: &str) -> Result<(String, String)> {
                     .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) =>
         {
             let name = k.trim();
-            if FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
-                return Err(Error::Usage(format!(
-                    "-H '{name}: …': fcall sets {name} from the request itself; drop the -H (the payload is sent whole)"
-                )));
-            }
-            plain_text(&format!("-H '{name}: …'"), v)?;
+            check_header(&format!("-H '{name}: …'"), name, v)?;
             Ok((name.to_string(), v.trim().to_string()))
         }
         // name only what comes before any value: `-H "Authorization Bearer …"` holds a secret

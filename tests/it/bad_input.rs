@@ -776,7 +776,7 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             hw_token(),
             vec!["invoke", "f", "-H", "transfer-encoding: chunked"],
             2,
-            "drop the -H",
+            "fcall sets transfer-encoding from the request itself",
         ),
         (
             "-t with CR LF",
