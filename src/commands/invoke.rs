@@ -102,12 +102,17 @@ pub fn check_header(what: &str, name: &str, value: &str) -> Result<()> {
 
 /// `--callback-url`: an http(s) URL without control characters or spaces.
 pub fn check_callback_url(url: &str) -> Result<()> {
-    plain_text("--callback-url", url)?;
+    check_url_flag("--callback-url", url)
+}
+
+/// A URL flag (`--callback-url`, `--public-url`): http(s), no control characters or spaces.
+fn check_url_flag(flag: &str, url: &str) -> Result<()> {
+    plain_text(flag, url)?;
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     if url.contains(' ') || !matches!(scheme.as_deref(), Some("http" | "https")) {
-        return Err(Error::Usage(
-            "--callback-url: give an http:// or https:// URL without spaces".into(),
-        ));
+        return Err(Error::Usage(format!(
+            "{flag}: give an http:// or https:// URL without spaces"
+        )));
     }
     Ok(())
 }
@@ -146,6 +151,9 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     inv.wait = args.wait;
     if let Some(url) = &args.callback_url {
         check_callback_url(url)?;
+    }
+    if let Some(url) = &args.public_url {
+        check_url_flag("--public-url", url)?;
     }
     inv.callback_url = args.callback_url.clone();
     inv.validate_only = args.dry_run_remote;

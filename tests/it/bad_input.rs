@@ -806,6 +806,22 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             "http:// or https:// URL",
         ),
         (
+            "--public-url with a control character",
+            one(of()),
+            vec![
+                "invoke",
+                "f",
+                "--async",
+                "--wait",
+                "--listen",
+                "127.0.0.1:0",
+                "--public-url",
+                "https://tunnel.example/\u{7}",
+            ],
+            2,
+            "--public-url: the value holds a control character (U+0007)",
+        ),
+        (
             "secret with a carriage return",
             one(hw().set("token", "tok\r")),
             vec!["invoke", "f"],
