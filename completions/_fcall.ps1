@@ -89,8 +89,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         'fcall;batch' {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'NDJSON input: a file, or - for stdin')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'NDJSON input: a file, or - for stdin')
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Invocations in flight at most')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and latency holds, cut on throttling answers (up to --max-concurrency)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and latency holds, cut on throttling answers (up to --max-concurrency)')
+            [CompletionResult]::new('--max-concurrency', '--max-concurrency', [CompletionResultType]::ParameterName, 'With -j auto: the concurrency it never goes above')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)')
             [CompletionResult]::new('--failures', '--failures', [CompletionResultType]::ParameterName, 'Write every line that did not succeed to FILE, as batch input with its id, to replay them')
@@ -398,6 +399,8 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;emulator' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one)')
+            [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Calls per second the function `limited` (Lambda) takes before it throttles')
+            [CompletionResult]::new('--limit-burst', '--limit-burst', [CompletionResultType]::ParameterName, 'Calls `limited` takes at once above its rate (its token bucket''s size)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'FunctionGraph token accepted as X-Auth-Token')
             [CompletionResult]::new('--access-key', '--access-key', [CompletionResultType]::ParameterName, 'Access key accepted for AK/SK signing')
             [CompletionResult]::new('--secret-key', '--secret-key', [CompletionResultType]::ParameterName, 'Secret key for AK/SK signing')

@@ -215,7 +215,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__batch)
-            opts="-i -j -t -X -H -p -v -h --input --jobs --rate --fail-fast --shard --failures --journal --retry-uncertain --only-new --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help merge help"
+            opts="-i -j -t -X -H -p -v -h --input --jobs --max-concurrency --rate --fail-fast --shard --failures --journal --retry-uncertain --only-new --content-type --async --tail --qualifier --method --query --header --expect --callback-url --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +234,10 @@ _fcall() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -585,13 +589,21 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__emulator)
-            opts="-p -v -h --bind --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --profile --config --color --verbose --help"
+            opts="-p -v -h --bind --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit-burst)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

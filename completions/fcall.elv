@@ -84,8 +84,9 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;batch'= {
             cand -i 'NDJSON input: a file, or - for stdin'
             cand --input 'NDJSON input: a file, or - for stdin'
-            cand -j 'Invocations in flight at most'
-            cand --jobs 'Invocations in flight at most'
+            cand -j 'Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and latency holds, cut on throttling answers (up to --max-concurrency)'
+            cand --jobs 'Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and latency holds, cut on throttling answers (up to --max-concurrency)'
+            cand --max-concurrency 'With -j auto: the concurrency it never goes above'
             cand --rate 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)'
             cand --shard 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)'
             cand --failures 'Write every line that did not succeed to FILE, as batch input with its id, to replay them'
@@ -362,6 +363,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;emulator'= {
             cand --bind 'Address to listen on (port 0 picks a free one)'
+            cand --limit-rate 'Calls per second the function `limited` (Lambda) takes before it throttles'
+            cand --limit-burst 'Calls `limited` takes at once above its rate (its token bucket''s size)'
             cand --token 'FunctionGraph token accepted as X-Auth-Token'
             cand --access-key 'Access key accepted for AK/SK signing'
             cand --secret-key 'Secret key for AK/SK signing'

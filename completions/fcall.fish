@@ -79,7 +79,8 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l show-secrets -d '
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s i -l input -d 'NDJSON input: a file, or - for stdin' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s j -l jobs -d 'Invocations in flight at most' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -s j -l jobs -d 'Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and latency holds, cut on throttling answers (up to --max-concurrency)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l max-concurrency -d 'With -j auto: the concurrency it never goes above' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l rate -d 'Start at most N invocations per second (N may be a fraction, e.g. 0.5)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l shard -d 'Run only shard K of N: the lines n with (n - 1) mod N = K - 1, their `line` numbers kept (`auto/N`: K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, which count from 0)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand batch; and not __fish_seen_subcommand_from merge help" -l failures -d 'Write every line that did not succeed to FILE, as batch input with its id, to replay them' -r -F
@@ -276,6 +277,8 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand man" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l bind -d 'Address to listen on (port 0 picks a free one)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l limit-rate -d 'Calls per second the function `limited` (Lambda) takes before it throttles' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l limit-burst -d 'Calls `limited` takes at once above its rate (its token bucket\'s size)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token -d 'FunctionGraph token accepted as X-Auth-Token' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l access-key -d 'Access key accepted for AK/SK signing' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l secret-key -d 'Secret key for AK/SK signing' -r

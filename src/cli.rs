@@ -384,15 +384,19 @@ pub struct BatchArgs {
     #[arg(short, long, value_name = "FILE", default_value = "-")]
     pub input: PathBuf,
 
-    /// Invocations in flight at most
+    /// Invocations in flight at most, or `auto`: start at 4, grow while calls succeed and
+    /// latency holds, cut on throttling answers (up to --max-concurrency)
+    #[arg(short = 'j', long, value_name = "N|auto", default_value = "8", value_parser = parse_jobs)]
+    pub jobs: Jobs,
+
+    /// With -j auto: the concurrency it never goes above
     #[arg(
-        short = 'j',
         long,
         value_name = "N",
-        default_value_t = 8,
+        default_value_t = 256,
         value_parser = clap::value_parser!(u32).range(1..=4096)
     )]
-    pub jobs: u32,
+    pub max_concurrency: u32,
 
     /// Start at most N invocations per second (N may be a fraction, e.g. 0.5)
     #[arg(long, value_name = "N", value_parser = positive_rate)]
@@ -448,18 +452,6 @@ pub enum BatchOutput {
     Json,
 }
 
-impl BatchArgs {
-    /// The time between starts `--rate` asks for: the one conversion (`--rate` is at least
-    /// [`MIN_RATE`], so it always fits a `Duration`).
-    pub fn interval(&self) -> Option<std::time::Duration> {
-        self.rate
-            .and_then(|r| std::time::Duration::try_from_secs_f64(1.0 / r).ok())
-    }
-}
-
-/// The slowest `--rate`: one start a day (a slower one would overflow the interval).
-pub const MIN_RATE: f64 = 1.0 / 86_400.0;
-
 #[derive(Debug, Subcommand)]
 pub enum BatchCommand {
     /// Merge the outputs of `batch --shard` runs into one output in line order, with the
@@ -471,6 +463,25 @@ pub enum BatchCommand {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+/// `-j`: a fixed number of calls in flight, or adaptive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobs {
+    Fixed(u32),
+    Auto,
+}
+
+fn parse_jobs(s: &str) -> Result<Jobs, String> {
+    match s {
+        "auto" => Ok(Jobs::Auto),
+        n => match n.parse::<u32>() {
+            Ok(n) if (1..=4096).contains(&n) => Ok(Jobs::Fixed(n)),
+            _ => Err(format!(
+                "'{s}' is not a number of calls in flight: give 1 to 4096, or auto"
+            )),
+        },
+    }
 }
 
 /// `--shard K/N`; `k` is `None` for `auto/N`.
@@ -499,6 +510,18 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     };
     Ok(Shard { k, n })
 }
+
+impl BatchArgs {
+    /// The time between starts `--rate` asks for: the one conversion (`--rate` is at least
+    /// [`MIN_RATE`], so it always fits a `Duration`).
+    pub fn interval(&self) -> Option<std::time::Duration> {
+        self.rate
+            .and_then(|r| std::time::Duration::try_from_secs_f64(1.0 / r).ok())
+    }
+}
+
+/// The slowest `--rate`: one start a day (a slower one would overflow the interval).
+pub const MIN_RATE: f64 = 1.0 / 86_400.0;
 
 fn positive_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -705,6 +728,12 @@ pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free one)
     #[arg(long, default_value = "127.0.0.1:9000")]
     pub bind: String,
+    /// Calls per second the function `limited` (Lambda) takes before it throttles
+    #[arg(long, value_name = "N", default_value_t = 50.0, value_parser = positive_rate)]
+    pub limit_rate: f64,
+    /// Calls `limited` takes at once above its rate (its token bucket's size)
+    #[arg(long, value_name = "N", default_value_t = 5.0, value_parser = positive_rate)]
+    pub limit_burst: f64,
     /// FunctionGraph token accepted as X-Auth-Token
     #[arg(long, default_value = "testtoken")]
     pub token: String,

@@ -96,6 +96,8 @@ pub struct Transport {
     /// The last URL sent, parsed: a batch sends the same one thousands of times, and
     /// parsing it (a long percent-encoded path) is a tenth of the work of a request.
     last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    /// Throttling answers (429, 503) seen, retried or not: `batch -j auto`'s signal.
+    throttled: std::sync::atomic::AtomicU64,
 }
 
 /// The innermost cause of an error, which is usually the telling one ("Connection refused").
@@ -156,7 +158,13 @@ impl Transport {
             client,
             opts,
             last_url: std::sync::Mutex::default(),
+            throttled: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// How many throttling answers (429, 503) this transport has seen.
+    pub fn throttled(&self) -> u64 {
+        self.throttled.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn options(&self) -> &Options {
@@ -278,6 +286,12 @@ impl Transport {
             // built afresh for each attempt: its body can be moved, not copied
             let body = std::mem::take(&mut req.body);
             let result = self.send_head(&req, body, policy.secret).await;
+            if let Ok((r, _)) = &result {
+                if r.status == 429 || r.status == 503 {
+                    self.throttled
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             let wait = match &result {
                 Err(SendError::Connect(_)) => Some(backoff(attempt)),
                 Err(_) if policy.retry_after_send => Some(backoff(attempt)),

@@ -28,6 +28,10 @@ impl From<&EmulatorArgs> for Settings {
         Settings {
             bind: a.bind.clone(),
             credentials: Credentials::from(a),
+            limit: emulator::RateLimit {
+                rate: a.limit_rate,
+                burst: a.limit_burst,
+            },
         }
     }
 }

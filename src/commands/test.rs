@@ -372,7 +372,7 @@ pub async fn run(ctx: &Ctx, args: &TestArgs) -> Result<u8> {
     let mut running = FuturesUnordered::new();
     let mut next = planned.iter().enumerate();
     loop {
-        while running.len() < args.jobs as usize {
+        while running.len() < args.jobs.max(1) as usize {
             let Some((i, p)) = next.next() else { break };
             let (profile, session) = &sessions[&p.case.profile];
             let limit = Duration::from_secs(p.case.timeout.unwrap_or(args.net.timeout).max(1));

@@ -190,6 +190,17 @@ fn run(st: &State, req: &HttpRequest, target: &Target) -> Result<functions::Run,
     if name == "busy" && st.every_other("aws.busy.calls") {
         return Err(error(st, 429, "TooManyRequestsException", "Rate Exceeded."));
     }
+    if name == "limited" {
+        // a function of 20 ms behind a rate limit: Lambda's own throttling answer beyond it
+        if !st.take_token() {
+            st.count("aws.limited.throttled");
+            return Err(error(st, 429, "TooManyRequestsException", "Rate Exceeded."));
+        }
+        st.count("aws.limited.calls");
+        let mut run = functions::run("echo", &req.body).expect("echo");
+        run.delay = Some(std::time::Duration::from_millis(20));
+        return Ok(run);
+    }
     let run_name = if name == "busy" { "echo" } else { name };
     let Some(run) = functions::run(run_name, &req.body) else {
         return Err(error(

@@ -48,6 +48,24 @@ pub struct Settings {
     /// The address to listen on (port 0 picks a free one).
     pub bind: String,
     pub credentials: Credentials,
+    /// The function `limited`: calls per second it takes, and the burst above that.
+    pub limit: RateLimit,
+}
+
+/// A token bucket: `rate` calls a second on average, `burst` at once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    pub rate: f64,
+    pub burst: f64,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit {
+            rate: 50.0,
+            burst: 5.0,
+        }
+    }
 }
 
 /// An accepted async invocation and how often its status was asked.
@@ -69,6 +87,9 @@ pub struct State {
     /// Tokens it issued (IAM, OAuth2) and when they expire (unix seconds).
     issued_tokens: Mutex<HashMap<String, i64>>,
     seq: AtomicU64,
+    /// `limited`'s rate and its bucket: (tokens left, when it was last taken from).
+    limit: RateLimit,
+    bucket: Mutex<(f64, Option<std::time::Instant>)>,
 }
 
 /// An answer, possibly after a delay (slow functions), possibly followed by a callback
@@ -112,7 +133,33 @@ impl State {
             jobs: Mutex::default(),
             issued_tokens: Mutex::default(),
             seq: AtomicU64::new(1),
+            limit: RateLimit::default(),
+            bucket: Mutex::new((RateLimit::default().burst, None)),
         }
+    }
+
+    /// The same state with `limited` taking `limit`.
+    pub fn with_limit(mut self, limit: RateLimit) -> State {
+        self.limit = limit;
+        self.bucket = Mutex::new((limit.burst, None));
+        self
+    }
+
+    /// Take a token from `limited`'s bucket, refilled at its rate: `false` when empty.
+    fn take_token(&self) -> bool {
+        let mut b = self.bucket.lock().unwrap();
+        let now = std::time::Instant::now();
+        let (tokens, last) = *b;
+        let refilled = last.map_or(tokens, |t: std::time::Instant| {
+            (tokens + now.duration_since(t).as_secs_f64() * self.limit.rate).min(self.limit.burst)
+        });
+        let (left, ok) = if refilled >= 1.0 {
+            (refilled - 1.0, true)
+        } else {
+            (refilled, false)
+        };
+        *b = (left, Some(now));
+        ok
     }
 
     fn count(&self, key: &str) {
@@ -377,7 +424,7 @@ pub async fn run(settings: &Settings) -> Result<()> {
             default_hook(info);
         }
     }));
-    let state = Arc::new(State::new(settings.credentials.clone()));
+    let state = Arc::new(State::new(settings.credentials.clone()).with_limit(settings.limit));
     let app = axum::Router::new().fallback(serve_one).with_state(state);
     axum::serve(listener, app)
         .await

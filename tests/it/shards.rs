@@ -186,3 +186,34 @@ fn failures_are_written_as_input_that_replays_them() {
     assert_eq!(lines[0]["ok"], false);
     assert_eq!(lines[1]["result"], "plain text");
 }
+
+/// `-j auto` against a function behind a rate limit: every line completes (the throttled
+/// answers are retried after backoff), and the summary says how far it went. Its speed is
+/// measured by `bench/auto.sh`, not here.
+#[test]
+fn adaptive_concurrency_completes_every_line_under_throttling() {
+    let emu = Emulator::start_with(&["--limit-rate", "400", "--limit-burst", "4"]);
+    let sb = Sandbox::new();
+    sb.aws_profiles(&emu);
+    let input = sb.dir.path().join("input.ndjson");
+    let text: String = (1..=120).map(|i| format!("{i}\n")).collect();
+    std::fs::write(&input, text).unwrap();
+    let o = sb.run(&[
+        "batch",
+        "limited",
+        "-i",
+        input.to_str().unwrap(),
+        "-j",
+        "auto",
+        "--retries",
+        "8",
+    ]);
+    o.code(0)
+        .stderr_has("batch: 120 invocations · ok 120 ·")
+        .stderr_has("concurrency reached ")
+        .stderr_has("throttled answers ");
+    assert_eq!(emu.counter("aws.limited.calls"), 120);
+    sb.run(&["batch", "limited", "-j", "0"])
+        .code(2)
+        .stderr_has("give 1 to 4096, or auto");
+}

@@ -45,6 +45,11 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn start() -> Emulator {
+        Emulator::start_with(&[])
+    }
+
+    /// The emulator with extra flags (`--limit-rate 400`…).
+    pub fn start_with(extra: &[&str]) -> Emulator {
         let mut child = Command::new(bin())
             .args([
                 "emulator",
@@ -69,6 +74,7 @@ impl Emulator {
                 "--basic-password",
                 BASIC_PASSWORD,
             ])
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -68,10 +68,10 @@ pub(super) async fn call_line(each: &Each<'_>, line: Line) -> Done {
     let (session, target, base) = (each.session, each.target, each.base);
     let provider = session.provider;
     let mut inv = base.clone();
+    let kept = each.keep_failures.then(|| line.payload.clone());
     let too_big = crate::providers::check_payload(provider.spec(), inv.mode, line.payload.len())
         .err()
         .map(|e| e.to_string());
-    let kept = each.keep_failures.then(|| line.payload.clone());
     inv.payload = Some(line.payload);
     let function = match &line.qualifier {
         Some(q) => {

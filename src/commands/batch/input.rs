@@ -182,15 +182,15 @@ impl Shard {
 }
 
 /// Start the reader thread on `input`; the chunks of lines it sends, in order (only this
-/// shard's lines, with `shard`). A line longer than `max_line` bytes is not held: it
-/// becomes a bad line, and the next is read.
+/// shard's lines, with `shard`). A line longer than `max_line` bytes is not held: it becomes
+/// a bad line, and the next is read.
 pub(super) fn spawn_reader(
     input: Box<dyn Read + Send>,
-    shard: Option<Shard>,
     max_line: usize,
+    shard: Option<Shard>,
 ) -> tokio::sync::mpsc::Receiver<Vec<Item>> {
     let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Item>>(2);
-    std::thread::spawn(move || read_lines(input, tx, shard, max_line));
+    std::thread::spawn(move || read_lines(input, max_line, tx, shard));
     rx
 }
 
@@ -235,9 +235,9 @@ fn read_line_bounded(
 /// wait for input.
 fn read_lines(
     input: Box<dyn Read + Send>,
+    max_line: usize,
     tx: tokio::sync::mpsc::Sender<Vec<Item>>,
     shard: Option<Shard>,
-    max_line: usize,
 ) {
     let mut reader = BufReader::with_capacity(64 << 10, input);
     let mut buf = Vec::new();

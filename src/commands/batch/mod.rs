@@ -18,6 +18,7 @@
 mod call;
 mod input;
 mod journal;
+mod limit;
 mod merge;
 mod stats;
 mod window;
@@ -36,7 +37,7 @@ use tokio::sync::mpsc::Receiver;
 use super::invoke::{call_invocation, Target};
 use super::session::Session;
 use super::{print_error, process_env, warn, Ctx};
-use crate::cli::{BatchArgs, BatchCommand};
+use crate::cli::{BatchArgs, BatchCommand, Jobs};
 use crate::error::{code, Error, Exit, Result};
 use crate::expect::{compile_all, Expr};
 use crate::invocation::{Invocation, Mode};
@@ -146,8 +147,8 @@ pub async fn run(ctx: &Ctx, args: &BatchArgs) -> Result<u8> {
     let session = open_session(ctx, args, &target, ctrl_c.as_mut()).await?;
     let rx = spawn_reader(
         input,
-        shard,
         input::max_line(target.provider.spec(), base.mode),
+        shard,
     );
     let bar = progress(input_path.filter(|_| shard.is_none()));
     let mut batch = Batch::new(args, &bar)?;
@@ -192,14 +193,14 @@ fn fingerprint(
 fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
     let function = args.function.as_deref().unwrap_or_default();
     let mut base = call_invocation(function, &args.call)?;
-    if let Some(url) = &args.callback_url {
-        super::invoke::check_callback_url(url)?;
-    }
     let shard = args
         .shard
         .map(|s| Shard::resolve(s, &crate::env::process))
         .transpose()?;
     let checks = compile_all("--expect", &args.check.expect)?;
+    if let Some(url) = &args.callback_url {
+        super::invoke::check_callback_url(url)?;
+    }
     base.callback_url = args.callback_url.clone();
     let (input, input_path) = open_input(&args.input)?;
     let target = Target::resolve(ctx, &base)?;
@@ -253,6 +254,8 @@ async fn event_loop(
 ) -> Result<()> {
     let mut queued: VecDeque<Item> = VecDeque::with_capacity(CHUNK);
     let mut running = FuturesUnordered::new();
+    batch.throttled_start = each.session.transport.throttled();
+    batch.throttled = batch.throttled_start;
     loop {
         batch.gather();
         if batch.out.len() >= OUT_BUFFER && !batch.flush_or_stop()? {
@@ -274,7 +277,10 @@ async fn event_loop(
                 batch.interrupted = true;
                 break;
             }
-            Event::Finished(seq, done) => batch.finished(seq, done),
+            Event::Finished(seq, done) => {
+                batch.throttled = each.session.transport.throttled();
+                batch.finished(seq, done)
+            }
             Event::Input(None) => batch.input_done = true,
             Event::Input(Some(Err(e))) => batch.input_failed(e),
             Event::Input(Some(Ok(line))) => {
@@ -325,6 +331,11 @@ enum Triage {
 struct Batch<'b> {
     /// `-j`: calls in flight at most.
     jobs: usize,
+    /// `-j auto`: the limit it keeps, within `jobs` (then `--max-concurrency`).
+    limiter: Option<limit::Limiter>,
+    /// Throttling answers the transport had seen when the batch started, and now.
+    throttled_start: u64,
+    throttled: u64,
     /// Lines in the window at most (started and not yet printed).
     window_cap: usize,
     fail_fast: bool,
@@ -352,7 +363,13 @@ struct Batch<'b> {
 
 impl<'b> Batch<'b> {
     fn new(args: &BatchArgs, bar: &'b ProgressBar) -> Result<Batch<'b>> {
-        let jobs = within_open_files(args.jobs.max(1)) as usize;
+        let (jobs, limiter) = match args.jobs {
+            Jobs::Fixed(n) => (within_open_files(n.max(1)) as usize, None),
+            Jobs::Auto => {
+                let max = within_open_files(args.max_concurrency.max(1)) as usize;
+                (max, Some(limit::Limiter::new(max)))
+            }
+        };
         let window_cap = 2 * jobs;
         let failures = match &args.failures {
             Some(path) => {
@@ -368,6 +385,9 @@ impl<'b> Batch<'b> {
         };
         Ok(Batch {
             jobs,
+            limiter,
+            throttled_start: 0,
+            throttled: 0,
             window_cap,
             fail_fast: args.fail_fast,
             interval: args.interval(),
@@ -502,9 +522,10 @@ impl<'b> Batch<'b> {
 
     /// Whether another line may start while `running` calls are in flight.
     fn can_start(&self, running: usize) -> bool {
+        let jobs = self.limiter.as_ref().map_or(self.jobs, |l| l.limit());
         self.stop.is_none()
             && !self.input_done
-            && running < self.jobs
+            && running < jobs
             && self.window.slots.len() < self.window_cap
     }
 
@@ -521,6 +542,9 @@ impl<'b> Batch<'b> {
     /// A call finished: into its place in the window; with `--fail-fast` a failure stops the
     /// starts.
     fn finished(&mut self, seq: u64, done: Done) {
+        if let Some(l) = self.limiter.as_mut() {
+            l.finished(done.latency, self.throttled);
+        }
         if done.code != code::OK && self.fail_fast && self.stop.is_none() {
             self.stop = Some(Stop::FailFast);
         }
@@ -548,11 +572,19 @@ impl<'b> Batch<'b> {
         let abandoned = self.window.slots.len();
         self.bar.finish_and_clear();
         let elapsed = self.started.elapsed();
-        eprintln!(
-            "{}",
-            self.stats
-                .summary(self.note(abandoned).as_deref(), Some(elapsed))
-        );
+        let mut note = self.note(abandoned);
+        if let Some(l) = &self.limiter {
+            let auto = format!(
+                "concurrency reached {} · throttled answers {}",
+                l.peak(),
+                self.throttled - self.throttled_start
+            );
+            note = Some(match note {
+                Some(n) => format!("{auto} · {n}"),
+                None => auto,
+            });
+        }
+        eprintln!("{}", self.stats.summary(note.as_deref(), Some(elapsed)));
         if let Some((path, mut w)) = self.failures.take() {
             w.flush().map_err(|e| {
                 Error::Internal(format!("--failures {}: cannot write: {e}", path.display()))
