@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run suites of invocation cases (*.fcall.toml) and check what each answers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read a function''s whole log from the platform''s log service: one request''s, the recent log, or a live follow; the lines go to stdout')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -66,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
+            [CompletionResult]::new('--logs-wait', '--logs-wait', [CompletionResultType]::ParameterName, 'With --logs: how long to wait for the log service to have the whole log, in seconds')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
@@ -76,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout')
             [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
+            [CompletionResult]::new('--logs', '--logs', [CompletionResultType]::ParameterName, 'After the call, fetch the invocation''s complete log from the platform''s log service and show it in place of the tail (a failure to fetch it is a warning, never the exit code)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the request that would be sent (signed, secrets masked) and exit 0')
             [CompletionResult]::new('--dry-run-remote', '--dry-run-remote', [CompletionResultType]::ParameterName, 'Have the provider check the call without running the function: it exists and you may invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)')
             [CompletionResult]::new('--curl', '--curl', [CompletionResultType]::ParameterName, 'Print an equivalent curl command line (secrets masked) and exit 0')
@@ -164,6 +167,32 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'fcall;logs' {
+            [CompletionResult]::new('--request-id', '--request-id', [CompletionResultType]::ParameterName, 'Only this request''s lines (the request id invoke printed)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'From this time on: back from now (30s, 10m, 2h, 1d) or RFC 3339 (default: 10m, or the last day with --request-id)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Up to this time: back from now or RFC 3339')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Only lines that contain this text')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Stop after N lines')
+            [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Version or alias whose log to read')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: human lines, or NDJSON {timestamp, message, request_id, stream, provider}')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour stderr')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep reading new lines as they arrive, until Ctrl-C (exit 130)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep reading new lines as they arrive, until Ctrl-C (exit 130)')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Show times in UTC rather than local time')
             [CompletionResult]::new('--retry-sync', '--retry-sync', [CompletionResultType]::ParameterName, 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
@@ -412,6 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--iam-domain', '--iam-domain', [CompletionResultType]::ParameterName, 'That user''s domain (account name)')
             [CompletionResult]::new('--basic-user', '--basic-user', [CompletionResultType]::ParameterName, 'OpenFaaS gateway basic-auth user')
             [CompletionResult]::new('--basic-password', '--basic-password', [CompletionResultType]::ParameterName, 'OpenFaaS gateway basic-auth password')
+            [CompletionResult]::new('--log-delay-ms', '--log-delay-ms', [CompletionResultType]::ParameterName, 'Log ingestion delay: a log line shows in the log APIs this long after it was written')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
@@ -426,6 +456,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke a function (sync by default); its result goes to stdout')
             [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line')
             [CompletionResult]::new('test', 'test', [CompletionResultType]::ParameterValue, 'Run suites of invocation cases (*.fcall.toml) and check what each answers')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Read a function''s whole log from the platform''s log service: one request''s, the recent log, or a live follow; the lines go to stdout')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop an async invocation that is still running')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Receive async callbacks and print them: bodies on stdout, status lines on stderr')
@@ -448,6 +479,9 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;test' {
+            break
+        }
+        'fcall;help;logs' {
             break
         }
         'fcall;help;status' {

@@ -37,6 +37,9 @@ _fcall() {
             fcall,listen)
                 cmd="fcall__subcmd__listen"
                 ;;
+            fcall,logs)
+                cmd="fcall__subcmd__logs"
+                ;;
             fcall,man)
                 cmd="fcall__subcmd__man"
                 ;;
@@ -102,6 +105,9 @@ _fcall() {
                 ;;
             fcall__subcmd__help,listen)
                 cmd="fcall__subcmd__help__subcmd__listen"
+                ;;
+            fcall__subcmd__help,logs)
+                cmd="fcall__subcmd__help__subcmd__logs"
                 ;;
             fcall__subcmd__help,man)
                 cmd="fcall__subcmd__help__subcmd__man"
@@ -185,7 +191,7 @@ _fcall() {
 
     case "${cmd}" in
         fcall)
-            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke batch test status stop listen profile decode completions man emulator help"
+            opts="-p -v -h -V --profile --config --color --verbose --help --version invoke batch test logs status stop listen profile decode completions man emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,7 +595,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__emulator)
-            opts="-p -v -h --bind --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --profile --config --color --verbose --help"
+            opts="-p -v -h --bind --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --log-delay-ms --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,6 +657,10 @@ _fcall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-delay-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -675,7 +685,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help)
-            opts="invoke batch test status stop listen profile decode completions man emulator help"
+            opts="invoke batch test logs status stop listen profile decode completions man emulator help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,6 +825,20 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -969,7 +993,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --validate-json --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --logs --logs-wait --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1055,6 +1079,10 @@ _fcall() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --logs-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1094,6 +1122,76 @@ _fcall() {
                     return 0
                     ;;
                 --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__logs)
+            opts="-f -p -v -h --request-id --since --until --filter --follow --limit --qualifier --utc --output --timeout --connect-timeout --retries --retry-sync --insecure --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --request-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qualifier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

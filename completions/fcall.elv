@@ -31,6 +31,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand batch 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
             cand test 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
+            cand logs 'Read a function''s whole log from the platform''s log service: one request''s, the recent log, or a live follow; the lines go to stdout'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
             cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -62,6 +63,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
             cand --connect-timeout 'Connection timeout in seconds'
             cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand --logs-wait 'With --logs: how long to wait for the log service to have the whole log, in seconds'
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
@@ -72,6 +74,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --wait 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
             cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
             cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+            cand --logs 'After the call, fetch the invocation''s complete log from the platform''s log service and show it in place of the tail (a failure to fetch it is a warning, never the exit code)'
             cand --dry-run 'Print the request that would be sent (signed, secrets masked) and exit 0'
             cand --dry-run-remote 'Have the provider check the call without running the function: it exists and you may invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)'
             cand --curl 'Print an equivalent curl command line (secrets masked) and exit 0'
@@ -154,6 +157,31 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
             cand --color 'When to colour stderr'
+            cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+            cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;logs'= {
+            cand --request-id 'Only this request''s lines (the request id invoke printed)'
+            cand --since 'From this time on: back from now (30s, 10m, 2h, 1d) or RFC 3339 (default: 10m, or the last day with --request-id)'
+            cand --until 'Up to this time: back from now or RFC 3339'
+            cand --filter 'Only lines that contain this text'
+            cand --limit 'Stop after N lines'
+            cand --qualifier 'Version or alias whose log to read'
+            cand --output 'Output format: human lines, or NDJSON {timestamp, message, request_id, stream, provider}'
+            cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
+            cand --connect-timeout 'Connection timeout in seconds'
+            cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand -f 'Keep reading new lines as they arrive, until Ctrl-C (exit 130)'
+            cand --follow 'Keep reading new lines as they arrive, until Ctrl-C (exit 130)'
+            cand --utc 'Show times in UTC rather than local time'
             cand --retry-sync 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
             cand --insecure 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
             cand -v 'Show requests and responses on stderr (secrets masked)'
@@ -376,6 +404,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --iam-domain 'That user''s domain (account name)'
             cand --basic-user 'OpenFaaS gateway basic-auth user'
             cand --basic-password 'OpenFaaS gateway basic-auth password'
+            cand --log-delay-ms 'Log ingestion delay: a log line shows in the log APIs this long after it was written'
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
@@ -389,6 +418,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand invoke 'Invoke a function (sync by default); its result goes to stdout'
             cand batch 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
             cand test 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
+            cand logs 'Read a function''s whole log from the platform''s log service: one request''s, the recent log, or a live follow; the lines go to stdout'
             cand status 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
             cand stop 'Stop an async invocation that is still running'
             cand listen 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -407,6 +437,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;batch;merge'= {
         }
         &'fcall;help;test'= {
+        }
+        &'fcall;help;logs'= {
         }
         &'fcall;help;status'= {
         }

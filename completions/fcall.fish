@@ -35,6 +35,7 @@ complete -c fcall -n "__fish_fcall_needs_command" -s V -l version -d 'Print vers
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
+complete -c fcall -n "__fish_fcall_needs_command" -f -a "logs" -d 'Read a function\'s whole log from the platform\'s log service: one request\'s, the recent log, or a live follow; the lines go to stdout'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "stop" -d 'Stop an async invocation that is still running'
 complete -c fcall -n "__fish_fcall_needs_command" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
@@ -61,6 +62,7 @@ json\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l connect-timeout -d 'Connection timeout in seconds' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l logs-wait -d 'With --logs: how long to wait for the log service to have the whole log, in seconds' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -72,6 +74,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l tail -d 'Ask for 
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l wait -d 'With --async: wait until the invocation finishes (exit 0 or 6); also retry a function that is not ready yet (Altair) until it is, within --timeout'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l logs -d 'After the call, fetch the invocation\'s complete log from the platform\'s log service and show it in place of the tail (a failure to fetch it is a warning, never the exit code)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run -d 'Print the request that would be sent (signed, secrets masked) and exit 0'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l dry-run-remote -d 'Have the provider check the call without running the function: it exists and you may invoke it (AWS Lambda DryRun; exit 0, or 3/4 with the reason)'
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l curl -d 'Print an equivalent curl command line (secrets masked) and exit 0'
@@ -138,6 +141,28 @@ complete -c fcall -n "__fish_fcall_using_subcommand test" -l retry-sync -d 'Also
 complete -c fcall -n "__fish_fcall_using_subcommand test" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
 complete -c fcall -n "__fish_fcall_using_subcommand test" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand test" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l request-id -d 'Only this request\'s lines (the request id invoke printed)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l since -d 'From this time on: back from now (30s, 10m, 2h, 1d) or RFC 3339 (default: 10m, or the last day with --request-id)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l until -d 'Up to this time: back from now or RFC 3339' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l filter -d 'Only lines that contain this text' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l limit -d 'Stop after N lines' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l qualifier -d 'Version or alias whose log to read' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l output -d 'Output format: human lines, or NDJSON {timestamp, message, request_id, stream, provider}' -r -f -a "human\t''
+json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l connect-timeout -d 'Connection timeout in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -s f -l follow -d 'Keep reading new lines as they arrive, until Ctrl-C (exit 130)'
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l utc -d 'Show times in UTC rather than local time'
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l retry-sync -d 'Also retry a synchronous call that may have reached the function (reset, timeout, 502/503/504): this MAY RUN YOUR FUNCTION TWICE'
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -l insecure -d 'Do not verify TLS certificates (warns every time: the exchange can be read and changed)'
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l qualifier -d 'Version or alias the invocation was made on' -r
 complete -c fcall -n "__fish_fcall_using_subcommand status" -l output -d 'Output format' -r -f -a "human\t''
 json\t''"
@@ -290,6 +315,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-password -d
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-domain -d 'That user\'s domain (account name)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l basic-user -d 'OpenFaaS gateway basic-auth user' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l basic-password -d 'OpenFaaS gateway basic-auth password' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l log-delay-ms -d 'Log ingestion delay: a log line shows in the log APIs this long after it was written' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -297,18 +323,19 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "invoke" -d 'Invoke a function (sync by default); its result goes to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "batch" -d 'Invoke a function once per input line (NDJSON), concurrently; one JSON envelope per line'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "test" -d 'Run suites of invocation cases (*.fcall.toml) and check what each answers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "logs" -d 'Read a function\'s whole log from the platform\'s log service: one request\'s, the recent log, or a live follow; the lines go to stdout'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "status" -d 'Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "stop" -d 'Stop an async invocation that is still running'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "listen" -d 'Receive async callbacks and print them: bodies on stdout, status lines on stderr'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "profile" -d 'Manage profiles (one per provider account)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "decode" -d 'Decode what providers send in headers'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "man" -d 'Print the man page (roff)'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *)'

@@ -184,6 +184,24 @@ Examples:
 "))]
     Test(TestArgs),
 
+    /// Read a function's whole log from the platform's log service: one request's, the recent
+    /// log, or a live follow; the lines go to stdout
+    #[command(after_help = with_exit_codes("Where the log comes from:
+  Lambda: CloudWatch Logs (the function's log group), Function Compute: Simple Log Service (the
+  logConfig's project and logstore), FunctionGraph: LTS (the function's log group and stream),
+  Altair IoT Studio: the function's log route, OpenFaaS: the
+  gateway's /system/logs (basic auth). Log services ingest a few seconds late: a request's lines
+  may take that long to appear.
+
+Examples:
+  fcall logs hello --request-id 8f5b3c2a-1d2e-4f5a-9b8c-7d6e5f4a3b2c   one request's log
+  fcall logs hello --since 1h --filter ERROR                          the last hour's errors
+  fcall logs hello -f                                                  follow (Ctrl-C stops)
+  fcall logs hello --since 2024-01-02T03:00:00Z --until 2024-01-02T04:00:00Z --output json
+
+"))]
+    Logs(LogsArgs),
+
     /// Look once at an async invocation: its status on stdout (exit 0; 6 if it failed)
     #[command(after_help = "Examples:
   fcall status svc/job job-001                      Function Compute stateful async invocation
@@ -304,6 +322,15 @@ pub struct InvokeArgs {
 
     #[command(flatten)]
     pub net: NetArgs,
+
+    /// After the call, fetch the invocation's complete log from the platform's log service and
+    /// show it in place of the tail (a failure to fetch it is a warning, never the exit code)
+    #[arg(long, conflicts_with = "async_")]
+    pub logs: bool,
+
+    /// With --logs: how long to wait for the log service to have the whole log, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "logs")]
+    pub logs_wait: u64,
 
     /// Print the request that would be sent (signed, secrets masked) and exit 0
     #[arg(long, conflicts_with = "curl")]
@@ -628,6 +655,53 @@ pub struct TestArgs {
     pub net: NetArgs,
 }
 
+/// `fcall logs`: a function's log from its log service.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// The function, as for invoke
+    pub function: String,
+
+    /// Only this request's lines (the request id invoke printed)
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+
+    /// From this time on: back from now (30s, 10m, 2h, 1d) or RFC 3339 (default: 10m, or the
+    /// last day with --request-id)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Up to this time: back from now or RFC 3339
+    #[arg(long, value_name = "TIME", conflicts_with = "follow")]
+    pub until: Option<String>,
+
+    /// Only lines that contain this text
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// Keep reading new lines as they arrive, until Ctrl-C (exit 130)
+    #[arg(short, long)]
+    pub follow: bool,
+
+    /// Stop after N lines
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+
+    /// Version or alias whose log to read
+    #[arg(long, value_name = "Q")]
+    pub qualifier: Option<String>,
+
+    /// Show times in UTC rather than local time
+    #[arg(long)]
+    pub utc: bool,
+
+    /// Output format: human lines, or NDJSON {timestamp, message, request_id, stream, provider}
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TestReport {
     Human,
@@ -771,4 +845,7 @@ pub struct EmulatorArgs {
     /// OpenFaaS gateway basic-auth password
     #[arg(long, default_value = "testpassword")]
     pub basic_password: String,
+    /// Log ingestion delay: a log line shows in the log APIs this long after it was written
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub log_delay_ms: u64,
 }

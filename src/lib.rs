@@ -16,6 +16,7 @@ pub mod error;
 pub mod expect;
 pub mod http;
 pub mod invocation;
+pub mod logs;
 pub mod output;
 pub mod providers;
 pub mod render;

@@ -223,6 +223,35 @@ impl<'a> ErrorEnvelope<'a> {
     }
 }
 
+/// `fcall logs --output json`: one log line (NDJSON, one object per line).
+#[derive(Serialize)]
+pub struct LogLine<'a> {
+    pub message: &'a str,
+    pub provider: &'a str,
+    pub request_id: Option<&'a str>,
+    /// The log stream, instance or pod that wrote it.
+    pub stream: Option<&'a str>,
+    /// RFC 3339, UTC, milliseconds.
+    pub timestamp: String,
+}
+
+impl<'a> LogLine<'a> {
+    pub fn new(e: &'a crate::logs::LogEvent, provider: &'a str) -> LogLine<'a> {
+        let fmt = time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        );
+        LogLine {
+            message: &e.message,
+            provider,
+            request_id: e.request_id.as_deref(),
+            stream: e.stream.as_deref(),
+            timestamp: crate::logs::from_unix_ms(e.timestamp_ms)
+                .format(&fmt)
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// `fcall status --output json`: where an accepted async invocation stands.
 #[derive(Serialize)]
 pub struct StatusLine<'a> {

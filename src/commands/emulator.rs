@@ -32,6 +32,7 @@ impl From<&EmulatorArgs> for Settings {
                 rate: a.limit_rate,
                 burst: a.limit_burst,
             },
+            log_delay: std::time::Duration::from_millis(a.log_delay_ms),
         }
     }
 }
@@ -71,6 +72,7 @@ mod tests {
             "--iam-domain=id",
             "--basic-user=bu",
             "--basic-password=bp",
+            "--log-delay-ms=1500",
         ]);
         let c = &s.credentials;
         assert_eq!(s.bind, "127.0.0.1:0");
@@ -95,6 +97,7 @@ mod tests {
             ["iu", "ip", "id", "bu", "bp"]
         );
         assert_eq!(c.token_ttl, 7);
+        assert_eq!(s.log_delay, std::time::Duration::from_millis(1500));
     }
 
     #[test]
@@ -102,6 +105,7 @@ mod tests {
         let s = settings(&[]);
         let c = &s.credentials;
         assert_eq!(s.bind, "127.0.0.1:9000");
+        assert_eq!(s.log_delay, std::time::Duration::ZERO);
         assert_eq!((c.token.as_str(), c.token_ttl), ("testtoken", 3600));
         assert_eq!(
             (c.access_key.as_str(), c.secret_key.as_str()),

@@ -414,6 +414,15 @@ async fn execute(
         }
     };
     let mut outcome = provider.interpret(inv, &resp)?;
+    if provider.has(Capability::ReadsLogs) {
+        super::logs::note_cut_tail(ctx, inv, &mut outcome);
+    }
+    if args.logs && inv.mode == Mode::Sync {
+        let spinner = std::io::stderr().is_terminal() && args.output == OutputFormat::Human;
+        let wait = Duration::from_secs(args.logs_wait);
+        let window = (submitted, now());
+        super::logs::attach(&session, inv, &mut outcome, window, wait, spinner).await;
+    }
     if inv.mode == Mode::Async && args.wait {
         if args.output == OutputFormat::Human {
             let id = outcome.async_id.as_deref();

@@ -5,6 +5,7 @@ mod decode;
 mod emulator;
 mod invoke;
 mod listen;
+mod logs;
 mod profile;
 mod session;
 mod tasks;
@@ -167,6 +168,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         // batch handles Ctrl-C itself: it prints what finished and a summary first
         Command::Batch(args) => runtime()?.block_on(batch::run(&ctx, &args)),
         Command::Listen(args) => block_on(listen::run(&args)),
+        // logs handles Ctrl-C itself (a follow ends with exit 130, its lines complete); the
+        // local offset is read before the runtime starts threads
+        Command::Logs(args) => {
+            let offset = logs::local_offset();
+            runtime()?.block_on(logs::run(&ctx, &args, offset))
+        }
         Command::Status(args) => block_on(tasks::status(&ctx, &args)),
         Command::Stop(args) => block_on(tasks::stop(&ctx, &args)),
         Command::Profile(cmd) => profile::run(&ctx, cmd),

@@ -86,6 +86,9 @@ fn path_not_supported(st: &State, v3: bool) -> Reply {
 }
 
 pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    if let Some(reply) = log_config(st, req, now) {
+        return Some(reply);
+    }
     let Some(mut route) = parse(&req.path) else {
         let version = req.path.trim_start_matches('/').split('/').next()?;
         let &(_, v3) = VERSIONS.iter().find(|(v, _)| *v == version)?;
@@ -117,6 +120,56 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
         }
         _ => path_not_supported(st, route.v3),
     })
+}
+
+/// FC 2.0 `GetService` and FC 3.0 `GetFunction`, for where the logs go: every service and
+/// function logs to `fc-logs/function-logs`, but `quiet`, which has no logConfig.
+fn log_config(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    if req.method != "GET" {
+        return None;
+    }
+    let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+    let (v3, name) = match segs.as_slice() {
+        [v, "services", svc] if *v == "2021-04-06" || *v == "2016-08-15" => {
+            (false, decode_component(svc))
+        }
+        ["2023-03-30", "functions", f] => (true, decode_component(f)),
+        _ => return None,
+    };
+    if let Err(r) = authenticate(st, req, v3, now) {
+        return Some(r);
+    }
+    let name = name.split('.').next().unwrap_or_default().to_string();
+    if name == "missing-svc" {
+        return Some(error(
+            st,
+            v3,
+            404,
+            "ServiceNotFound",
+            "service 'missing-svc' does not exist",
+        ));
+    }
+    st.count("aliyun.logconfig");
+    let config = if name == "quiet" {
+        json!({"project": "", "logstore": ""})
+    } else {
+        json!({"project": "fc-logs", "logstore": "function-logs",
+            "enableRequestMetrics": true, "enableInstanceMetrics": false, "logBeginRule": "DefaultRegex"})
+    };
+    let body = if v3 {
+        json!({"functionName": name, "logConfig": config})
+    } else {
+        json!({"serviceName": name, "logConfig": config})
+    };
+    Some(json_response(200, &body).into())
+}
+
+/// The function as the log service keeps it: `service/function` (2.0) or `function`.
+fn log_key(route: &Route) -> String {
+    match &route.service {
+        Some(s) => format!("{s}/{}", route.function),
+        None => route.function.clone(),
+    }
 }
 
 fn is_tasks(kind: &str) -> bool {
@@ -188,6 +241,7 @@ fn invoke(st: &State, req: &HttpRequest, route: &Route) -> Reply {
         return not_found(st, route.v3, &route.function);
     };
     let id = st.new_id();
+    st.keep_log("aliyun", &log_key(route), &id, &function_log(&run, &id));
     let kind = req.header("x-fc-invocation-type").unwrap_or("Sync");
     if kind.eq_ignore_ascii_case("Async") {
         return enqueue(st, req, route, id);

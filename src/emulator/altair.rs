@@ -33,7 +33,8 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
         return None;
     }
     let (name, kind, extra) = (&segs[2], segs[3].as_str(), &segs[4..]);
-    if kind != "invoke" && kind != "async-invoke" {
+    let logs = kind == "logs" && extra.is_empty() && req.method == "GET";
+    if kind != "invoke" && kind != "async-invoke" && !logs {
         return None;
     }
     let bearer = req
@@ -45,6 +46,9 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
             return Some(platform_error(401, "Unauthenticated"))
         }
         Some(_) => {}
+    }
+    if logs {
+        return Some(faas::log_lines(st, "altair", name, &segs[0], req, now).into());
     }
     if extra.len() > 3 {
         return Some(platform_error(404, "path not found"));
@@ -130,8 +134,14 @@ fn revoke(st: &State, req: &HttpRequest) -> Reply {
     json_response(200, &json!({})).into()
 }
 
-/// What a function answers, or a platform reply.
-fn run(st: &State, req: &HttpRequest, name: &str, path: &str) -> Result<faas::Answer, Reply> {
+/// What a function answers, or a platform reply; the run's log is kept under `call_id`.
+fn run(
+    st: &State,
+    req: &HttpRequest,
+    name: &str,
+    path: &str,
+    call_id: &str,
+) -> Result<faas::Answer, Reply> {
     if name == "notready" {
         st.count("altair.notready.calls");
         if st.counter("altair.notready.calls") <= 2 {
@@ -155,6 +165,7 @@ fn run(st: &State, req: &HttpRequest, name: &str, path: &str) -> Result<faas::An
     let Some(run) = functions::run(function, &req.body) else {
         return Err(platform_error(404, "function not found"));
     };
+    st.keep_log("altair", name, call_id, &run.log);
     match run.error {
         Some((kind, msg)) => {
             let body = json!({"error": {"status": 500, "message": format!("{kind} at line 9: {msg}"),
@@ -167,7 +178,8 @@ fn run(st: &State, req: &HttpRequest, name: &str, path: &str) -> Result<faas::An
 }
 
 fn invoke(st: &State, req: &HttpRequest, name: &str, path: &str) -> Reply {
-    let (status, body, delay) = match run(st, req, name, path) {
+    let call_id = st.new_id();
+    let (status, body, delay) = match run(st, req, name, path, &call_id) {
         Ok(r) => r,
         Err(reply) => return reply,
     };
@@ -176,7 +188,7 @@ fn invoke(st: &State, req: &HttpRequest, name: &str, path: &str) -> Reply {
         status,
         headers: vec![
             ("X-Invoked".into(), "true".into()),
-            ("X-Call-Id".into(), st.new_id()),
+            ("X-Call-Id".into(), call_id),
             ("X-Duration-Seconds".into(), "0.012".into()),
             ("Content-Type".into(), "application/json".into()),
         ],
@@ -189,17 +201,11 @@ fn async_invoke(st: &State, req: &HttpRequest, name: &str, path: &str) -> Reply 
     let Some(url) = req.header("X-Callback-Url") else {
         return platform_error(400, "the X-Callback-Url header is required");
     };
-    let (status, body, delay) = match run(st, req, name, path) {
+    let call_id = st.new_id();
+    let (status, body, delay) = match run(st, req, name, path, &call_id) {
         Ok(r) => r,
         Err(reply) => return reply,
     };
     st.count(&format!("altair.async.{name}"));
-    faas::accepted(
-        url,
-        st.new_id(),
-        &format!("{name}.space"),
-        status,
-        body,
-        delay,
-    )
+    faas::accepted(url, call_id, &format!("{name}.space"), status, body, delay)
 }

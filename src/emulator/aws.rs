@@ -16,7 +16,7 @@ use crate::signing::sigv4::{self, VerifyError};
 
 const ACCOUNT: &str = "123456789012";
 
-fn error(st: &State, status: u16, kind: &str, message: &str) -> Reply {
+pub(super) fn error(st: &State, status: u16, kind: &str, message: &str) -> Reply {
     let mut body = json!({"Type": "User", "message": message});
     if kind == "TooManyRequestsException" {
         body["Reason"] = json!("ReservedFunctionConcurrentInvocationLimitExceeded");
@@ -50,6 +50,9 @@ const VERSIONS: &[&str] = &[
 ];
 
 pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
+    if let Some(function) = configuration_path(req) {
+        return Some(configuration(st, req, &function, now).unwrap_or_else(|early| early));
+    }
     let Some(function) = parse(req) else {
         // another Lambda operation: answered in Lambda's error shape, not an empty 404
         let version = req.path.trim_start_matches('/').split('/').next()?;
@@ -63,6 +66,56 @@ pub(super) fn handle(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Opti
         });
     };
     Some(invoke(st, req, &function, now).unwrap_or_else(|early| early))
+}
+
+/// The function of a `GET /2015-03-31/functions/F/configuration`.
+fn configuration_path(req: &HttpRequest) -> Option<String> {
+    let f = req
+        .path
+        .strip_prefix("/2015-03-31/functions/")?
+        .strip_suffix("/configuration")?;
+    (req.method == "GET").then(|| decode_component(f))
+}
+
+/// `GetFunctionConfiguration`: the function, its version and where it logs.
+fn configuration(
+    st: &State,
+    req: &HttpRequest,
+    function: &str,
+    now: OffsetDateTime,
+) -> Result<Reply, Reply> {
+    let region = authenticate(st, req, now, "lambda")?;
+    let target = resolve(st, req, function, &region)?;
+    let known = ["busy", "private"].contains(&target.name.as_str());
+    if functions::run(&target.name, b"{}").is_none() && !known {
+        let msg = format!("Function not found: {}", target.arn);
+        return Err(error(st, 404, "ResourceNotFoundException", &msg));
+    }
+    st.count("aws.configuration");
+    let body = json!({"FunctionName": target.name, "FunctionArn": target.arn,
+        "Version": target.version, "Runtime": "python3.12",
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": format!("/aws/lambda/{}", target.name)}});
+    Ok(super::json_response(200, &body).into())
+}
+
+/// An invocation's whole log as Lambda writes it: START, the function's lines, END, REPORT.
+fn whole_log(id: &str, version: &str, log: &str) -> String {
+    format!(
+        "START RequestId: {id} Version: {version}\n{log}END RequestId: {id}\nREPORT RequestId: {id}\tDuration: 1.62 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 39 MB\tInit Duration: 118.45 ms\t\n"
+    )
+}
+
+/// Keep an invocation's log in its group, in a stream named as Lambda names them.
+fn keep(st: &State, target: &Target, id: &str, log: &str, now: OffsetDateTime) {
+    let stream = format!(
+        "{:04}/{:02}/{:02}/[{}]{}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        target.version,
+        id.replace('-', "")
+    );
+    st.keep_log_in("aws", &target.name, id, &stream, log);
 }
 
 /// The function named by an Invoke path (`POST /2015-03-31/functions/F/invocations`).
@@ -85,10 +138,19 @@ fn invoke(
     function: &str,
     now: OffsetDateTime,
 ) -> Result<Reply, Reply> {
-    let region = authenticate(st, req, now)?;
+    let region = authenticate(st, req, now, "lambda")?;
     let target = resolve(st, req, function, &region)?;
     let run = run(st, req, &target)?;
     let id = st.new_id();
+    if req.header("X-Amz-Invocation-Type") != Some("DryRun") {
+        keep(
+            st,
+            &target,
+            &id,
+            &whole_log(&id, target.version, &run.log),
+            now,
+        );
+    }
     let headers = vec![("x-amzn-RequestId".to_string(), id.clone())];
     let status = match req
         .header("X-Amz-Invocation-Type")
@@ -120,8 +182,13 @@ fn invoke(
     .into())
 }
 
-/// Check the SigV4 signature, scoped to `lambda`; the region it was made for.
-fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<String, Reply> {
+/// Check the SigV4 signature, scoped to `service`; the region it was made for.
+pub(super) fn authenticate(
+    st: &State,
+    req: &HttpRequest,
+    now: OffsetDateTime,
+    service: &str,
+) -> Result<String, Reply> {
     let secret_for = |ak: &str| (ak == st.creds.access_key).then(|| st.creds.secret_key.clone());
     let signer = sigv4::verify(req, secret_for, now).map_err(|e| {
         st.count("aws.refused.signature");
@@ -133,13 +200,9 @@ fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<St
         };
         error(st, 403, kind, &e.to_string())
     })?;
-    if signer.service != "lambda" {
-        return Err(error(
-            st,
-            403,
-            "InvalidSignatureException",
-            "Credential should be scoped to correct service: 'lambda'.",
-        ));
+    if signer.service != service {
+        let msg = format!("Credential should be scoped to correct service: '{service}'.");
+        return Err(error(st, 403, "InvalidSignatureException", &msg));
     }
     Ok(signer.region)
 }
@@ -247,10 +310,7 @@ fn respond(
         None => run.result,
     };
     if req.header("X-Amz-Log-Type") == Some("Tail") {
-        let mut log = format!(
-            "START RequestId: {id} Version: {version}\n{}END RequestId: {id}\nREPORT RequestId: {id}\tDuration: 1.62 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 39 MB\tInit Duration: 118.45 ms\t\n",
-            run.log
-        );
+        let mut log = whole_log(id, version, &run.log);
         functions::cut_inside_a_character(&mut log, AWS_TAIL_LIMIT);
         headers.push((
             "X-Amz-Log-Result".into(),

@@ -8,7 +8,7 @@ use serde_json::{json, Value as Json};
 
 use crate::http::{HttpRequest, HttpResponse};
 
-use super::Reply;
+use super::{logs, query, Reply, State};
 
 /// What a function answers through the gateway: its status, its body and how long it runs.
 pub type Answer = (u16, Vec<u8>, Option<Duration>);
@@ -63,4 +63,50 @@ pub fn request_echo(req: &HttpRequest, path: &str) -> serde_json::Map<String, Js
     echo.insert("path".into(), json!(path));
     echo.insert("query".into(), Json::Object(query));
     echo
+}
+
+/// The NDJSON log route Altair and OpenFaaS share: `{"name","namespace","instance",
+/// "timestamp","text"}` per line, in time order, from `since` (RFC 3339) on, the last
+/// `tail` lines when asked (`follow` is answered as a snapshot: what is there now).
+pub fn log_lines(
+    st: &State,
+    provider: &'static str,
+    function: &str,
+    namespace: &str,
+    req: &HttpRequest,
+    now: time::OffsetDateTime,
+) -> HttpResponse {
+    let since_ms = query(req, "since").and_then(|s| {
+        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(crate::logs::unix_ms)
+    });
+    if query(req, "since").is_some() && since_ms.is_none() {
+        return HttpResponse {
+            status: 400,
+            headers: vec![],
+            body: b"invalid since: want an RFC 3339 time\n".to_vec(),
+        };
+    }
+    let sel = logs::Select {
+        since_ms,
+        ..logs::Select::default()
+    };
+    let (mut lines, _) = st.read_logs(provider, function, &sel, now, 0, usize::MAX);
+    if let Some(n) = query(req, "tail").and_then(|t| t.parse::<usize>().ok()) {
+        lines.drain(..lines.len().saturating_sub(n));
+    }
+    st.count(&format!("{provider}.logs"));
+    let mut body = String::new();
+    for l in lines {
+        let line = json!({"name": function, "namespace": namespace, "instance": l.stream,
+            "timestamp": logs::rfc3339(l.at_ms), "text": l.text});
+        body.push_str(&line.to_string());
+        body.push('\n');
+    }
+    HttpResponse {
+        status: 200,
+        headers: vec![("Content-Type".into(), "application/x-ndjson".into())],
+        body: body.into_bytes(),
+    }
 }

@@ -34,6 +34,18 @@ fn route(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
     }
     let rest = req.path.strip_prefix("/v2/")?;
     let parts: Vec<&str> = rest.split('/').collect();
+    if let [_, "groups", group, "streams", stream, "content", "query"] = parts.as_slice() {
+        if let Err(r) = authenticate(st, req, now) {
+            return Some(r);
+        }
+        return Some(super::lts::query(
+            st,
+            req,
+            &decode_component(group),
+            &decode_component(stream),
+            now,
+        ));
+    }
     if parts.len() != 5 || parts[1] != "fgs" || parts[2] != "functions" {
         return None;
     }
@@ -51,6 +63,7 @@ fn route(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
         ("POST", "invocations-async") => invoke_async(st, req, name),
         ("GET", "async-invocations") => status(st, req, name),
         ("POST", "cancel") => cancel(st, req, name),
+        ("GET", "config") => config(st, &urn, name),
         _ => error(
             404,
             "APIGW.0101",
@@ -59,7 +72,11 @@ fn route(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Option<Reply> {
     })
 }
 
-fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<(), Reply> {
+pub(super) fn authenticate(
+    st: &State,
+    req: &HttpRequest,
+    now: OffsetDateTime,
+) -> Result<(), Reply> {
     let deny = |m: &str| {
         error(
             401,
@@ -88,6 +105,21 @@ fn authenticate(st: &State, req: &HttpRequest, now: OffsetDateTime) -> Result<()
     }
 }
 
+/// `ShowFunctionConfig`, for the function's LTS log group and stream: every function logs to
+/// the group `fg-group`, stream `fg-stream-NAME`, but `quiet`, which writes no log to LTS.
+fn config(st: &State, urn: &str, name: &str) -> Reply {
+    st.count("huawei.config");
+    let (group, stream) = if name == "quiet" {
+        (String::new(), String::new())
+    } else {
+        ("fg-group".to_string(), super::lts::stream_of(name))
+    };
+    let body = json!({"func_urn": urn, "func_name": name, "runtime": "Python3.9",
+        "memory_size": 128, "timeout": 30, "log_group_id": group, "log_stream_id": stream,
+        "enable_lts_log": name != "quiet"});
+    json_response(200, &body).into()
+}
+
 /// FunctionGraph's log around the function's own lines.
 fn function_log(run: &functions::Run, id: &str, qualifier: &str) -> String {
     let ts = functions::TS;
@@ -107,6 +139,7 @@ fn invoke_sync(st: &State, req: &HttpRequest, name: &str, qualifier: &str) -> Re
     st.count(&format!("huawei.sync.{name}"));
     let id = st.new_id();
     let mut log = function_log(&run, &id, qualifier);
+    st.keep_log("huawei", name, &id, &log);
     functions::cut_inside_a_character(&mut log, HUAWEI_TAIL_LIMIT);
     let failed = run.error.is_some();
     let result = String::from_utf8_lossy(&run.result).into_owned();
@@ -166,11 +199,12 @@ fn invoke_async(st: &State, req: &HttpRequest, name: &str) -> Reply {
     if req.body.is_empty() {
         return error(400, "FSS.0400", "function event body is empty");
     }
-    if functions::run(name, &req.body).is_none() {
+    let Some(run) = functions::run(name, &req.body) else {
         return error(404, "FSS.1051", "Not found the function");
-    }
+    };
     st.count(&format!("huawei.async.{name}"));
     let id = st.new_id();
+    st.keep_log("huawei", name, &id, &function_log(&run, &id, "latest"));
     st.jobs.lock().unwrap().insert(
         id.clone(),
         Job {

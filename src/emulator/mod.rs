@@ -9,11 +9,15 @@
 mod aliyun;
 mod altair;
 mod aws;
+mod cloudwatch;
 mod faas;
 mod faults;
 mod functions;
 mod huawei;
+mod logs;
+mod lts;
 mod openfaas;
+mod sls;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -50,6 +54,8 @@ pub struct Settings {
     pub credentials: Credentials,
     /// The function `limited`: calls per second it takes, and the burst above that.
     pub limit: RateLimit,
+    /// How long a log line takes to show in the log APIs after it was written.
+    pub log_delay: Duration,
 }
 
 /// A token bucket: `rate` calls a second on average, `burst` at once.
@@ -90,6 +96,10 @@ pub struct State {
     /// `limited`'s rate and its bucket: (tokens left, when it was last taken from).
     limit: RateLimit,
     bucket: Mutex<(f64, Option<std::time::Instant>)>,
+    /// Every invocation's complete log, for the log APIs.
+    logs: Mutex<logs::Store>,
+    /// The log APIs' ingestion delay, in milliseconds.
+    log_delay_ms: i64,
 }
 
 /// An answer, possibly after a delay (slow functions), possibly followed by a callback
@@ -135,6 +145,8 @@ impl State {
             seq: AtomicU64::new(1),
             limit: RateLimit::default(),
             bucket: Mutex::new((RateLimit::default().burst, None)),
+            logs: Mutex::default(),
+            log_delay_ms: 0,
         }
     }
 
@@ -160,6 +172,60 @@ impl State {
         };
         *b = (left, Some(now));
         ok
+    }
+
+    /// With log lines showing in the log APIs `delay` after they were written.
+    pub fn with_log_delay(self, delay: Duration) -> State {
+        State {
+            log_delay_ms: delay.as_millis().min(i64::MAX as u128) as i64,
+            ..self
+        }
+    }
+
+    /// Keep an invocation's complete log (written now), for the log APIs; its stream is the
+    /// function's pod (`NAME-7d9f8b6c5-x2x4q`) unless given.
+    fn keep_log(&self, provider: &'static str, function: &str, request_id: &str, log: &str) {
+        let stream = format!("{function}-7d9f8b6c5-x2x4q");
+        self.keep_log_in(provider, function, request_id, &stream, log);
+    }
+
+    fn keep_log_in(
+        &self,
+        provider: &'static str,
+        function: &str,
+        request_id: &str,
+        stream: &str,
+        log: &str,
+    ) {
+        self.logs.lock().unwrap().keep(
+            provider,
+            function,
+            request_id,
+            stream,
+            log,
+            OffsetDateTime::now_utc(),
+        );
+    }
+
+    /// Whether `provider`'s `function` has logged (its log group exists).
+    fn has_logged(&self, provider: &str, function: &str) -> bool {
+        self.logs.lock().unwrap().has(provider, function)
+    }
+
+    /// What a log API's query selects: see [`logs::Store::read`].
+    fn read_logs(
+        &self,
+        provider: &str,
+        function: &str,
+        sel: &logs::Select,
+        now: OffsetDateTime,
+        skip: usize,
+        max: usize,
+    ) -> (Vec<logs::Line>, bool) {
+        self.logs
+            .lock()
+            .unwrap()
+            .read(provider, function, sel, now, self.log_delay_ms, skip, max)
     }
 
     fn count(&self, key: &str) {
@@ -243,7 +309,9 @@ impl State {
             .or_else(|| aliyun::handle(self, req, now))
             .or_else(|| altair::handle(self, req, now))
             .or_else(|| aws::handle(self, req, now))
-            .or_else(|| openfaas::handle(self, req))
+            .or_else(|| cloudwatch::handle(self, req, now))
+            .or_else(|| sls::handle(self, req, now))
+            .or_else(|| openfaas::handle(self, req, now))
         {
             return reply;
         }
@@ -424,7 +492,11 @@ pub async fn run(settings: &Settings) -> Result<()> {
             default_hook(info);
         }
     }));
-    let state = Arc::new(State::new(settings.credentials.clone()).with_limit(settings.limit));
+    let state = Arc::new(
+        State::new(settings.credentials.clone())
+            .with_limit(settings.limit)
+            .with_log_delay(settings.log_delay),
+    );
     let app = axum::Router::new().fallback(serve_one).with_state(state);
     axum::serve(listener, app)
         .await

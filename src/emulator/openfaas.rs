@@ -52,7 +52,10 @@ fn parse(path: &str) -> Option<Route> {
     })
 }
 
-pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
+pub(super) fn handle(st: &State, req: &HttpRequest, now: time::OffsetDateTime) -> Option<Reply> {
+    if req.path == "/system/logs" && req.method == "GET" {
+        return Some(logs(st, req, now));
+    }
     let route = parse(&req.path)?;
     if let Err(r) = authenticate(st, req) {
         return Some(r);
@@ -60,7 +63,7 @@ pub(super) fn handle(st: &State, req: &HttpRequest) -> Option<Reply> {
     let call_id = req
         .header("X-Call-Id")
         .map_or_else(|| st.new_id(), str::to_string);
-    let answer = match run(req, &route) {
+    let answer = match run(st, req, &route, &call_id) {
         Ok(answer) => answer,
         Err(r) => return Some(r),
     };
@@ -92,8 +95,26 @@ fn authenticate(st: &State, req: &HttpRequest) -> Result<(), Reply> {
     Err(r)
 }
 
-/// What the function answers, or the gateway's own answer when there is no such function.
-fn run(req: &HttpRequest, route: &Route) -> Result<faas::Answer, Reply> {
+/// `/system/logs?name=&namespace=&since=&tail=&follow=`: the admin API, behind basic auth.
+fn logs(st: &State, req: &HttpRequest, now: time::OffsetDateTime) -> Reply {
+    if let Err(r) = authenticate(st, req) {
+        return r;
+    }
+    let Some(name) = super::query(req, "name").filter(|n| !n.is_empty()) else {
+        return text(400, "a function name is required\n");
+    };
+    let ns = super::query(req, "namespace")
+        .filter(|n| !n.is_empty())
+        .unwrap_or("openfaas-fn");
+    if !NAMESPACES.contains(&ns) {
+        return text(404, &format!("Cannot find service: {name}.{ns}."));
+    }
+    faas::log_lines(st, "openfaas", &format!("{name}.{ns}"), ns, req, now).into()
+}
+
+/// What the function answers, or the gateway's own answer when there is no such function;
+/// a run's log is kept under `call_id`.
+fn run(st: &State, req: &HttpRequest, route: &Route, call_id: &str) -> Result<faas::Answer, Reply> {
     let (name, ns) = (route.name.as_str(), route.namespace.as_str());
     // sync: the gateway's 404 at once; async: queued all the same (202), the 404 arriving
     // on the callback, as OpenFaaS does (openfaas/faas#1298)
@@ -115,13 +136,14 @@ fn run(req: &HttpRequest, route: &Route) -> Result<faas::Answer, Reply> {
         return Ok((200, body.to_string().into_bytes(), None));
     }
     let run_name = if name == "job" { "echo" } else { name };
-    match functions::run(run_name, &req.body) {
-        None => not_found(),
-        Some(run) => Ok(match run.error {
-            Some((kind, msg)) => (500, format!("{kind}: {msg}\n").into_bytes(), run.delay),
-            None => (200, run.result, run.delay),
-        }),
-    }
+    let Some(run) = functions::run(run_name, &req.body) else {
+        return not_found();
+    };
+    st.keep_log("openfaas", &format!("{name}.{ns}"), call_id, &run.log);
+    Ok(match run.error {
+        Some((kind, msg)) => (500, format!("{kind}: {msg}\n").into_bytes(), run.delay),
+        None => (200, run.result, run.delay),
+    })
 }
 
 /// An async call: 202 at once, the answer POSTed to `X-Callback-Url` when there is one.

@@ -52,9 +52,17 @@ pub const SPEC: ProviderSpec = ProviderSpec {
             "api_version",
             "FC 2.0's path prefix: 2021-04-06 (default) or 2016-08-15",
         ),
+        Key::new(
+            "log_endpoint",
+            "the Simple Log Service endpoint, for the emulator or a private one",
+        ),
     ],
     env: &[],
-    capabilities: &[Capability::AsyncStatus, Capability::AsyncStop],
+    capabilities: &[
+        Capability::AsyncStatus,
+        Capability::AsyncStop,
+        Capability::ReadsLogs,
+    ],
     success: &[200, 202, 204],
     // Function Compute (2.0 and 3.0): 32 MB synchronous, 128 KB async
     max_payload: PayloadLimit {
@@ -66,6 +74,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("account_id", "123456789012"),
         ("region", "cn-hangzhou"),
         ("endpoint", "{url}"),
+        ("log_endpoint", "{url}"),
         ("access_key_id", "testak"),
         ("access_key_secret", "testsk"),
         ("service", "svc"),
@@ -80,7 +89,7 @@ const V3: &str = "2023-03-30";
 
 /// Which API generation a profile speaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Api {
+pub(super) enum Api {
     /// FC 2.0 with its path prefix (`2021-04-06` or `2016-08-15`).
     V2(String),
     V3,
@@ -89,20 +98,24 @@ enum Api {
 #[derive(Debug, Clone)]
 pub struct Aliyun {
     endpoint: String,
+    /// The region (for the log service's endpoint), when the profile names it.
+    pub(super) region: Option<String>,
+    /// The log service's endpoint, when not the region's.
+    pub(super) log_endpoint: Option<String>,
     account_id: Option<String>,
     service: Option<String>,
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
-    api: Api,
+    pub(super) api: Api,
 }
 
 /// `service/function` (2.0) or `function`, with the qualifier.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Target {
-    service: Option<String>,
-    function: String,
-    qualifier: Option<String>,
+pub(super) struct Target {
+    pub service: Option<String>,
+    pub function: String,
+    pub qualifier: Option<String>,
 }
 
 /// A configuration error about `profile`.
@@ -179,6 +192,10 @@ impl Aliyun {
         };
         Ok(Aliyun {
             endpoint,
+            region: s.get("region")?,
+            log_endpoint: s
+                .get("log_endpoint")?
+                .map(|e| e.trim_end_matches('/').to_string()),
             account_id,
             service: s.get("service")?,
             access_key_id: s.require("access_key_id")?,
@@ -188,7 +205,7 @@ impl Aliyun {
         })
     }
 
-    fn target(&self, inv: &Invocation) -> Result<Target> {
+    pub(super) fn target(&self, inv: &Invocation) -> Result<Target> {
         let (service, function) = match (inv.function.split_once('/'), &self.api) {
             (Some(_), Api::V3) => {
                 return Err(Error::Usage(format!(
@@ -268,6 +285,31 @@ impl Aliyun {
                 req.query.push(("qualifier".into(), q.clone()));
             }
         }
+        req
+    }
+
+    /// The keys, for the log service's signature.
+    pub(super) fn sls_key(&self) -> crate::signing::sls::SlsKey<'_> {
+        crate::signing::sls::SlsKey {
+            access_key_id: &self.access_key_id,
+            access_key_secret: &self.access_key_secret,
+            security_token: self.security_token.as_deref(),
+        }
+    }
+
+    /// `GET` on `path` of the FC API (a service, a function), signed for `action`.
+    pub(super) fn get(
+        &self,
+        path: &str,
+        query: Option<(&str, String)>,
+        action: &str,
+        now: OffsetDateTime,
+    ) -> HttpRequest {
+        let mut req = HttpRequest::new("GET", &self.endpoint, path);
+        if let Some((k, v)) = query {
+            req.query.push((k.into(), v));
+        }
+        self.sign(&mut req, action, now);
         req
     }
 
@@ -478,6 +520,10 @@ impl Provider for Aliyun {
     }
 
     fn async_stop(&self) -> Option<&dyn AsyncStop> {
+        Some(self)
+    }
+
+    fn logs(&self) -> Option<&dyn super::ReadsLogs> {
         Some(self)
     }
 }

@@ -12,13 +12,14 @@ use time::OffsetDateTime;
 use super::faas::{self, Target};
 use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
-    body_snippet, refusal_line, Callbacks, Capability, Env, FetchesToken, Provider, Settings,
-    Token, TokenSource,
+    body_snippet, refusal_line, Callbacks, Capability, Env, FetchesToken, Provider, ReadsLogs,
+    Settings, Token, TokenSource,
 };
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{FunctionError, Invocation, Mode, Outcome};
+use crate::logs::{LogPage, LogQuery, LogSource};
 
 /// Altair IoT Studio's row in the provider table.
 pub const SPEC: ProviderSpec = ProviderSpec {
@@ -36,7 +37,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         Key::new("token", "a bearer token").secret(),
     ],
     env: &[],
-    capabilities: &[Capability::FetchesToken, Capability::Callbacks],
+    capabilities: &[
+        Capability::FetchesToken,
+        Capability::Callbacks,
+        Capability::ReadsLogs,
+    ],
     success: super::FUNCTION_SUCCESS,
     // no documented limit: fcall's own, what it holds in memory
     max_payload: PayloadLimit {
@@ -151,6 +156,17 @@ impl Altair {
         })
     }
 
+    /// The bearer token: the profile's, or the one fetched for the client.
+    fn bearer<'t>(&'t self, token: Option<&'t str>) -> Result<&'t str> {
+        match (&self.auth, token) {
+            (Auth::Token(t), _) => Ok(t.as_str()),
+            (Auth::Client(_), Some(t)) => Ok(t),
+            (Auth::Client(_), None) => {
+                Err(Error::Internal("the OAuth2 token was not fetched".into()))
+            }
+        }
+    }
+
     fn scopes(&self) -> String {
         match &self.auth {
             Auth::Client(c) => c.scopes(),
@@ -189,13 +205,7 @@ impl Provider for Altair {
             },
             t.extra_path()
         );
-        let bearer = match (&self.auth, token) {
-            (Auth::Token(t), _) => t.as_str(),
-            (Auth::Client(_), Some(t)) => t,
-            (Auth::Client(_), None) => {
-                return Err(Error::Internal("the OAuth2 token was not fetched".into()))
-            }
-        };
+        let bearer = self.bearer(token)?;
         let mut req = faas::request(inv, &RULES, &method, &self.endpoint, &path)?;
         if req.header("Authorization").is_none() {
             req.set_header("Authorization", format!("Bearer {bearer}"));
@@ -257,6 +267,62 @@ impl Provider for Altair {
 
     fn callbacks(&self) -> Option<&dyn Callbacks> {
         Some(self)
+    }
+
+    fn logs(&self) -> Option<&dyn ReadsLogs> {
+        Some(self)
+    }
+}
+
+/// `GET /spaces/{space}/functions/{name}/logs?since=` answers the function's NDJSON log
+/// lines (the platform's OpenFaaS underneath); the bearer token needs the `function` scope.
+impl ReadsLogs for Altair {
+    fn log_source(&self, q: &LogQuery, _located: Option<&HttpResponse>) -> Result<LogSource> {
+        let t = Target::parse(&q.function, &RULES)?;
+        Ok(LogSource {
+            name: format!("the log of {}/{}", self.space, t.name),
+            parts: vec![t.name],
+        })
+    }
+
+    fn page_request(
+        &self,
+        q: &LogQuery,
+        src: &LogSource,
+        _page: Option<&str>,
+        token: Option<&str>,
+        _now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        let path = format!(
+            "/spaces/{}/functions/{}/logs",
+            encode_component(&self.space),
+            encode_component(src.part(0))
+        );
+        let mut req = faas::log_request(&self.endpoint, &path, q, &[]);
+        req.set_header("Authorization", format!("Bearer {}", self.bearer(token)?));
+        Ok(req)
+    }
+
+    fn parse_page(
+        &self,
+        q: &LogQuery,
+        _src: &LogSource,
+        _page: Option<&str>,
+        resp: &HttpResponse,
+    ) -> Result<LogPage> {
+        if !(200..300).contains(&resp.status) {
+            return Err(match self.refused(resp) {
+                Error::Auth(m) => Error::Auth(format!(
+                    "{m}: reading a function's log needs the 'function' scope"
+                )),
+                e => e,
+            });
+        }
+        faas::parse_log_lines(q, resp, self.product())
+    }
+
+    fn marks_the_end(&self) -> bool {
+        false
     }
 }
 

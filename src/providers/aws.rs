@@ -42,6 +42,11 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         )
         .env(&["AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"]),
         Key::new(
+            "logs_endpoint",
+            "the CloudWatch Logs endpoint, for the emulator or a private one",
+        )
+        .env(&["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL"]),
+        Key::new(
             "aws_profile",
             "the profile in ~/.aws to take keys and region from",
         ),
@@ -54,7 +59,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         "AWS_SHARED_CREDENTIALS_FILE",
         "AWS_CONFIG_FILE",
     ],
-    capabilities: &[Capability::RemoteCheck],
+    capabilities: &[Capability::RemoteCheck, Capability::ReadsLogs],
     success: &[200, 202, 204],
     // Lambda: 6 MB (6,291,456 bytes) RequestResponse, 1 MB Event (since 2025; 256 KB before)
     max_payload: PayloadLimit {
@@ -65,6 +70,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     emulator_profile: &[
         ("region", "us-east-1"),
         ("endpoint", "{url}"),
+        ("logs_endpoint", "{url}"),
         ("access_key_id", "testak"),
         ("secret_access_key", "testsk"),
     ],
@@ -86,6 +92,8 @@ const AUTH_ERRORS: &[&str] = &[
 pub struct Aws {
     region: Option<String>,
     endpoint: Option<String>,
+    /// CloudWatch Logs' endpoint, when not the region's.
+    logs_endpoint: Option<String>,
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
@@ -303,9 +311,13 @@ impl Aws {
             Some(e) => Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?),
             None => None,
         };
+        let logs_endpoint = s
+            .get("logs_endpoint")?
+            .map(|e| e.trim_end_matches('/').to_string());
         Ok(Aws {
             region,
             endpoint,
+            logs_endpoint,
             access_key_id: keys.id,
             secret_access_key: keys.secret,
             session_token: keys.token,
@@ -313,8 +325,39 @@ impl Aws {
         })
     }
 
+    /// The keys to sign with.
+    pub(super) fn key(&self) -> AwsKey<'_> {
+        AwsKey {
+            access_key_id: &self.access_key_id,
+            secret_access_key: &self.secret_access_key,
+            session_token: self.session_token.as_deref(),
+        }
+    }
+
+    /// Where the keys came from, for messages.
+    pub(super) fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// CloudWatch Logs' endpoint in `region`.
+    pub(super) fn logs_endpoint(&self, region: &str) -> String {
+        self.logs_endpoint
+            .clone()
+            .unwrap_or_else(|| self.service_endpoint("logs", region))
+    }
+
+    /// `https://SERVICE.REGION.amazonaws.com` (`.com.cn` in China).
+    fn service_endpoint(&self, service: &str, region: &str) -> String {
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        format!("https://{service}.{region}.{suffix}")
+    }
+
     /// The region to call and sign for: a full ARN's, else the configured one.
-    fn region(&self, f: &FunctionRef) -> Result<String> {
+    pub(super) fn region(&self, f: &FunctionRef) -> Result<String> {
         f.region.clone().or_else(|| self.region.clone()).ok_or_else(|| {
             Error::Config(
                 "no AWS region: set AWS_REGION, add region=... to the profile, or give the function's full ARN".into(),
@@ -322,20 +365,15 @@ impl Aws {
         })
     }
 
-    fn endpoint(&self, region: &str) -> String {
-        self.endpoint.clone().unwrap_or_else(|| {
-            let suffix = if region.starts_with("cn-") {
-                "amazonaws.com.cn"
-            } else {
-                "amazonaws.com"
-            };
-            format!("https://lambda.{region}.{suffix}")
-        })
+    pub(super) fn endpoint(&self, region: &str) -> String {
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| self.service_endpoint("lambda", region))
     }
 
     /// The qualifier to send as `?Qualifier=`: `--qualifier`, unless the function reference
     /// already carries one (then they must agree, and none is sent twice).
-    fn qualifier(f: &FunctionRef, inv: &Invocation) -> Result<Option<String>> {
+    pub(super) fn qualifier(f: &FunctionRef, inv: &Invocation) -> Result<Option<String>> {
         match (&f.qualifier, &inv.qualifier) {
             (Some(a), Some(b)) if a != b => Err(Error::Usage(format!(
                 "'{}' names qualifier {a} but --qualifier says {b}: give one",
@@ -418,12 +456,7 @@ impl Provider for Aws {
         for (k, v) in &inv.headers {
             req.set_header(k, v.clone());
         }
-        let key = AwsKey {
-            access_key_id: &self.access_key_id,
-            secret_access_key: &self.secret_access_key,
-            session_token: self.session_token.as_deref(),
-        };
-        sigv4::sign(&mut req, &key, &region, "lambda", now);
+        sigv4::sign(&mut req, &self.key(), &region, "lambda", now);
         Ok(req)
     }
 
@@ -466,19 +499,7 @@ impl Provider for Aws {
 
     /// `AWS Lambda refused the request: ResourceNotFoundException Function not found: … (HTTP 404, request id …)`.
     fn refused(&self, resp: &HttpResponse) -> Error {
-        let json: serde_json::Value =
-            serde_json::from_slice(&resp.body).unwrap_or(serde_json::Value::Null);
-        let kind = resp
-            .header("X-Amzn-ErrorType")
-            .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
-            .or_else(|| json_field(&json, &["__type", "code"]))
-            .or_else(|| super::xml_field(&resp.body, "Code"))
-            .map(|t| t.rsplit('#').next().unwrap_or(&t).to_string());
-        let message = json_field(&json, &["message", "Message", "errorMessage"])
-            .or_else(|| super::xml_field(&resp.body, "Message"))
-            .or_else(|| {
-                (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body))
-            });
+        let (kind, message) = error_of(resp);
         let line = refusal_line(
             self.product(),
             kind.as_deref(),
@@ -488,11 +509,7 @@ impl Provider for Aws {
         );
         // the type decides (a 403 EFSMountFailureException is no credentials problem);
         // the status only when there is no type
-        let auth = match kind.as_deref() {
-            Some(k) => AUTH_ERRORS.contains(&k),
-            None => matches!(resp.status, 401 | 403),
-        };
-        if auth {
+        if is_auth_error(kind.as_deref(), resp.status) {
             Error::Auth(format!(
                 "{line}: check the access key and secret (from {}) and their rights to lambda:InvokeFunction",
                 self.source
@@ -519,6 +536,35 @@ impl Provider for Aws {
 
     fn remote_check(&self) -> Option<&dyn RemoteCheck> {
         Some(self)
+    }
+
+    fn logs(&self) -> Option<&dyn super::ReadsLogs> {
+        Some(self)
+    }
+}
+
+/// An AWS error answer's type (`X-Amzn-ErrorType`, else the body's `__type`, less any
+/// namespace) and message: the JSON protocols of Lambda and CloudWatch Logs alike.
+pub(super) fn error_of(resp: &HttpResponse) -> (Option<String>, Option<String>) {
+    let json: serde_json::Value =
+        serde_json::from_slice(&resp.body).unwrap_or(serde_json::Value::Null);
+    let kind = resp
+        .header("X-Amzn-ErrorType")
+        .map(|t| t.split(':').next().unwrap_or(t).trim().to_string())
+        .or_else(|| json_field(&json, &["__type", "code"]))
+        .or_else(|| super::xml_field(&resp.body, "Code"))
+        .map(|t| t.rsplit('#').next().unwrap_or(&t).to_string());
+    let message = json_field(&json, &["message", "Message", "errorMessage"])
+        .or_else(|| super::xml_field(&resp.body, "Message"))
+        .or_else(|| (!resp.body.is_empty() && json.is_null()).then(|| body_snippet(&resp.body)));
+    (kind, message)
+}
+
+/// Whether an AWS error type means the credentials, or their rights, are wrong (exit 3).
+pub(super) fn is_auth_error(kind: Option<&str>, status: u16) -> bool {
+    match kind {
+        Some(k) => AUTH_ERRORS.contains(&k),
+        None => matches!(status, 401 | 403),
     }
 }
 

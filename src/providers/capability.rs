@@ -12,6 +12,7 @@ use crate::credentials::{Token, TokenSource};
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, Invocation, Outcome};
+use crate::logs::{LogPage, LogQuery, LogSource};
 
 /// The capabilities, by name: the registry lists them, docs print them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +27,19 @@ pub enum Capability {
     Callbacks,
     /// Checks a call without running the function (`--dry-run-remote`).
     RemoteCheck,
+    /// Reads a function's whole log from the platform's log service (`fcall logs`,
+    /// `invoke --logs`).
+    ReadsLogs,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 5] = [
+    pub const ALL: [Capability; 6] = [
         Capability::FetchesToken,
         Capability::AsyncStatus,
         Capability::AsyncStop,
         Capability::Callbacks,
         Capability::RemoteCheck,
+        Capability::ReadsLogs,
     ];
 
     /// A short name for tables and docs.
@@ -45,6 +50,7 @@ impl Capability {
             Capability::AsyncStop => "async stop",
             Capability::Callbacks => "callbacks",
             Capability::RemoteCheck => "remote check",
+            Capability::ReadsLogs => "logs",
         }
     }
 
@@ -66,6 +72,9 @@ impl Capability {
             ),
             Capability::RemoteCheck => format!(
                 "--dry-run-remote: {product} cannot check a call without running it; --dry-run prints the request without sending it"
+            ),
+            Capability::ReadsLogs => format!(
+                "fcall cannot read {product}'s log service yet: read the log in the platform's console (--tail shows what the provider returns with the result)"
             ),
         })
     }
@@ -146,4 +155,59 @@ pub trait Callbacks {
 /// when [`Invocation::validate_only`] is set, and this reads the answer.
 pub trait RemoteCheck {
     fn interpret_check(&self, resp: &HttpResponse) -> Result<Outcome>;
+}
+
+/// A function's whole log, read from the log service the platform writes it to. Reading is
+/// one optional lookup (where the log lives: a Lambda's `LoggingConfig`, a function's log
+/// project or LTS stream), then pages asked for one after the other with the token the
+/// previous page gave, each parsed into lines in time order.
+pub trait ReadsLogs {
+    /// Whether finding where the log lives takes a request first
+    /// ([`ReadsLogs::locate_request`]).
+    fn locates(&self) -> bool {
+        false
+    }
+
+    /// The request that finds where the function's log lives, when [`ReadsLogs::locates`].
+    fn locate_request(
+        &self,
+        _q: &LogQuery,
+        _token: Option<&str>,
+        _now: OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        Err(Error::Internal("this provider needs no log lookup".into()))
+    }
+
+    /// Where the log lives, from the answer to [`ReadsLogs::locate_request`] (`None` when
+    /// none was needed). A function that writes no log is a refusal (exit 4) saying how to
+    /// turn it on.
+    fn log_source(&self, q: &LogQuery, located: Option<&HttpResponse>) -> Result<LogSource>;
+
+    /// The query for one page: the first (`page` `None`) or the one a page's token names.
+    fn page_request(
+        &self,
+        q: &LogQuery,
+        src: &LogSource,
+        page: Option<&str>,
+        token: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<HttpRequest>;
+
+    /// One page of the answer to the query for `page`. A refusal of the log service is an error naming the
+    /// permission that is missing (exit 3) or what is wrong (exit 4).
+    fn parse_page(
+        &self,
+        q: &LogQuery,
+        src: &LogSource,
+        page: Option<&str>,
+        resp: &HttpResponse,
+    ) -> Result<LogPage>;
+
+    /// Whether the platform ends each request's log with a line of its own (Lambda `REPORT`,
+    /// FunctionGraph `Finish invoke request`, FC `FC Invoke End`), so a reader knows when it
+    /// has all of it; without one, a request's log is complete once a second look finds no
+    /// more lines than the one before.
+    fn marks_the_end(&self) -> bool {
+        true
+    }
 }

@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{Invocation, Mode, Outcome};
+use crate::logs::{self, LogEvent, LogPage, LogQuery};
 
 /// The methods a function may be called with.
 pub const METHODS: &[&str] = &["POST", "GET", "PUT", "PATCH", "DELETE"];
@@ -107,7 +108,7 @@ pub fn request(
 ) -> Result<HttpRequest> {
     if inv.tail {
         return Err(Error::Usage(format!(
-            "--tail: {} returns no log with the result (read it from the platform's logs)",
+            "--tail: {} returns no log with the result: --logs reads the whole log from its log service",
             rules.product
         )));
     }
@@ -163,6 +164,80 @@ pub fn ran_for(resp: &HttpResponse) -> Option<f64> {
     resp.header("X-Duration-Seconds")
         .and_then(|d| d.trim().parse::<f64>().ok())
         .filter(|d| d.is_finite())
+}
+
+/// The log route's query: `since` (RFC 3339) when the query starts somewhere, and `extra`
+/// (the name, namespace, `follow=false`...). The route answers NDJSON, all of it at once.
+pub fn log_request(
+    endpoint: &str,
+    path: &str,
+    q: &LogQuery,
+    extra: &[(&str, &str)],
+) -> HttpRequest {
+    let mut req = HttpRequest::new("GET", endpoint, path);
+    for (k, v) in extra {
+        req.query.push((k.to_string(), v.to_string()));
+    }
+    if let Some(since) = q.since {
+        let since = since
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        req.query.push(("since".into(), since));
+    }
+    req.set_header("Accept", "application/x-ndjson");
+    req
+}
+
+/// The NDJSON lines of a log route, `{"name","namespace"?,"instance","timestamp","text"}`
+/// (as `faas-cli logs` reads them), as events in time order, with what the route cannot
+/// select applied here: `until`, `--filter`, and the request.
+///
+/// These lines carry no request id. The lines of a request are those written in its time
+/// window (a query with a request id, a start and an end: `invoke --logs`); a request id
+/// with no window selects the lines that mention it.
+pub fn parse_log_lines(q: &LogQuery, resp: &HttpResponse, product: &str) -> Result<LogPage> {
+    let until = q.until.map(logs::unix_ms);
+    let window = q.since.is_some() && q.until.is_some();
+    let mut events = Vec::new();
+    for (no, line) in String::from_utf8_lossy(&resp.body).lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+            Error::Refused(format!(
+                "{product}'s log answer, line {}: not a JSON log line ({e})",
+                no + 1
+            ))
+        })?;
+        let text = v.get("text").and_then(|t| t.as_str()).unwrap_or_default();
+        let message = text.trim_end_matches(['\n', '\r']).to_string();
+        let at = v
+            .get("timestamp")
+            .and_then(|t| t.as_str())
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map_or(0, logs::unix_ms);
+        let mentions = |id: &String| message.contains(id.as_str());
+        let keep = until.is_none_or(|u| at <= u)
+            && q.filter
+                .as_ref()
+                .is_none_or(|f| message.contains(f.as_str()))
+            && (window || q.request_id.as_ref().is_none_or(mentions));
+        if keep {
+            events.push(LogEvent {
+                timestamp_ms: at,
+                request_id: q.request_id.clone().filter(|_| window),
+                stream: v
+                    .get("instance")
+                    .and_then(|i| i.as_str())
+                    .map(str::to_string),
+                message,
+            });
+        }
+    }
+    events.sort_by_key(|e| e.timestamp_ms);
+    Ok(LogPage { events, next: None })
 }
 
 #[cfg(test)]
@@ -257,5 +332,57 @@ mod tests {
         let mut inv = Invocation::new("f");
         inv.mode = Mode::Async;
         assert_eq!(outcome(&inv, &resp).async_id.as_deref(), Some("c1"));
+    }
+
+    #[test]
+    fn log_lines_are_read_in_time_order_with_what_the_route_cannot_select() {
+        let body = concat!(
+            "{\"name\":\"f\",\"instance\":\"f-1\",\"timestamp\":\"2024-01-02T03:04:06.5Z\",\"text\":\"second id-7\\n\"}\n",
+            "{\"name\":\"f\",\"instance\":\"f-2\",\"timestamp\":\"2024-01-02T03:04:05Z\",\"text\":\"first\"}\n",
+            "\n",
+            "{\"name\":\"f\",\"instance\":\"f-1\",\"timestamp\":\"2024-01-02T03:09:00Z\",\"text\":\"late\"}\n",
+        );
+        let resp = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        };
+        let mut q = LogQuery::default();
+        let page = parse_log_lines(&q, &resp, "T").unwrap();
+        let texts: Vec<_> = page.events.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(texts, ["first", "second id-7", "late"]);
+        assert_eq!(page.events[0].stream.as_deref(), Some("f-2"));
+        assert_eq!(page.events[0].timestamp_ms, 1_704_164_645_000);
+        assert_eq!(page.next, None);
+        q.request_id = Some("id-7".into());
+        let page = parse_log_lines(&q, &resp, "T").unwrap();
+        assert_eq!(
+            page.events.len(),
+            1,
+            "a request id alone: the lines that name it"
+        );
+        assert_eq!(page.events[0].request_id, None);
+        q.since = Some(time::macros::datetime!(2024-01-02 03:04:00 UTC));
+        q.until = Some(time::macros::datetime!(2024-01-02 03:05:00 UTC));
+        let page = parse_log_lines(&q, &resp, "T").unwrap();
+        assert_eq!(
+            page.events.len(),
+            2,
+            "with a window: the lines written in it"
+        );
+        assert_eq!(page.events[1].request_id.as_deref(), Some("id-7"));
+        q.filter = Some("sec".into());
+        assert_eq!(parse_log_lines(&q, &resp, "T").unwrap().events.len(), 1);
+        let req = log_request("http://gw", "/system/logs", &q, &[("name", "f")]);
+        assert_eq!(
+            req.url(),
+            "http://gw/system/logs?name=f&since=2024-01-02T03%3A04%3A00Z"
+        );
+        let broken = HttpResponse {
+            body: b"{\"text\":1}\nnot json\n".to_vec(),
+            ..resp
+        };
+        let e = parse_log_lines(&LogQuery::default(), &broken, "T").unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
     }
 }

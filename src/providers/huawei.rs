@@ -54,9 +54,17 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         Key::new("iam_domain", "the account (domain) name"),
         Key::new("iam_endpoint", "the IAM endpoint tokens are fetched from")
             .env(&[ENV_IAM_ENDPOINT]),
+        Key::new(
+            "lts_endpoint",
+            "the LTS endpoint the function's log is read from, for other clouds or the emulator",
+        ),
     ],
     env: &["HUAWEICLOUD_SDK_REGION_FUNCTIONGRAPH_<REGION>"],
-    capabilities: &[Capability::FetchesToken, Capability::AsyncStatus],
+    capabilities: &[
+        Capability::FetchesToken,
+        Capability::AsyncStatus,
+        Capability::ReadsLogs,
+    ],
     success: &[200, 201, 202],
     // FunctionGraph: 6 MB for a synchronous call, 256 KB for an async one
     max_payload: PayloadLimit {
@@ -68,6 +76,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("region", "cn-north-4"),
         ("project_id", "0123456789abcdef0123456789abcdef"),
         ("endpoint", "{url}"),
+        ("lts_endpoint", "{url}"),
         ("token", "testtoken"),
     ],
 };
@@ -103,8 +112,10 @@ struct Iam {
 #[derive(Debug, Clone)]
 pub struct Huawei {
     endpoint: String,
+    /// LTS, where the function's log is read from.
+    pub(super) lts_endpoint: String,
     region: String,
-    project_id: String,
+    pub(super) project_id: String,
     package: String,
     auth: Auth,
 }
@@ -352,8 +363,12 @@ impl Huawei {
                 profile.name
             )));
         };
+        let lts_endpoint = s
+            .get("lts_endpoint")?
+            .unwrap_or_else(|| format!("https://lts.{region}.myhuaweicloud.com"));
         Ok(Huawei {
             endpoint,
+            lts_endpoint: lts_endpoint.trim_end_matches('/').to_string(),
             region,
             project_id,
             package,
@@ -361,7 +376,7 @@ impl Huawei {
         })
     }
 
-    fn urn(&self, inv: &Invocation) -> Result<Urn> {
+    pub(super) fn urn(&self, inv: &Invocation) -> Result<Urn> {
         Urn::parse(
             &inv.function,
             inv.qualifier.as_deref(),
@@ -372,7 +387,7 @@ impl Huawei {
     }
 
     /// `/v2/{project}/fgs/functions/{urn}/{action}`, the URN as one encoded segment.
-    fn path(&self, urn: &Urn, action: &str) -> String {
+    pub(super) fn path(&self, urn: &Urn, action: &str) -> String {
         format!(
             "/v2/{}/fgs/functions/{}/{action}",
             urn.project_id,
@@ -380,8 +395,13 @@ impl Huawei {
         )
     }
 
+    /// The function's base URL.
+    pub(super) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     /// Add credentials: the token header, or an AK/SK signature for `now`.
-    fn authorize(
+    pub(super) fn authorize(
         &self,
         req: &mut HttpRequest,
         token: Option<&str>,
@@ -414,7 +434,7 @@ impl Huawei {
         Ok(())
     }
 
-    fn auth_hint(&self) -> &'static str {
+    pub(super) fn auth_hint(&self) -> &'static str {
         match self.auth {
             Auth::Token(_) => "check the profile's token (IAM tokens last 24 hours)",
             Auth::AkSk { .. } => "check the profile's access_key and secret_key (and the clock: signatures expire after 15 minutes)",
@@ -628,6 +648,10 @@ impl Provider for Huawei {
     }
 
     fn async_status(&self) -> Option<&dyn AsyncStatus> {
+        Some(self)
+    }
+
+    fn logs(&self) -> Option<&dyn super::ReadsLogs> {
         Some(self)
     }
 }

@@ -8,19 +8,23 @@
 //! helpers below) serve several providers, so no provider copies another.
 
 pub mod aliyun;
+mod aliyun_logs;
 pub mod altair;
 pub mod aws;
 mod aws_files;
+mod aws_logs;
 pub mod capability;
 pub mod faas;
 pub mod huawei;
+mod huawei_logs;
 pub mod openfaas;
+mod python_json;
 pub mod registry;
 
 use time::OffsetDateTime;
 
 pub use self::capability::{
-    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, RemoteCheck,
+    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, ReadsLogs, RemoteCheck,
 };
 pub use self::registry::{from_profile, PayloadLimit, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
@@ -128,6 +132,11 @@ pub trait Provider {
     fn remote_check(&self) -> Option<&dyn RemoteCheck> {
         None
     }
+
+    /// Reading the function's whole log from the platform's log service.
+    fn logs(&self) -> Option<&dyn ReadsLogs> {
+        None
+    }
 }
 
 impl dyn Provider + '_ {
@@ -139,6 +148,7 @@ impl dyn Provider + '_ {
             Capability::AsyncStop => self.async_stop().is_some(),
             Capability::Callbacks => self.callbacks().is_some(),
             Capability::RemoteCheck => self.remote_check().is_some(),
+            Capability::ReadsLogs => self.logs().is_some(),
         }
     }
 
@@ -146,6 +156,12 @@ impl dyn Provider + '_ {
     pub fn need_async_status(&self) -> Result<&dyn AsyncStatus> {
         self.async_status()
             .ok_or_else(|| Capability::AsyncStatus.missing(self.product()))
+    }
+
+    /// The log reader, or the one error for its absence.
+    pub fn need_logs(&self) -> Result<&dyn ReadsLogs> {
+        self.logs()
+            .ok_or_else(|| Capability::ReadsLogs.missing(self.product()))
     }
 
     /// The stop request, or the one error for its absence.

@@ -18,11 +18,14 @@ use base64::Engine as _;
 
 use super::faas::{self, Target};
 use super::registry::{Key, PayloadLimit, ProviderSpec};
-use super::{body_snippet, refusal_line, Callbacks, Capability, Env, Provider, Settings};
+use super::{
+    body_snippet, refusal_line, Callbacks, Capability, Env, Provider, ReadsLogs, Settings,
+};
 use crate::config::Profile;
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{FunctionError, Invocation, Mode, Outcome};
+use crate::logs::{LogPage, LogQuery, LogSource};
 
 /// OpenFaaS's row in the provider table.
 pub const SPEC: ProviderSpec = ProviderSpec {
@@ -38,7 +41,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         Key::new("password", "the gateway's basic-auth password").secret(),
     ],
     env: &[ENV_URL, "OPENFAAS_CONFIG"],
-    capabilities: &[Capability::Callbacks],
+    capabilities: &[Capability::Callbacks, Capability::ReadsLogs],
     success: super::FUNCTION_SUCCESS,
     // the gateway documents no limit: fcall's own, what it holds in memory
     max_payload: PayloadLimit {
@@ -273,6 +276,81 @@ impl Provider for OpenFaas {
 
     fn callbacks(&self) -> Option<&dyn Callbacks> {
         Some(self)
+    }
+
+    fn logs(&self) -> Option<&dyn ReadsLogs> {
+        Some(self)
+    }
+}
+
+impl OpenFaas {
+    /// `Basic base64(user:password)`, for the `/system/` routes the gateway always guards.
+    fn basic_header(&self) -> Option<String> {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(self.basic.as_ref()?);
+        Some(format!("Basic {b64}"))
+    }
+}
+
+/// The gateway's `GET /system/logs?name=&namespace=&since=&follow=false`, as `faas-cli logs`
+/// reads it: NDJSON lines. `/system/` is the admin API, guarded by basic auth, so the
+/// credentials are sent to it from the start (and only to it: never to a function).
+impl ReadsLogs for OpenFaas {
+    fn log_source(&self, q: &LogQuery, _located: Option<&HttpResponse>) -> Result<LogSource> {
+        let inv = Invocation::new(&q.function);
+        let (_, routed) = self.target(&inv)?;
+        let (name, ns) = routed
+            .split_once('.')
+            .map_or((routed.as_str(), ""), |(n, ns)| (n, ns));
+        Ok(LogSource {
+            name: format!("the gateway's log of {routed}"),
+            parts: vec![name.to_string(), ns.to_string()],
+        })
+    }
+
+    fn page_request(
+        &self,
+        q: &LogQuery,
+        src: &LogSource,
+        _page: Option<&str>,
+        _token: Option<&str>,
+        _now: time::OffsetDateTime,
+    ) -> Result<HttpRequest> {
+        let mut extra = vec![("name", src.part(0))];
+        if !src.part(1).is_empty() {
+            extra.push(("namespace", src.part(1)));
+        }
+        extra.push(("follow", "false"));
+        let mut req = faas::log_request(&self.endpoint, "/system/logs", q, &extra);
+        if let Some(basic) = self.basic_header() {
+            req.set_header("Authorization", basic);
+        }
+        Ok(req)
+    }
+
+    fn parse_page(
+        &self,
+        q: &LogQuery,
+        _src: &LogSource,
+        _page: Option<&str>,
+        resp: &HttpResponse,
+    ) -> Result<LogPage> {
+        if !(200..300).contains(&resp.status) {
+            let line = refusal_line(self.product(), None, None, resp, None);
+            return Err(match resp.status {
+                401 | 403 => Error::Auth(format!(
+                    "{line}: the gateway's log API (/system/logs) needs its basic auth: set the profile's username and password (as for `faas-cli login`)"
+                )),
+                404 => Error::Refused(format!(
+                    "{line}: check the function name and namespace (`faas-cli list -n NAMESPACE`)"
+                )),
+                _ => Error::Refused(line),
+            });
+        }
+        faas::parse_log_lines(q, resp, self.product())
+    }
+
+    fn marks_the_end(&self) -> bool {
+        false
     }
 }
 

@@ -4,3 +4,4 @@ mod common;
 pub mod fc;
 pub mod huawei;
 pub mod sigv4;
+pub mod sls;

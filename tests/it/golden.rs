@@ -147,6 +147,51 @@ golden! {
     huawei_test_suite: Sandbox::huawei_profiles, 7, ["test", "--report", "json", "-j", "1", "smoke.fcall.toml"], |c: &mut assert_cmd::Command| {
         c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"));
     };
+    // the whole log from the log service (`--logs`), and the note under a cut tail
+    aws_invoke_logs: Sandbox::aws_profiles, 6, ["invoke", "fail", "-d", "{}", "--logs"];
+    aws_cut_tail_note: Sandbox::aws_profiles, 0, ["-p", "sts", "invoke", "longlog", "-d", "{}", "--tail"];
+    aws_logs_no_group: Sandbox::aws_profiles, 4, ["logs", "slow"];
+    aws_logs_denied: Sandbox::aws_profiles, 3, ["logs", "private"];
+    openfaas_invoke_logs: Sandbox::openfaas_profiles, 6, ["invoke", "fail", "--logs"];
+    aliyun_invoke_logs: Sandbox::aliyun_profiles, 6, ["invoke", "svc/fail", "--logs"];
+    huawei_invoke_logs: Sandbox::huawei_profiles, 6, ["invoke", "fail", "--logs"];
+    huawei_logs_no_lts: Sandbox::huawei_profiles, 4, ["logs", "quiet"];
+    aliyun_logs_no_logconfig: Sandbox::aliyun_profiles, 4, ["logs", "quiet/echo"];
+    altair_invoke_logs: Sandbox::altair_profiles, 0, ["invoke", "echo", "-d", "hi", "--logs"];
+    openfaas_logs_request_id: Sandbox::openfaas_profiles, 0, ["logs", "echo", "--request-id", "abc"];
+}
+
+/// `fcall logs` prints the log on stdout: one request's lines (no request column, the
+/// REPORT folded) and the recent log (with it), times in UTC, pinned in `golden/*.stdout`.
+#[test]
+fn aws_logs_lines() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aws_profiles(&emu);
+    let o = sb.run(&["invoke", "fail", "-d", "{}", "--output", "json"]);
+    let id = o.json()["request_id"].as_str().unwrap().to_string();
+    let time = regex::Regex::new(r"\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC\b").unwrap();
+    for (name, args) in [
+        (
+            "aws-logs-request",
+            vec!["logs", "fail", "--request-id", &id, "--utc"],
+        ),
+        ("aws-logs-recent", vec!["logs", "fail", "--utc"]),
+    ] {
+        let mut c = sb.cmd();
+        c.env("NO_COLOR", "1")
+            .args(["--color", "never"])
+            .args(&args);
+        let o = Outcome::of(c.assert());
+        o.code(0);
+        let out = time.replace_all(&o.stdout_str(), "[TIME]").into_owned();
+        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/it/golden")
+            .join(format!("{name}.stdout"));
+        snapbox::Assert::new()
+            .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+            .eq(normalise(&out), Data::read_from(&file, None).raw());
+    }
 }
 
 #[test]

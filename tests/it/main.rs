@@ -21,6 +21,7 @@ mod fuzz;
 mod golden;
 mod huawei;
 mod journal;
+mod logs;
 mod openfaas;
 mod schema;
 mod sdks;

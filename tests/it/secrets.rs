@@ -1,5 +1,5 @@
 //! The secret-leak harness: every provider and auth mode, with `-v`, `--dry-run`, `--curl`,
-//! errors and async waits, run with recognisable secrets. `Outcome::of` fails any run whose
+//! errors, async waits and the log commands (`fcall logs`, `invoke --logs`), run with recognisable secrets. `Outcome::of` fails any run whose
 //! stdout or stderr holds one; afterwards no file but the config and the 0600 token cache
 //! may hold one either. Group/world-readable configs with literal secrets get a warning.
 
@@ -49,6 +49,10 @@ fn no_secret_leaves_the_config_and_the_cache() {
             &["-p", "iam", "invoke", "echo", "--async", "--wait"],
             &["-p", "badtoken", "invoke", "echo"],
             &["-p", "iam", "invoke", "nosuch"],
+            &["-p", "iam", "invoke", "longlog", "--logs"],
+            &["-p", "aksk", "logs", "longlog", "--output", "json"],
+            &["-p", "token", "logs", "echo", "--request-id", "x"],
+            &["-p", "badtoken", "logs", "echo"],
             &["profile", "show", "token"],
             &["profile", "show", "iam"],
         ],
@@ -62,6 +66,9 @@ fn no_secret_leaves_the_config_and_the_cache() {
             &["-p", "sts", "invoke", "svc/fail", "--async", "--wait"],
             &["-p", "fc3", "invoke", "echo"],
             &["-p", "sts", "status", "svc/echo", "nope"],
+            &["-p", "sts", "invoke", "svc/longlog", "--logs"],
+            &["-p", "sts", "logs", "svc/longlog", "--output", "json"],
+            &["-p", "fc3", "logs", "echo", "--request-id", "x"],
             &["profile", "show", "sts"],
         ],
     );
@@ -81,6 +88,10 @@ fn no_secret_leaves_the_config_and_the_cache() {
             ],
             &["-p", "badscope", "invoke", "echo"],
             &["-p", "static", "invoke", "nosuch"],
+            &["invoke", "longlog", "--logs"],
+            &["logs", "longlog", "--output", "json"],
+            &["-p", "static", "logs", "echo", "--request-id", "x"],
+            &["-p", "badscope", "logs", "echo"],
             &["profile", "show", "static"],
         ],
     );
@@ -92,6 +103,9 @@ fn no_secret_leaves_the_config_and_the_cache() {
             &["invoke", "echo", "--tail", "-d", "{}"],
             &["-p", "sts", "invoke", "fail", "--tail"],
             &["-p", "sts", "invoke", "echo", "--dry-run-remote"],
+            &["-p", "sts", "invoke", "longlog", "--logs", "-d", "{}"],
+            &["-p", "sts", "logs", "longlog", "--output", "json"],
+            &["-p", "badkey", "logs", "echo"],
             &["-p", "shared", "invoke", "echo", "--async"],
             &["-p", "badkey", "invoke", "echo"],
             &["profile", "show", "sts"],
@@ -112,6 +126,10 @@ fn no_secret_leaves_the_config_and_the_cache() {
                 "127.0.0.1:0",
             ],
             &["-p", "badpass", "invoke", "echo"],
+            &["invoke", "longlog", "--logs"],
+            &["logs", "longlog", "--output", "json"],
+            &["-p", "badpass", "logs", "echo"],
+            &["-p", "noauth", "logs", "echo"],
             &["profile", "show", "of"],
         ],
     );

@@ -48,11 +48,11 @@ impl Emulator {
         Emulator::start_with(&[])
     }
 
-    /// The emulator with extra flags (`--limit-rate 400`…).
+    /// The emulator with extra flags (`--limit-rate 400`, `--log-delay-ms 300`...).
     pub fn start_with(extra: &[&str]) -> Emulator {
         let mut child = Command::new(bin())
+            .arg("emulator")
             .args([
-                "emulator",
                 "--bind",
                 "127.0.0.1:0",
                 "--token",
@@ -178,6 +178,7 @@ impl Sandbox {
             "AWS_PROFILE",
             "AWS_ENDPOINT_URL",
             "AWS_ENDPOINT_URL_LAMBDA",
+            "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
         ] {
             c.env_remove(var);
         }
@@ -235,6 +236,7 @@ impl Sandbox {
                 .set("region", "cn-north-4")
                 .set("project_id", PROJECT)
                 .set("endpoint", emu.url())
+                .set("lts_endpoint", emu.url())
         };
         self.profiles(
             Some("token"),
@@ -260,6 +262,7 @@ impl Sandbox {
                 .set("account_id", ACCOUNT)
                 .set("region", "cn-hangzhou")
                 .set("endpoint", emu.url())
+                .set("log_endpoint", emu.url())
                 .set("access_key_id", AK)
                 .env("access_key_secret", "TEST_HW_SK")
         };
@@ -303,6 +306,7 @@ impl Sandbox {
             profile(name, "aws")
                 .set("region", "us-east-1")
                 .set("endpoint", emu.url())
+                .set("logs_endpoint", emu.url())
         };
         let keys = |p: Profile| {
             p.set("access_key_id", AK)

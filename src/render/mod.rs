@@ -1,5 +1,8 @@
-//! What people read: the human stderr report (log box, function error, summary line).
-//! What scripts read is in [`crate::output`].
+//! What people read: the human stderr report (log box, function error, summary line), and
+//! a function's log read from its log service ([`log`]). What scripts read is in
+//! [`crate::output`].
+
+pub mod log;
 
 use colored::Colorize;
 
@@ -18,6 +21,30 @@ pub fn use_color(flag: &str, no_color_env: bool, stderr_is_tty: bool) -> bool {
 fn fmt_num(n: f64) -> String {
     let s = format!("{n:.3}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// An invocation's figures: duration, billed time, memory, and Lambda's init or restore time.
+pub fn figures(s: &crate::decode::InvokeSummary) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(d) = s.duration_ms {
+        parts.push(format!("duration {} ms", fmt_num(d)));
+    }
+    if let Some(b) = s.billed_ms {
+        parts.push(format!("billed {} ms", fmt_num(b)));
+    }
+    match (s.memory_used_mb, s.memory_limit_mb) {
+        (Some(u), Some(l)) => parts.push(format!("memory {} of {} MB", fmt_num(u), fmt_num(l))),
+        (Some(u), None) => parts.push(format!("memory {} MB", fmt_num(u))),
+        (None, Some(l)) => parts.push(format!("memory limit {} MB", fmt_num(l))),
+        (None, None) => {}
+    }
+    // Lambda's REPORT: init 99.1 ms, restore 12 ms…
+    for (key, value) in &s.extra {
+        if let (Some(what), Some(n)) = (key.strip_suffix("_duration_ms"), value.as_f64()) {
+            parts.push(format!("{} {} ms", what.replace('_', " "), fmt_num(n)));
+        }
+    }
+    parts
 }
 
 /// The one-line summary: outcome, request id, duration, billed time, memory, and for an
@@ -40,25 +67,7 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
     if let Some(id) = &out.request_id {
         parts.push(format!("request {}", escape_line(id)));
     }
-    let s = &out.summary;
-    if let Some(d) = s.duration_ms {
-        parts.push(format!("duration {} ms", fmt_num(d)));
-    }
-    if let Some(b) = s.billed_ms {
-        parts.push(format!("billed {} ms", fmt_num(b)));
-    }
-    match (s.memory_used_mb, s.memory_limit_mb) {
-        (Some(u), Some(l)) => parts.push(format!("memory {} of {} MB", fmt_num(u), fmt_num(l))),
-        (Some(u), None) => parts.push(format!("memory {} MB", fmt_num(u))),
-        (None, Some(l)) => parts.push(format!("memory limit {} MB", fmt_num(l))),
-        (None, None) => {}
-    }
-    // Lambda's REPORT: init 99.1 ms, restore 12 ms…
-    for (key, value) in &s.extra {
-        if let (Some(what), Some(n)) = (key.strip_suffix("_duration_ms"), value.as_f64()) {
-            parts.push(format!("{} {} ms", what.replace('_', " "), fmt_num(n)));
-        }
-    }
+    parts.extend(figures(&out.summary));
     for (label, value) in &out.shown {
         parts.push(format!("{label} {}", escape_line(value)));
     }
@@ -95,7 +104,9 @@ pub fn human_report(out: &Outcome, mode: Mode, async_status: Option<&str>, color
         }
     };
     if let Some(log) = &out.log {
-        let title = if log.truncated {
+        let title = if let Some(source) = out.extra.get("log_source") {
+            format!("log ({source})")
+        } else if log.truncated {
             format!(
                 "log tail ({} bytes; earlier lines were cut by the provider)",
                 log.bytes
@@ -111,6 +122,10 @@ pub fn human_report(out: &Outcome, mode: Mode, async_status: Option<&str>, color
             s.push('\n');
         }
         s.push_str(&rule("end of log"));
+        s.push('\n');
+    }
+    if let Some(note) = out.extra.get("log_note") {
+        s.push_str(note);
         s.push('\n');
     }
     for (k, v) in &out.extra {
