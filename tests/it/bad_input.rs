@@ -593,6 +593,27 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             "user:password@",
         ),
         case(
+            "lambda logs endpoint with credentials",
+            one(aws().set("logs_endpoint", "http://a:b@127.0.0.1:9")),
+            &["invoke", "f", "--dry-run"],
+            3,
+            "the endpoint from 'logs_endpoint' cannot be used",
+        ),
+        case(
+            "functiongraph lts endpoint not a URL",
+            one(hw().set("token", "t").set("lts_endpoint", "lts.example")),
+            &["invoke", "f", "--dry-run"],
+            3,
+            "the endpoint from 'lts_endpoint' cannot be used: it is not a URL",
+        ),
+        case(
+            "fc log endpoint with a user",
+            one(fc().set("log_endpoint", "https://u@127.0.0.1:9")),
+            &["invoke", "s/f", "--dry-run"],
+            3,
+            "'log_endpoint'",
+        ),
+        case(
             "altair endpoint not a URL",
             one(alt().set("endpoint", "127.0.0.1:9")),
             &["invoke", "f"],
