@@ -428,6 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;emulator' {
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free one)')
+            [CompletionResult]::new('--write-profiles', '--write-profiles', [CompletionResultType]::ParameterName, 'Write ready profiles for every provider (named huawei, aliyun, altair, aws, openfaas) pointed at this emulator into FILE, then serve: `export FCALL_CONFIG=FILE` to use them')
             [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Calls per second the function `limited` (Lambda) takes before it throttles')
             [CompletionResult]::new('--limit-burst', '--limit-burst', [CompletionResultType]::ParameterName, 'Calls `limited` takes at once above its rate (its token bucket''s size)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'FunctionGraph token accepted as X-Auth-Token')

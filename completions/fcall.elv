@@ -391,6 +391,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;emulator'= {
             cand --bind 'Address to listen on (port 0 picks a free one)'
+            cand --write-profiles 'Write ready profiles for every provider (named huawei, aliyun, altair, aws, openfaas) pointed at this emulator into FILE, then serve: `export FCALL_CONFIG=FILE` to use them'
             cand --limit-rate 'Calls per second the function `limited` (Lambda) takes before it throttles'
             cand --limit-burst 'Calls `limited` takes at once above its rate (its token bucket''s size)'
             cand --token 'FunctionGraph token accepted as X-Auth-Token'

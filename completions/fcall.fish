@@ -302,6 +302,7 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand man" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand man" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l bind -d 'Address to listen on (port 0 picks a free one)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l write-profiles -d 'Write ready profiles for every provider (named huawei, aliyun, altair, aws, openfaas) pointed at this emulator into FILE, then serve: `export FCALL_CONFIG=FILE` to use them' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l limit-rate -d 'Calls per second the function `limited` (Lambda) takes before it throttles' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l limit-burst -d 'Calls `limited` takes at once above its rate (its token bucket\'s size)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token -d 'FunctionGraph token accepted as X-Auth-Token' -r

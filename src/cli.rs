@@ -802,6 +802,10 @@ pub struct EmulatorArgs {
     /// Address to listen on (port 0 picks a free one)
     #[arg(long, default_value = "127.0.0.1:9000")]
     pub bind: String,
+    /// Write ready profiles for every provider (named huawei, aliyun, altair, aws, openfaas)
+    /// pointed at this emulator into FILE, then serve: `export FCALL_CONFIG=FILE` to use them
+    #[arg(long, value_name = "FILE")]
+    pub write_profiles: Option<PathBuf>,
     /// Calls per second the function `limited` (Lambda) takes before it throttles
     #[arg(long, value_name = "N", default_value_t = 50.0, value_parser = positive_rate)]
     pub limit_rate: f64,

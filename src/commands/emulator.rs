@@ -37,9 +37,54 @@ impl From<&EmulatorArgs> for Settings {
     }
 }
 
-/// Serve until killed (or Ctrl-C).
+/// Serve until killed (or Ctrl-C); with `--write-profiles FILE`, first a profile for every
+/// provider in FILE, pointed at this emulator with the credentials it takes.
 pub async fn run(args: &EmulatorArgs) -> Result<u8> {
-    emulator::run(&Settings::from(args)).await.map(|_| 0)
+    let settings = Settings::from(args);
+    let (listener, addr) = emulator::bind(&settings).await?;
+    if let Some(file) = &args.write_profiles {
+        write_profiles(file, &format!("http://{addr}"), &settings.credentials)?;
+        emulator::announce(addr);
+        eprintln!(
+            "profiles {} for this emulator are in {}:\n  export FCALL_CONFIG={}",
+            crate::providers::PROVIDERS
+                .iter()
+                .map(|p| p.key)
+                .collect::<Vec<_>>()
+                .join(", "),
+            file.display(),
+            file.display()
+        );
+    } else {
+        emulator::announce(addr);
+    }
+    emulator::serve(listener, &settings).await.map(|_| 0)
+}
+
+/// A profile named after each provider, from its registry row (the first is the default).
+fn write_profiles(file: &std::path::Path, url: &str, c: &Credentials) -> Result<()> {
+    let fill = |name: &str| {
+        Some(match name {
+            "url" => url.to_string(),
+            "token" => c.token.clone(),
+            "access_key" => c.access_key.clone(),
+            "secret_key" => c.secret_key.clone(),
+            "client_id" => c.client_id.clone(),
+            "client_secret" => c.client_secret.clone(),
+            "basic_user" => c.basic_user.clone(),
+            "basic_password" => c.basic_password.clone(),
+            _ => return None,
+        })
+    };
+    for spec in crate::providers::PROVIDERS {
+        let values: Vec<(String, crate::config::Value)> =
+            crate::providers::registry::emulator_values(spec, &fill)
+                .into_iter()
+                .map(|(k, v)| (k, crate::config::Value::Str(v)))
+                .collect();
+        crate::config::add_profile(file, spec.key, spec.key, &values, true)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

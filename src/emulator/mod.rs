@@ -468,6 +468,13 @@ const RESET: &str = "emulator fault: reset";
 
 /// Bind, print `listening on ADDR` (flushed), and serve until killed.
 pub async fn run(settings: &Settings) -> Result<()> {
+    let (listener, addr) = bind(settings).await?;
+    announce(addr);
+    serve(listener, settings).await
+}
+
+/// Bind the listening address (port 0 picks a free one): the socket and its address.
+pub async fn bind(settings: &Settings) -> Result<(tokio::net::TcpListener, SocketAddr)> {
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .map_err(|e| {
@@ -479,12 +486,19 @@ pub async fn run(settings: &Settings) -> Result<()> {
     let addr: SocketAddr = listener
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
-    {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on {addr}");
-        let _ = out.flush();
-    }
+    Ok((listener, addr))
+}
+
+/// `listening on ADDR`, the first line on stdout, flushed (tests and scripts wait for it).
+pub fn announce(addr: SocketAddr) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening on {addr}");
+    let _ = out.flush();
+}
+
+/// Serve on `listener` until killed.
+pub async fn serve(listener: tokio::net::TcpListener, settings: &Settings) -> Result<()> {
     // the `reset` fault unwinds on purpose: keep it off stderr
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -75,8 +75,8 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("region", "cn-hangzhou"),
         ("endpoint", "{url}"),
         ("log_endpoint", "{url}"),
-        ("access_key_id", "testak"),
-        ("access_key_secret", "testsk"),
+        ("access_key_id", "{access_key}"),
+        ("access_key_secret", "{secret_key}"),
         ("service", "svc"),
     ],
 };

@@ -52,8 +52,8 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     emulator_profile: &[
         ("space", "my-space"),
         ("endpoint", "{url}"),
-        ("client_id", "testclient"),
-        ("client_secret", "testsecret"),
+        ("client_id", "{client_id}"),
+        ("client_secret", "{client_secret}"),
     ],
 };
 

@@ -71,8 +71,8 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("region", "us-east-1"),
         ("endpoint", "{url}"),
         ("logs_endpoint", "{url}"),
-        ("access_key_id", "testak"),
-        ("secret_access_key", "testsk"),
+        ("access_key_id", "{access_key}"),
+        ("secret_access_key", "{secret_key}"),
     ],
 };
 

@@ -77,7 +77,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("project_id", "0123456789abcdef0123456789abcdef"),
         ("endpoint", "{url}"),
         ("lts_endpoint", "{url}"),
-        ("token", "testtoken"),
+        ("token", "{token}"),
     ],
 };
 

@@ -51,8 +51,8 @@ pub const SPEC: ProviderSpec = ProviderSpec {
     build: |p, env| Ok(Box::new(OpenFaas::from_profile(p, env)?)),
     emulator_profile: &[
         ("endpoint", "{url}"),
-        ("username", "admin"),
-        ("password", "testpassword"),
+        ("username", "{basic_user}"),
+        ("password", "{basic_password}"),
     ],
 };
 

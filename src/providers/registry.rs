@@ -81,8 +81,9 @@ pub struct ProviderSpec {
     pub max_payload: PayloadLimit,
     /// Build it from a profile, resolving secrets.
     pub build: fn(&Profile, Env) -> Result<Box<dyn Provider>>,
-    /// The keys of a profile that reaches the bundled emulator with its default
-    /// credentials; `{url}` stands for the emulator's base URL.
+    /// The keys of a profile that reaches the bundled emulator: `{url}` stands for its base
+    /// URL, `{token}`, `{access_key}`, `{secret_key}`, `{client_id}`, `{client_secret}`,
+    /// `{basic_user}` and `{basic_password}` for the credentials it accepts.
     pub emulator_profile: &'static [(&'static str, &'static str)],
 }
 
@@ -99,6 +100,33 @@ impl ProviderSpec {
     pub fn has(&self, cap: Capability) -> bool {
         self.capabilities.contains(&cap)
     }
+}
+
+/// A provider's emulator profile with its placeholders filled in by `fill` (which gets the
+/// name between the braces); one it does not know stays as written.
+pub fn emulator_values(
+    spec: &ProviderSpec,
+    fill: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    spec.emulator_profile
+        .iter()
+        .map(|(k, v)| {
+            let mut out = String::new();
+            let mut rest = *v;
+            while let Some(i) = rest.find('{') {
+                let Some(j) = rest[i..].find('}') else { break };
+                out.push_str(&rest[..i]);
+                let name = &rest[i + 1..i + j];
+                match fill(name) {
+                    Some(x) => out.push_str(&x),
+                    None => out.push_str(&rest[i..=i + j]),
+                }
+                rest = &rest[i + j + 1..];
+            }
+            out.push_str(rest);
+            (k.to_string(), out)
+        })
+        .collect()
 }
 
 /// Every provider, in the order help lists them.
@@ -166,14 +194,18 @@ mod tests {
         Profile {
             name: "emu".into(),
             provider: spec.key.into(),
-            values: spec
-                .emulator_profile
-                .iter()
-                .map(|(k, v)| {
-                    let v = v.replace("{url}", "http://127.0.0.1:9000");
-                    (k.to_string(), Value::Str(v))
+            values: emulator_values(spec, &|name| {
+                Some(match name {
+                    "url" => "http://127.0.0.1:9000".to_string(),
+                    other => format!("test-{other}"),
                 })
-                .collect(),
+            })
+            .into_iter()
+            .map(|(k, v)| {
+                assert!(!v.contains('{'), "{}: {k} = {v}", spec.key);
+                (k, Value::Str(v))
+            })
+            .collect(),
         }
     }
 

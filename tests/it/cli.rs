@@ -394,3 +394,42 @@ fn fcall_runs_without_core_dumps() {
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
 }
+
+/// `fcall emulator --write-profiles FILE`: a working profile for every provider, from the
+/// provider table, with the credentials this emulator takes.
+#[test]
+fn the_emulator_writes_a_profile_for_every_provider() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.config().parent().unwrap()).unwrap();
+    let file = sb.config().display().to_string();
+    let _emu = Emulator::start_with(&["--write-profiles", &file]);
+    for (profile, function) in [
+        ("huawei", "echo"),
+        ("aliyun", "svc/echo"),
+        ("altair", "echo"),
+        ("aws", "echo"),
+        ("openfaas", "echo"),
+    ] {
+        sb.run(&[
+            "-p",
+            profile,
+            "invoke",
+            function,
+            "-d",
+            r#"{"k":1}"#,
+            "--expect",
+            ".result_json.k == 1",
+        ])
+        .code(0);
+    }
+    // the first is the default
+    sb.run(&["invoke", "echo", "-d", "1"])
+        .code(0)
+        .stderr_has("ok · HTTP 200");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(sb.config()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
