@@ -71,7 +71,8 @@ pub fn case_lines(r: &CaseResult) -> String {
     };
     let mut s = format!("test {} ... {word} ({})\n", r.id(), ms(r.time));
     for reason in &r.reasons {
-        s.push_str(&format!("    {reason}\n"));
+        // a reason may quote the provider's answer: shown, never obeyed by the terminal
+        s.push_str(&format!("    {}\n", crate::terminal::escape_line(reason)));
     }
     s
 }

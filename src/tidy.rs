@@ -38,7 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("output", &["error", "invocation", "logs"]),
     ("expect", &["error", "output"]),
     ("suite", &["config", "env", "invocation"]),
-    ("report", &["error"]),
+    ("report", &["error", "terminal"]),
     (
         "render",
         &[

@@ -90,14 +90,30 @@ pub fn plain_text(flag: &str, value: &str) -> Result<()> {
     }
 }
 
+/// A header the user adds (`-H`, a suite's `headers`), named `what` in the error: not one
+/// that frames the message, and no control character in its value.
+pub fn check_header(what: &str, name: &str, value: &str) -> Result<()> {
+    if FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
+        return Err(Error::Usage(format!(
+            "{what}: fcall sets {name} from the request itself; drop it (the payload is sent whole)"
+        )));
+    }
+    plain_text(what, value)
+}
+
 /// `--callback-url`: an http(s) URL without control characters or spaces.
 pub fn check_callback_url(url: &str) -> Result<()> {
-    plain_text("--callback-url", url)?;
+    check_url_flag("--callback-url", url)
+}
+
+/// A URL flag (`--callback-url`, `--public-url`): http(s), no control characters or spaces.
+fn check_url_flag(flag: &str, url: &str) -> Result<()> {
+    plain_text(flag, url)?;
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     if url.contains(' ') || !matches!(scheme.as_deref(), Some("http" | "https")) {
-        return Err(Error::Usage(
-            "--callback-url: give an http:// or https:// URL without spaces".into(),
-        ));
+        return Err(Error::Usage(format!(
+            "{flag}: give an http:// or https:// URL without spaces"
+        )));
     }
     Ok(())
 }
@@ -112,12 +128,7 @@ fn parse_header(h: &str) -> Result<(String, String)> {
                     .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) =>
         {
             let name = k.trim();
-            if FRAMING_HEADERS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
-                return Err(Error::Usage(format!(
-                    "-H '{name}: …': fcall sets {name} from the request itself; drop the -H (the payload is sent whole)"
-                )));
-            }
-            plain_text(&format!("-H '{name}: …'"), v)?;
+            check_header(&format!("-H '{name}: …'"), name, v)?;
             Ok((name.to_string(), v.trim().to_string()))
         }
         // name only what comes before any value: `-H "Authorization Bearer …"` holds a secret
@@ -141,6 +152,9 @@ fn invocation(args: &InvokeArgs) -> Result<Invocation> {
     inv.wait = args.wait;
     if let Some(url) = &args.callback_url {
         check_callback_url(url)?;
+    }
+    if let Some(url) = &args.public_url {
+        check_url_flag("--public-url", url)?;
     }
     inv.callback_url = args.callback_url.clone();
     inv.validate_only = args.dry_run_remote;

@@ -201,6 +201,11 @@ async fn call(
     limit: Duration,
 ) -> Result<(Outcome, Option<String>)> {
     let provider = session.provider;
+    let len = inv.payload.as_ref().map_or(0, Vec::len);
+    providers::check_payload(provider.spec(), inv.mode, len)?;
+    for (name, value) in &inv.headers {
+        super::invoke::check_header(&format!("header '{name}'"), name, value)?;
+    }
     if inv.mode == Mode::Async && inv.wait {
         if provider.has(Capability::Callbacks) {
             return Err(Error::Usage(format!(

@@ -192,10 +192,17 @@ impl Aliyun {
         };
         Ok(Aliyun {
             endpoint,
-            region: s.get("region")?,
-            log_endpoint: s
-                .get("log_endpoint")?
-                .map(|e| e.trim_end_matches('/').to_string()),
+            region: match s.get("region")? {
+                Some(r) => {
+                    super::host_part("region", &r).map_err(|m| config(profile, m))?;
+                    Some(r)
+                }
+                None => None,
+            },
+            log_endpoint: match s.get("log_endpoint")? {
+                Some(e) => Some(super::endpoint_base(&profile.name, "'log_endpoint'", &e)?),
+                None => None,
+            },
             account_id,
             service: s.get("service")?,
             access_key_id: s.require("access_key_id")?,

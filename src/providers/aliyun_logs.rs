@@ -201,7 +201,7 @@ impl ReadsLogs for Aliyun {
     fn log_source(&self, q: &LogQuery, located: Option<&HttpResponse>) -> Result<LogSource> {
         let t = self.log_target(q)?;
         let resp = located.ok_or_else(|| Error::Internal("no logConfig was looked up".into()))?;
-        if !(200..300).contains(&resp.status) {
+        if !super::Provider::succeeded(self, resp.status) {
             return Err(super::Provider::refused(self, resp));
         }
         let body: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
@@ -216,6 +216,10 @@ impl ReadsLogs for Aliyun {
                 "Function Compute keeps no log of {whose}: it has no logConfig; give it a Simple Log Service project and logstore (console: Logging, or `s` / the API's logConfig) and invoke it again"
             )));
         };
+        // the project becomes part of the log service's host name: one DNS label only
+        super::host_part("project", project).map_err(|m| {
+            Error::Refused(format!("Function Compute's logConfig cannot be used: {m}"))
+        })?;
         Ok(LogSource {
             name: format!("{PRODUCT} {project}/{logstore}"),
             parts: vec![project.to_string(), logstore.to_string()],
@@ -265,7 +269,7 @@ impl ReadsLogs for Aliyun {
         page: Option<&str>,
         resp: &HttpResponse,
     ) -> Result<LogPage> {
-        if !(200..300).contains(&resp.status) {
+        if !super::Provider::succeeded(self, resp.status) {
             return Err(self.logs_refused(resp, src));
         }
         let items: Vec<Json> = serde_json::from_slice(&resp.body)

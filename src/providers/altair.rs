@@ -310,7 +310,7 @@ impl ReadsLogs for Altair {
         _page: Option<&str>,
         resp: &HttpResponse,
     ) -> Result<LogPage> {
-        if !(200..300).contains(&resp.status) {
+        if !crate::providers::Provider::succeeded(self, resp.status) {
             return Err(match self.refused(resp) {
                 Error::Auth(m) => Error::Auth(format!(
                     "{m}: reading a function's log needs the 'function' scope"

@@ -311,9 +311,10 @@ impl Aws {
             Some(e) => Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?),
             None => None,
         };
-        let logs_endpoint = s
-            .get("logs_endpoint")?
-            .map(|e| e.trim_end_matches('/').to_string());
+        let logs_endpoint = match s.get("logs_endpoint")? {
+            Some(e) => Some(super::endpoint_base(&profile.name, "'logs_endpoint'", &e)?),
+            None => None,
+        };
         Ok(Aws {
             region,
             endpoint,

@@ -202,7 +202,7 @@ impl ReadsLogs for Aws {
         let region = self.region(&f)?;
         let default = format!("/aws/lambda/{}", f.name);
         let group = match located {
-            Some(r) if (200..300).contains(&r.status) => {
+            Some(r) if super::Provider::succeeded(self, r.status) => {
                 let config: Json = serde_json::from_slice(&r.body).unwrap_or(Json::Null);
                 config["LoggingConfig"]["LogGroup"]
                     .as_str()
@@ -245,7 +245,7 @@ impl ReadsLogs for Aws {
         page: Option<&str>,
         resp: &HttpResponse,
     ) -> Result<LogPage> {
-        if !(200..300).contains(&resp.status) {
+        if !super::Provider::succeeded(self, resp.status) {
             return Err(self.logs_refused(resp, src.part(0)));
         }
         let answer: Json = serde_json::from_slice(&resp.body)

@@ -363,9 +363,10 @@ impl Huawei {
                 profile.name
             )));
         };
-        let lts_endpoint = s
-            .get("lts_endpoint")?
-            .unwrap_or_else(|| format!("https://lts.{region}.myhuaweicloud.com"));
+        let lts_endpoint = match s.get("lts_endpoint")? {
+            Some(e) => super::endpoint_base(&profile.name, "'lts_endpoint'", &e)?,
+            None => format!("https://lts.{region}.myhuaweicloud.com"),
+        };
         Ok(Huawei {
             endpoint,
             lts_endpoint: lts_endpoint.trim_end_matches('/').to_string(),

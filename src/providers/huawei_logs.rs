@@ -162,7 +162,7 @@ impl ReadsLogs for Huawei {
     fn log_source(&self, q: &LogQuery, located: Option<&HttpResponse>) -> Result<LogSource> {
         let resp =
             located.ok_or_else(|| Error::Internal("no function config was looked up".into()))?;
-        if !(200..300).contains(&resp.status) {
+        if !super::Provider::succeeded(self, resp.status) {
             return Err(self.refused(resp));
         }
         let config: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
@@ -207,7 +207,7 @@ impl ReadsLogs for Huawei {
         page: Option<&str>,
         resp: &HttpResponse,
     ) -> Result<LogPage> {
-        if !(200..300).contains(&resp.status) {
+        if !super::Provider::succeeded(self, resp.status) {
             return Err(self.logs_refused(resp, src));
         }
         let body: Json = serde_json::from_slice(&resp.body)

@@ -334,7 +334,7 @@ impl ReadsLogs for OpenFaas {
         _page: Option<&str>,
         resp: &HttpResponse,
     ) -> Result<LogPage> {
-        if !(200..300).contains(&resp.status) {
+        if !crate::providers::Provider::succeeded(self, resp.status) {
             let line = refusal_line(self.product(), None, None, resp, None);
             return Err(match resp.status {
                 401 | 403 => Error::Auth(format!(

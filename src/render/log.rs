@@ -138,14 +138,17 @@ fn platform(message: &str, color: bool) -> String {
     }
 }
 
-/// The message as shown: platform line, structured, runtime or plain.
+/// The message as shown: platform line, structured, runtime or plain; its control
+/// characters escaped first (line breaks and tabs kept), so that only fcall's own colours
+/// reach the terminal.
 pub fn message(e: &LogEvent, color: bool) -> String {
-    if is_platform_line(&e.message) {
-        return platform(&e.message, color);
+    let text = crate::terminal::escape_text(&e.message);
+    if is_platform_line(&text) {
+        return platform(&text, color);
     }
-    structured(&e.message, color)
-        .or_else(|| runtime_line(&e.message, color))
-        .unwrap_or_else(|| plain_line(&e.message, color))
+    structured(&text, color)
+        .or_else(|| runtime_line(&text, color))
+        .unwrap_or_else(|| plain_line(&text, color))
 }
 
 /// One event as a line (ending in `\n`): time, request id (if shown), message.
@@ -157,9 +160,12 @@ pub fn line(e: &LogEvent, style: &LogStyle) -> String {
         time
     };
     let mut s = time;
+    // remote text: shown, never obeyed by the terminal (colours are added after escaping)
     if style.request_column {
         s.push_str("  ");
-        s.push_str(e.request_id.as_deref().unwrap_or("-"));
+        s.push_str(&crate::terminal::escape_line(
+            e.request_id.as_deref().unwrap_or("-"),
+        ));
     }
     s.push_str("  ");
     s.push_str(&message(e, style.color));
@@ -236,5 +242,22 @@ mod tests {
         colored::control::unset_override();
         assert!(coloured.ends_with(" it broke"));
         assert_eq!(message(&ev("ERROR: it broke"), false), "ERROR: it broke");
+    }
+
+    #[test]
+    fn remote_control_characters_are_shown_not_obeyed() {
+        let mut e = ev("boom\u{1b}[2J\r\nok · HTTP 200");
+        e.request_id = Some("r\u{1b}]0;x\u{7}".into());
+        let style = LogStyle {
+            color: false,
+            request_column: true,
+            offset: UtcOffset::UTC,
+        };
+        let l = line(&e, &style);
+        assert!(
+            !l.trim_end().chars().any(|c| c.is_control() && c != '\n'),
+            "{l:?}"
+        );
+        assert!(l.contains("\\x1b[2J\\r"), "{l:?}");
     }
 }

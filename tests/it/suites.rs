@@ -236,3 +236,25 @@ fn the_readme_suite_passes_for_every_provider() {
         .code(0)
         .stdout_has("test result: ok. 5 passed; 0 failed;");
 }
+
+/// A suite's case meets the same input rules as `invoke` (issue 18): a framing header or an
+/// over-limit payload is the case's usage error (exit 2), and nothing is sent.
+#[test]
+fn a_case_with_a_framing_header_or_a_payload_too_big_is_an_error_before_sending() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.aliyun_profiles(&emu);
+    let big = "x".repeat((128 << 10) + 1);
+    let suite = format!(
+        "function = \"svc/echo\"\n\n[[case]]\nname = \"framing\"\nheaders = {{ Content-Length = \"1\" }}\n\n[[case]]\nname = \"too big\"\nasync = true\npayload = \"{big}\"\n"
+    );
+    let file = write(&sb, "limits.fcall.toml", &suite);
+    let o = sb.run(&["test", file.to_str().unwrap()]);
+    o.code(2)
+        .stdout_has("fcall sets Content-Length from the request itself")
+        .stdout_has("larger than Function Compute takes in an async call (131072 bytes)");
+    assert_eq!(
+        emu.counter("aliyun.sync.echo") + emu.counter("aliyun.async.echo"),
+        0
+    );
+}
