@@ -396,6 +396,8 @@ async fn execute(
     }
     if inv.tail && inv.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
+    } else if let Some(note) = provider.tail_note(&inv) {
+        warn(&note);
     }
     let mut receiver = bind_receiver(args, &mut inv).await?;
     let inv = &inv;

@@ -79,6 +79,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("access_key_secret", "{secret_key}"),
         ("service", "svc"),
     ],
+    tail: true,
 };
 
 const ENV_AK: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";

@@ -55,6 +55,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("client_id", "{client_id}"),
         ("client_secret", "{client_secret}"),
     ],
+    tail: false,
 };
 
 const DEFAULT_ENDPOINT: &str = "https://api.swx.altairone.com";

@@ -74,6 +74,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("access_key_id", "{access_key}"),
         ("secret_access_key", "{secret_key}"),
     ],
+    tail: true,
 };
 
 /// Error types that mean the credentials (or their rights) are wrong: exit 3.

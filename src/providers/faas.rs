@@ -106,12 +106,6 @@ pub fn request(
     endpoint: &str,
     path: &str,
 ) -> Result<HttpRequest> {
-    if inv.tail {
-        return Err(Error::Usage(format!(
-            "--tail: {} returns no log with the result: --logs reads the whole log from its log service",
-            rules.product
-        )));
-    }
     if let Some(q) = &inv.qualifier {
         return Err(Error::Usage(format!(
             "--qualifier {q}: {} functions have no versions or aliases",
@@ -308,8 +302,9 @@ mod tests {
         inv.callback_url = None;
         let r2 = request(&inv, &optional, "POST", "http://gw", "/async-function/f").unwrap();
         assert_eq!(r2.header("X-Callback-Url"), None);
+        // --tail is the command's note to print, not the request's error
         inv.tail = true;
-        assert!(request(&inv, &optional, "POST", "http://gw", "/f").is_err());
+        assert!(request(&inv, &optional, "POST", "http://gw", "/f").is_ok());
         assert_eq!(r.header("X-Callback-Url"), Some("http://cb/x"));
         assert_eq!(r.header("Content-Type"), Some("text/plain"));
         assert_eq!(r.body, b"hi");

@@ -79,6 +79,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("lts_endpoint", "{url}"),
         ("token", "{token}"),
     ],
+    tail: true,
 };
 
 const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";

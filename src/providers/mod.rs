@@ -152,6 +152,16 @@ impl dyn Provider + '_ {
         }
     }
 
+    /// The note for `--tail` on a provider that returns no log with the result.
+    pub fn tail_note(&self, inv: &Invocation) -> Option<String> {
+        (inv.tail && !self.spec().tail).then(|| {
+            format!(
+                "--tail: {} returns no log with the result: --logs reads the whole log from its log service",
+                self.product()
+            )
+        })
+    }
+
     /// The status query, or the one error for its absence.
     pub fn need_async_status(&self) -> Result<&dyn AsyncStatus> {
         self.async_status()

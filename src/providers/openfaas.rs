@@ -54,6 +54,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("username", "{basic_user}"),
         ("password", "{basic_password}"),
     ],
+    tail: false,
 };
 
 /// faas-cli's default gateway, and the variable it reads one from.

@@ -85,6 +85,9 @@ pub struct ProviderSpec {
     /// URL, `{token}`, `{access_key}`, `{secret_key}`, `{client_id}`, `{client_secret}`,
     /// `{basic_user}` and `{basic_password}` for the credentials it accepts.
     pub emulator_profile: &'static [(&'static str, &'static str)],
+    /// Whether a synchronous result comes with a log tail (`--tail`); without one, `--tail`
+    /// is a note, not an error, so one command line serves every profile.
+    pub tail: bool,
 }
 
 impl ProviderSpec {

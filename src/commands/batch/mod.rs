@@ -213,6 +213,8 @@ fn prepare<'a>(ctx: &Ctx, args: &'a BatchArgs) -> Result<Prepared<'a>> {
     }
     if base.tail && base.mode == Mode::Async {
         warn("--tail has no effect on an async invocation: its log is not returned");
+    } else if let Some(note) = provider.tail_note(&base) {
+        warn(&note);
     }
     Ok(Prepared {
         base,
