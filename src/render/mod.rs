@@ -87,10 +87,11 @@ pub fn summary_line(out: &Outcome, mode: Mode, async_status: Option<&str>, color
 pub fn unmet_expectations(checked: &[crate::output::Checked], color: bool) -> String {
     let mut s = String::new();
     for c in checked.iter().filter(|c| !c.ok) {
+        // the reason quotes the envelope: remote text, made safe for a terminal
         let line = format!(
             "expectation not met: {} {}",
-            c.expression,
-            c.reason.as_deref().unwrap_or("")
+            crate::terminal::escape_line(&c.expression),
+            crate::terminal::escape_line(c.reason.as_deref().unwrap_or(""))
         );
         s.push_str(&if color { line.red().to_string() } else { line });
         s.push('\n');
@@ -196,6 +197,18 @@ mod tests {
         assert!(!use_color("auto", &dumb, true));
         assert!(use_color("auto", &force, false));
         assert!(!use_color("auto", &force_off, false));
+    }
+
+    #[test]
+    fn unmet_expectations_escape_what_they_quote() {
+        let checked = [crate::output::Checked {
+            expression: ".result == 1".into(),
+            ok: false,
+            reason: Some("yielded \"\u{1b}[2J\" (result = \u{1b}[2J)".into()),
+        }];
+        let text = unmet_expectations(&checked, false);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.starts_with("expectation not met: .result == 1 yielded"));
     }
 
     #[test]
