@@ -806,12 +806,15 @@ pub enum DecodeCommand {
         #[arg(long, value_name = "BYTES")]
         limit: Option<usize>,
     },
-    /// Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line
+    /// Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT
+    /// line or Function Compute's `Duration: … Billed Duration: …` line
     #[command(after_help = "Examples:
   fcall decode summary '{\"duration\":1.913,\"billingDuration\":2,\"memorySize\":128,\"memoryUsed\":41.5}'
-  fcall decode log \"$LOG_RESULT\" | fcall decode summary     the REPORT line of a Lambda tail")]
+  fcall decode log \"$LOG_RESULT\" | fcall decode summary     the REPORT line of a Lambda tail
+  fcall decode summary 'Duration: 2.96 ms, Billed Duration: 3 ms, Memory Size: 128 MB, Max Memory Used: 10.83 MB'")]
     Summary {
-        /// The JSON, a whole header line, or a log holding a REPORT line; - or nothing reads stdin
+        /// The JSON, a whole header line, or a log holding a REPORT or FC Duration line; - or
+        /// nothing reads stdin
         value: Option<String>,
     },
 }

@@ -67,6 +67,9 @@ pub enum DecodeError {
     /// Not JSON, or JSON that is not an object.
     #[error("the invoke summary is not a JSON object ({detail}): paste the X-Cff-Invoke-Summary value, e.g. {{\"duration\":1.913,\"memorySize\":128}}")]
     InvalidSummary { detail: String },
+    /// Pasted text that is none of the summaries fcall reads (`decode summary`).
+    #[error("not a summary fcall reads ({detail}): paste a Lambda REPORT line, Function Compute's `Duration: … Billed Duration: …` line, or an X-Cff-Invoke-Summary JSON object such as {{\"duration\":1.913,\"memorySize\":128}}")]
+    UnknownSummary { detail: String },
 }
 
 /// A value pasted or piped in that does not decode is bad input (exit 2).
@@ -223,6 +226,72 @@ pub fn parse_lambda_report(log: &str) -> Option<InvokeSummary> {
     if line.starts_with('{') {
         return json_report(line);
     }
+    Some(report_fields(line))
+}
+
+/// Where Function Compute's runtime ends a request's log: `FC Invoke End RequestId: ID`.
+const FC_END: &str = "FC Invoke End RequestId: ";
+
+/// The figures Function Compute writes at the end of a request's log, the last ones in
+/// `log`: after `FC Invoke End RequestId: ID` come (on the next line, or the one after a
+/// blank line; some runtimes put them on the same line after a comma)
+/// `Duration: 2.96 ms, Billed Duration: 3 ms, Memory Size: 128 MB, Max Memory Used: 10.83 MB`.
+///
+/// The fields fill the summary as [`parse_lambda_report`]'s do, and the request id, when
+/// an end line names it, goes to `extra` as `request_id`. `None` when the log holds no
+/// such line (the tail was cut before it, or the log is not Function Compute's).
+pub fn parse_fc_report(log: &str) -> Option<InvokeSummary> {
+    let lines: Vec<&str> = log.lines().map(str::trim).collect();
+    let id_of = |end: &str| {
+        let id = end.split(',').next().unwrap_or("").trim();
+        (!id.is_empty()).then(|| id.to_string())
+    };
+    for (i, line) in lines.iter().enumerate().rev() {
+        let (id, fields) = match line.strip_prefix(FC_END) {
+            Some(rest) => match rest.split_once(',') {
+                Some((id, fields)) => (id_of(id), fields.trim()),
+                None => continue,
+            },
+            None if line.starts_with("Duration:") => {
+                let above = lines[..i].iter().rev().find(|l| !l.is_empty());
+                (
+                    above.and_then(|l| l.strip_prefix(FC_END)).and_then(id_of),
+                    *line,
+                )
+            }
+            None => continue,
+        };
+        if !fields.starts_with("Duration:") || !fields.contains("Billed Duration:") {
+            continue;
+        }
+        let mut summary = report_fields(&fields.replace(',', " "));
+        if let Some(id) = id {
+            summary.extra.insert("request_id".into(), Value::String(id));
+        }
+        return Some(summary);
+    }
+    None
+}
+
+/// A summary from any of the forms a person may paste: a Lambda `REPORT` line (or a log
+/// holding one), Function Compute's `Duration: … Billed Duration: …` line (or a log
+/// holding one), or an `X-Cff-Invoke-Summary` JSON object (bare or as a header line).
+pub fn parse_summary_text(input: &str) -> Result<InvokeSummary, DecodeError> {
+    if let Some(report) = parse_lambda_report(input) {
+        return Ok(report);
+    }
+    if let Some(report) = parse_fc_report(input) {
+        return Ok(report);
+    }
+    parse_cff_summary(input).map_err(|e| match e {
+        DecodeError::InvalidSummary { detail } => DecodeError::UnknownSummary { detail },
+        other => other,
+    })
+}
+
+/// The `Name: value [unit]` fields of a report line (Lambda's REPORT line after `REPORT `,
+/// Function Compute's figures with their commas made spaces), separated by tabs or spaces.
+fn report_fields(line: &str) -> InvokeSummary {
     let mut summary = InvokeSummary::default();
     let mut tokens = line.split_whitespace().peekable();
     let mut label: Vec<&str> = Vec::new();
@@ -266,7 +335,7 @@ pub fn parse_lambda_report(log: &str) -> Option<InvokeSummary> {
             }
         }
     }
-    Some(summary)
+    summary
 }
 
 /// The `platform.report` record a function with Lambda's JSON log format writes instead of
@@ -312,10 +381,48 @@ fn json_report(line: &str) -> Option<InvokeSummary> {
     Some(summary)
 }
 
+/// A key of [`InvokeSummary::extra`] in words, and the unit its name ends with:
+/// `init_duration_ms` → (`init duration`, `ms`), `request_id` → `request id`,
+/// `restoreDurationMs` → (`restore duration`, `ms`), `funcDigest` → `function digest`.
+pub fn human_name(key: &str) -> (String, Option<&'static str>) {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        let boundary = c == '_' || c == '-' || c == ' ' || (c.is_uppercase() && prev_lower);
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        if c != '_' && c != '-' && c != ' ' {
+            word.extend(c.to_lowercase());
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let unit = match words.last().map(String::as_str) {
+        Some("ms") if words.len() > 1 => Some("ms"),
+        Some("mb") if words.len() > 1 => Some("MB"),
+        _ => None,
+    };
+    if unit.is_some() {
+        words.pop();
+    }
+    if words.first().map(String::as_str) == Some("func") {
+        words[0] = "function".into();
+    }
+    match words.is_empty() {
+        true => (key.to_string(), None),
+        false => (words.join(" "), unit),
+    }
+}
+
 /// Human rendering for `fcall decode summary`: one `label: value unit` line per known
-/// field, e.g. `memory used: 64.39 MB of 128 MB (50.3%)`, then the extra keys as
-/// `key: value`. Every line ends with `\n`; none has trailing spaces. Strings that would
-/// be ambiguous on one line (empty, padded, control characters) are JSON-quoted.
+/// field, e.g. `memory used: 64.39 MB of 128 MB (50.3%)`, then the extra keys in words
+/// with their units (`init duration: 118.45 ms`, [`human_name`]). Every line ends with
+/// `\n`; none has trailing spaces. Strings that would be ambiguous on one line (empty,
+/// padded, control characters) are JSON-quoted.
 pub fn render_summary(s: &InvokeSummary) -> String {
     let mut lines = Vec::new();
     if let Some(duration) = s.duration_ms {
@@ -339,11 +446,16 @@ pub fn render_summary(s: &InvokeSummary) -> String {
         (None, None) => {}
     }
     for (key, value) in &s.extra {
-        let value = match value {
-            Value::String(text) => one_line(text),
-            other => other.to_string(),
+        let (name, unit) = human_name(key);
+        let value = match (value, unit) {
+            (Value::Number(n), Some(unit)) => match n.as_f64() {
+                Some(x) => format!("{} {unit}", decimal(x, 3)),
+                None => format!("{n} {unit}"),
+            },
+            (Value::String(text), _) => one_line(text),
+            (other, _) => other.to_string(),
         };
-        lines.push(format!("{}: {value}", one_line(key)));
+        lines.push(format!("{}: {value}", one_line(&name)));
     }
     lines.into_iter().map(|line| line + "\n").collect()
 }
@@ -828,7 +940,87 @@ mod tests {
             "duration: 7.894 ms\n\
              billed duration: 100 ms\n\
              memory used: 64.39 MB of 128 MB (50.3%)\n\
-             funcDigest: *****\n"
+             function digest: *****\n"
+        );
+    }
+
+    const FC_LOG: &str = "FC Invoke Start RequestId: 1-65dd\n2024-02-27T08:35:26Z 1-65dd [INFO] hi\nFC Invoke End RequestId: 1-65dd\n\nDuration: 2.96 ms, Billed Duration: 3 ms, Memory Size: 128 MB, Max Memory Used: 10.83 MB\n";
+
+    #[test]
+    fn fc_figures_after_the_end_line_or_on_it() {
+        let s = parse_fc_report(FC_LOG).unwrap();
+        assert_eq!(
+            (
+                s.duration_ms,
+                s.billed_ms,
+                s.memory_limit_mb,
+                s.memory_used_mb
+            ),
+            (Some(2.96), Some(3.0), Some(128.0), Some(10.83))
+        );
+        assert_eq!(s.extra["request_id"], "1-65dd");
+        assert_eq!(s.extra.len(), 1);
+        // on the end line itself, after a comma
+        let same = parse_fc_report("FC Invoke End RequestId: r9, Duration: 7.94 ms, Billed Duration: 8 ms, Memory Size: 512 MB, Max Memory Used: 28.96 MB").unwrap();
+        assert_eq!((same.duration_ms, same.billed_ms), (Some(7.94), Some(8.0)));
+        assert_eq!(same.extra["request_id"], "r9");
+        // the line alone, as pasted: no request id
+        let alone = parse_fc_report("Duration: 117.00 ms, Billed Duration: 117 ms, Memory Size: 128 MB, Max Memory Used: 37.05 MB").unwrap();
+        assert_eq!(
+            (alone.duration_ms, alone.memory_used_mb),
+            (Some(117.0), Some(37.05))
+        );
+        assert!(alone.extra.is_empty());
+        // the last request's figures win
+        let two = format!("{FC_LOG}FC Invoke End RequestId: 2-aa\nDuration: 1.5 ms, Billed Duration: 2 ms, Memory Size: 256 MB, Max Memory Used: 9 MB\n");
+        assert_eq!(parse_fc_report(&two).unwrap().extra["request_id"], "2-aa");
+        for none in [
+            "",
+            "FC Invoke End RequestId: r1\n",
+            "Duration: 3 ms\n",
+            "a log line: Duration: 3 ms, Billed Duration: 3 ms",
+        ] {
+            assert_eq!(parse_fc_report(none), None, "{none:?}");
+        }
+    }
+
+    #[test]
+    fn summary_text_in_any_form() {
+        let lambda = "REPORT RequestId: r1\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 150.12 ms";
+        assert_eq!(parse_summary_text(lambda).unwrap().duration_ms, Some(1.23));
+        assert_eq!(parse_summary_text(FC_LOG).unwrap().duration_ms, Some(2.96));
+        assert_eq!(
+            parse_summary_text(DOCUMENTED).unwrap().duration_ms,
+            Some(7.894)
+        );
+        let e = parse_summary_text("Duration: fast")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("not a summary fcall reads ("), "{e}");
+        assert!(
+            e.contains("REPORT") && e.contains("Billed Duration") && !e.contains('\n'),
+            "{e}"
+        );
+        assert_eq!(parse_summary_text("  "), Err(DecodeError::Empty));
+    }
+
+    #[test]
+    fn extra_keys_read_as_words_with_their_units() {
+        for (key, name, unit) in [
+            ("init_duration_ms", "init duration", Some("ms")),
+            ("restoreDurationMs", "restore duration", Some("ms")),
+            ("request_id", "request id", None),
+            ("funcDigest", "function digest", None),
+            ("status", "status", None),
+            ("ms", "ms", None),
+            ("_", "_", None),
+        ] {
+            assert_eq!(human_name(key), (name.to_string(), unit), "{key}");
+        }
+        let lambda = "REPORT RequestId: r1\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\tInit Duration: 150.12 ms";
+        assert_eq!(
+            render_summary(&parse_lambda_report(lambda).unwrap()),
+            "duration: 1.23 ms\nbilled duration: 2 ms\nmemory used: 64 MB of 128 MB (50%)\ninit duration: 150.12 ms\nrequest id: r1\n"
         );
     }
 

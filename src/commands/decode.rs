@@ -31,10 +31,7 @@ pub fn run(cmd: DecodeCommand) -> Result<u8> {
         }
         DecodeCommand::Summary { value } => {
             let input = arg_or_stdin(value.as_deref(), "summary")?;
-            let summary = match decode::parse_lambda_report(&input) {
-                Some(report) => report,
-                None => decode::parse_cff_summary(&input)?,
-            };
+            let summary = decode::parse_summary_text(&input)?;
             let mut text = decode::render_summary(&summary);
             if !text.ends_with('\n') {
                 text.push('\n');

@@ -290,7 +290,7 @@ fn decode_summary_reads_a_report_line() {
     o.code(0);
     assert_eq!(
         o.stdout_str(),
-        "duration: 12.5 ms\nbilled duration: 13 ms\nmemory used: 64 MB of 128 MB (50%)\ninit_duration_ms: 200\nrequest_id: r1\n"
+        "duration: 12.5 ms\nbilled duration: 13 ms\nmemory used: 64 MB of 128 MB (50%)\ninit duration: 200 ms\nrequest id: r1\n"
     );
 }
 

@@ -177,7 +177,7 @@ fn decode_summary_renders_units() {
         .stdout_has("7.894 ms")
         .stdout_has("100 ms")
         .stdout_has("128 MB")
-        .stdout_has("funcDigest");
+        .stdout_has("function digest: abc");
     sb.run(&["decode", "summary", "{oops"]).code(2);
 }
 
