@@ -14,7 +14,7 @@ use super::{
     Capability, Env, Provider, Settings,
 };
 use crate::config::Profile;
-use crate::decode::FC_TAIL_LIMIT;
+use crate::decode::{self, FC_TAIL_LIMIT};
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, Invocation, Mode, Outcome};
@@ -454,6 +454,7 @@ impl Provider for Aliyun {
         let number = |h: &str| resp.header(h).and_then(|v| v.trim().parse::<f64>().ok());
         out.summary.duration_ms = number("X-Fc-Invocation-Duration");
         out.summary.memory_used_mb = number("X-Fc-Max-Memory-Usage");
+        tail_figures(&mut out);
         for (header, label) in [
             ("X-Fc-Invocation-Service-Version", "version"),
             ("X-Fc-Instance-Id", "instance"),
@@ -534,6 +535,28 @@ impl Provider for Aliyun {
     fn logs(&self) -> Option<&dyn super::ReadsLogs> {
         Some(self)
     }
+}
+
+/// The figures at the end of the tail (`Duration: 2.96 ms, Billed Duration: 3 ms, Memory
+/// Size: 128 MB, …`), when they are this request's: the headers carry the duration in whole
+/// milliseconds and neither the billed time nor the memory limit.
+fn tail_figures(out: &mut Outcome) {
+    let Some(report) = out
+        .log
+        .as_ref()
+        .and_then(|l| decode::parse_fc_report(&l.text))
+    else {
+        return;
+    };
+    let id = report.extra.get("request_id").and_then(Json::as_str);
+    if id.is_some_and(|id| Some(id) != out.request_id.as_deref()) {
+        return;
+    }
+    let s = &mut out.summary;
+    s.duration_ms = report.duration_ms.or(s.duration_ms);
+    s.billed_ms = s.billed_ms.or(report.billed_ms);
+    s.memory_limit_mb = s.memory_limit_mb.or(report.memory_limit_mb);
+    s.memory_used_mb = s.memory_used_mb.or(report.memory_used_mb);
 }
 
 impl AsyncStatus for Aliyun {
@@ -619,5 +642,50 @@ impl AsyncStop for Aliyun {
         let mut req = self.request("PUT", &t, &suffix);
         self.sign(&mut req, action, now);
         Ok(req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_tail(request_id: &str, log: &str) -> Outcome {
+        Outcome {
+            request_id: Some(request_id.into()),
+            log: Some(decode::log_from_bytes(log.as_bytes(), None)),
+            summary: decode::InvokeSummary {
+                duration_ms: Some(3.0),
+                memory_used_mb: Some(10.83),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    const TAIL: &str = "FC Invoke Start RequestId: r1\nhi\nFC Invoke End RequestId: r1\nDuration: 2.96 ms, Billed Duration: 3 ms, Memory Size: 128 MB, Max Memory Used: 10.83 MB\n";
+
+    #[test]
+    fn the_tail_gives_exact_duration_billed_time_and_memory_limit() {
+        let mut out = with_tail("r1", TAIL);
+        tail_figures(&mut out);
+        let s = &out.summary;
+        assert_eq!(
+            (
+                s.duration_ms,
+                s.billed_ms,
+                s.memory_limit_mb,
+                s.memory_used_mb
+            ),
+            (Some(2.96), Some(3.0), Some(128.0), Some(10.83))
+        );
+        assert!(s.extra.is_empty(), "{:?}", s.extra);
+    }
+
+    #[test]
+    fn another_requests_figures_are_not_taken() {
+        let mut out = with_tail("r2", TAIL);
+        tail_figures(&mut out);
+        assert_eq!(out.summary.duration_ms, Some(3.0));
+        assert_eq!(out.summary.billed_ms, None);
     }
 }

@@ -157,14 +157,22 @@ fn aliyun() -> Row {
         echo_id: "svc/echo".into(),
         longlog_id: "svc/longlog".into(),
         payload: "hello bytes",
+        // the headers' whole milliseconds made exact, and the billed time and memory limit
+        // added, from the tail's `Duration: … Billed Duration: …` line
         summary: &[
-            "duration 3 ms",
-            "memory 10.83 MB",
+            "duration 2.96 ms",
+            "billed 3 ms",
+            "memory 10.83 of 128 MB",
             "version LATEST",
             "instance c-",
         ],
         log: &["FC Invoke Start RequestId: ", "你好, función ✓"],
-        summary_json: &[("duration_ms", 3.0), ("memory_mb", 10.83)],
+        summary_json: &[
+            ("duration_ms", 2.96),
+            ("billed_ms", 3.0),
+            ("memory_mb", 10.83),
+            ("memory_limit_mb", 128.0),
+        ],
         tail_bytes: 4096,
         log_finish: "FC Invoke End RequestId: ",
         log_end: "Max Memory Used: 10.83 MB\n",
