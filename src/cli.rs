@@ -263,6 +263,15 @@ counters.")]
     Emulator(EmulatorArgs),
 }
 
+/// `--pretty`: what is done to a JSON result shown on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrettyWhat {
+    All,
+    Format,
+    Colors,
+    None,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
@@ -327,6 +336,12 @@ pub struct InvokeArgs {
     /// Output format: human (result on stdout, report on stderr) or a JSON envelope
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub output: OutputFormat,
+
+    /// How a JSON result (or envelope) is shown: indented (format), coloured (colors), both
+    /// (all) or as sent (none). Default: all when stdout is a terminal (colours as --color,
+    /// NO_COLOR and TERM say), none when it is piped, which keeps the bytes exact
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub pretty: Option<PrettyWhat>,
 
     #[command(flatten)]
     pub net: NetArgs,
@@ -625,6 +640,7 @@ impl NetArgs {
             verbose,
             insecure: self.insecure,
             retry_sync: self.retry_sync,
+            announce_retries: false,
         }
     }
 }

@@ -25,6 +25,9 @@ pub struct Options {
     /// Retry even what may have reached the function (`--retry-sync`): the session's
     /// [`Policy::retry_after_send`] for every request.
     pub retry_sync: bool,
+    /// Say on stderr, one dim line each, why and when a request is sent again (also with
+    /// `verbose`); off where stderr is kept for warnings (`--output json`, batch).
+    pub announce_retries: bool,
 }
 
 impl Default for Options {
@@ -36,6 +39,17 @@ impl Default for Options {
             verbose: false,
             insecure: false,
             retry_sync: false,
+            announce_retries: false,
+        }
+    }
+}
+
+impl Options {
+    /// These options, with retries said on stderr or not ([`Options::announce_retries`]).
+    pub fn announcing_retries(self, on: bool) -> Options {
+        Options {
+            announce_retries: on,
+            ..self
         }
     }
 }
@@ -330,8 +344,9 @@ impl Transport {
             };
             match wait {
                 Some(w) if attempt < self.opts.retries => {
-                    if self.opts.verbose {
-                        eprintln!("retrying in {} ms", w.as_millis());
+                    if self.opts.verbose || self.opts.announce_retries {
+                        let line = retry_line(w, &result, attempt + 2, self.opts.retries + 1);
+                        eprintln!("{}", colored::Colorize::dimmed(line.as_str()));
                     }
                     tokio::time::sleep(w).await;
                     attempt += 1;
@@ -344,6 +359,31 @@ impl Transport {
             }
         }
     }
+}
+
+/// `retrying in 1.2 s: HTTP 429 (attempt 2 of 3)`: why a request is sent again, and when;
+/// what the answer or the error says is remote text, made safe for a terminal.
+fn retry_line(
+    wait: Duration,
+    result: &Result<HttpResponse, SendError>,
+    next: u32,
+    attempts: u32,
+) -> String {
+    let why = match result {
+        Ok(r) => format!("HTTP {}", r.status),
+        Err(SendError::Connect(cause)) => format!("could not connect: {cause}"),
+        Err(SendError::Timeout(d)) => format!("no answer within {} s", d.as_secs_f64()),
+        Err(SendError::Other(cause)) => cause.clone(),
+    };
+    let ms = wait.as_millis();
+    let when = match ms {
+        0..=999 => format!("{ms} ms"),
+        _ => format!("{:.1} s", wait.as_secs_f64()),
+    };
+    format!(
+        "retrying in {when}: {} (attempt {next} of {attempts})",
+        escape_line(&why)
+    )
 }
 
 /// The most of a body fcall holds in memory (results it can stream are not held).
@@ -524,6 +564,25 @@ mod tests {
         assert_eq!(retry_after(&r), Some(Duration::from_secs(60)));
         r.headers[0].1 = "Tue, 02 Jan 2024 03:04:05 GMT".into();
         assert_eq!(retry_after(&r), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn retry_lines_say_why_when_and_which_attempt() {
+        let throttled = Ok(HttpResponse {
+            status: 429,
+            ..Default::default()
+        });
+        assert_eq!(
+            retry_line(Duration::from_millis(1240), &throttled, 2, 3),
+            "retrying in 1.2 s: HTTP 429 (attempt 2 of 3)"
+        );
+        let refused = Err(SendError::Connect("Connection refused".into()));
+        assert_eq!(
+            retry_line(Duration::from_millis(180), &refused, 3, 3),
+            "retrying in 180 ms: could not connect: Connection refused (attempt 3 of 3)"
+        );
+        let odd = Err(SendError::Other("reset\u{1b}[2J".into()));
+        assert!(!retry_line(Duration::ZERO, &odd, 2, 2).contains('\u{1b}'));
     }
 
     #[test]

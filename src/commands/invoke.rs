@@ -11,14 +11,14 @@ use time::OffsetDateTime;
 use super::session::{now, Session};
 use super::{warn, write_stdout, Ctx};
 use crate::callback::Receiver;
-use crate::cli::{CallArgs, InvokeArgs, OutputFormat};
+use crate::cli::{CallArgs, InvokeArgs, OutputFormat, PrettyWhat};
 use crate::error::{code, Error, Result};
 use crate::expect::{self, Expr};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, FunctionError, Invocation, Mode, Outcome};
 use crate::output::{self, Context, Envelope, ErrorEnvelope};
 use crate::providers::{self, Capability, Provider};
-use crate::render;
+use crate::render::{self, json::Pretty};
 use crate::transport::{shown_value, Copied, Received};
 
 /// The payload from `-d` (literal, `@FILE`, `@-`), else piped stdin, else none.
@@ -301,14 +301,42 @@ pub async fn run(ctx: &Ctx, args: &InvokeArgs) -> Result<u8> {
             .as_deref()
             .map(|j| Expr::compile(j).map_err(|e| Error::Usage(format!("--jq: {e}"))))
             .transpose()?,
+        pretty: pretty(args.pretty, ctx, std::io::stdout().is_terminal()),
     };
     let result = execute(ctx, args, &checks, provider, inv, &rctx).await;
     if let Err(e) = &result {
         if args.output == OutputFormat::Json {
-            write_stdout(&output::line(&ErrorEnvelope::new(&rctx, e, None)))?;
+            let line = output::line(&ErrorEnvelope::new(&rctx, e, None));
+            write_json(&line, checks.pretty)?;
         }
     }
     result
+}
+
+/// What `--pretty` asks for; without it, everything on a terminal (colours as `--color`,
+/// `NO_COLOR` and `TERM` say) and nothing when stdout is piped, whatever `CLICOLOR_FORCE`
+/// says: piped, the result stays byte for byte.
+fn pretty(flag: Option<PrettyWhat>, ctx: &Ctx, stdout_tty: bool) -> Pretty {
+    let (format, colors) = match flag {
+        Some(PrettyWhat::All) => (true, true),
+        Some(PrettyWhat::Format) => (true, false),
+        Some(PrettyWhat::Colors) => (false, true),
+        Some(PrettyWhat::None) => (false, false),
+        None if stdout_tty => (
+            true,
+            render::use_color(ctx.color_when.as_str(), &crate::env::process, true),
+        ),
+        None => (false, false),
+    };
+    Pretty { format, colors }
+}
+
+/// A JSON document for stdout (an envelope, a result): pretty as `how` says, else as it is.
+fn write_json(json: &[u8], how: Pretty) -> Result<()> {
+    match render::json::pretty(json, how) {
+        Some(text) => write_stdout(&text),
+        None => write_stdout(json),
+    }
 }
 
 /// Whether the provider can do what the flags ask, before anything is sent.
@@ -369,10 +397,12 @@ async fn bind_receiver(args: &InvokeArgs, inv: &mut Invocation) -> Result<Option
     Ok(Some(r))
 }
 
-/// What to do with the envelope once there is one: `--expect` and `--jq`.
+/// What to do with the result and the envelope once there is one: `--expect`, `--jq`, and
+/// how a JSON document on stdout is shown (`--pretty`).
 struct Checks {
     expect: Vec<Expr>,
     jq: Option<Expr>,
+    pretty: Pretty,
 }
 
 impl Checks {
@@ -401,11 +431,13 @@ async fn execute(
     }
     let mut receiver = bind_receiver(args, &mut inv).await?;
     let inv = &inv;
-    let session = Session::new(provider, &args.net.options(ctx.verbose))?;
+    let human = args.output == OutputFormat::Human;
+    let options = args.net.options(ctx.verbose).announcing_retries(human);
+    let session = Session::new(provider, &options)?;
     let started = Instant::now();
     let submitted = now();
     let stream_ok = !checks.look_at_result();
-    let received = send_until_ready(args, &session, inv, started, stream_ok).await?;
+    let received = send_until_ready(args, &session, inv, started, stream_ok, checks.pretty).await?;
     let (resp, streamed) = match received {
         Received::Whole(resp) => (resp, None),
         Received::Streaming(body) => {
@@ -416,6 +448,7 @@ async fn execute(
             (head, Some(copied))
         }
     };
+    let round_trip = started.elapsed();
     let mut outcome = provider.interpret(inv, &resp)?;
     if provider.has(Capability::ReadsLogs) {
         super::logs::note_cut_tail(ctx, inv, &mut outcome);
@@ -451,9 +484,21 @@ async fn execute(
                 wait(&session, inv, &id, submitted, limit, show).await?
             }
         };
-        return finish(ctx, args, checks, rctx, outcome, Some(state), None);
+        let ended = Ended {
+            state: Some(state),
+            streamed: None,
+            round_trip,
+            elapsed: Some(started.elapsed()),
+        };
+        return finish(ctx, args, checks, rctx, outcome, ended);
     }
-    finish(ctx, args, checks, rctx, outcome, None, streamed)
+    let ended = Ended {
+        state: None,
+        streamed,
+        round_trip,
+        elapsed: None,
+    };
+    finish(ctx, args, checks, rctx, outcome, ended)
 }
 
 /// Send the invocation; with `--wait`, ask again (with backoff, within `--timeout`) while
@@ -464,14 +509,17 @@ async fn send_until_ready(
     inv: &Invocation,
     started: Instant,
     stream_ok: bool,
+    pretty: Pretty,
 ) -> Result<Received> {
     let provider = session.provider;
     let limit = Duration::from_secs(args.net.timeout.max(1));
     let mut delay = Duration::from_millis(250);
     // a raw result on stdout is copied as it arrives, never held whole; the JSON envelope
-    // embeds the result, so it is read whole
+    // embeds the result, so it is read whole, and so is one that may be JSON to pretty-print
     let to_stdout = stream_ok && args.output == OutputFormat::Human && inv.mode == Mode::Sync;
-    let streams = |head: &HttpResponse| to_stdout && provider.streams_result(inv, head);
+    let streams = |head: &HttpResponse| {
+        to_stdout && provider.streams_result(inv, head) && !(pretty.any() && may_be_json(head))
+    };
     loop {
         let received = session
             .send_streaming(
@@ -495,6 +543,18 @@ async fn send_until_ready(
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Whether a result may be JSON to pretty-print, by its `Content-Type`: JSON, plain text
+/// (what many functions call their JSON), or none; a result of any other type streams.
+fn may_be_json(head: &HttpResponse) -> bool {
+    match head.header("Content-Type") {
+        None => true,
+        Some(t) => {
+            let t = t.to_ascii_lowercase();
+            t.contains("json") || t.starts_with("text/plain") || t.trim().is_empty()
+        }
     }
 }
 
@@ -650,19 +710,30 @@ pub fn apply_state(outcome: &mut Outcome, state: Option<AsyncState>) -> Option<S
     }
 }
 
+/// How a call ended, besides its outcome.
+struct Ended {
+    /// What `--wait` learnt.
+    state: Option<AsyncState>,
+    /// The result was copied to stdout already, as it arrived.
+    streamed: Option<Copied>,
+    /// From sending the call to having its answer (and result) whole.
+    round_trip: Duration,
+    /// With `--wait`: from sending the call to learning how it ended.
+    elapsed: Option<Duration>,
+}
+
 /// Print the outcome: result on stdout (or the envelope, or `--jq`'s output), report on
 /// stderr; the exit code, by the expectations' verdict.
-/// `streamed`: the result was copied to stdout already, as it arrived.
 fn finish(
     ctx: &Ctx,
     args: &InvokeArgs,
     checks: &Checks,
     rctx: &Context,
     mut outcome: Outcome,
-    state: Option<AsyncState>,
-    streamed: Option<Copied>,
+    ended: Ended,
 ) -> Result<u8> {
-    let status_word = apply_state(&mut outcome, state);
+    let streamed = ended.streamed;
+    let status_word = apply_state(&mut outcome, ended.state);
     let envelope = Envelope::new(rctx, &outcome, status_word.as_deref(), None);
     let checked = match checks.expect.is_empty() {
         true => Vec::new(),
@@ -676,35 +747,50 @@ fn finish(
     if let Some(jq) = &checks.jq {
         print_jq(jq, &output::line(&envelope))?;
     } else if args.output == OutputFormat::Json {
-        write_stdout(&output::line(&envelope))?;
+        write_json(&output::line(&envelope), checks.pretty)?;
     }
     if args.output == OutputFormat::Human {
         let mut report = String::new();
         let shows_result = rctx.mode == Mode::Sync || !outcome.result.is_empty();
         if checks.jq.is_none() && (shows_result || streamed.is_some()) {
-            write_result(&outcome.result, streamed, &mut report)?;
+            write_result(&outcome.result, streamed, checks.pretty, &mut report)?;
         }
-        report.push_str(&render::human_report(
-            &outcome,
-            rctx.mode,
-            status_word.as_deref(),
-            ctx.color,
-        ));
+        let how = render::Report {
+            mode: rctx.mode,
+            async_status: status_word.as_deref(),
+            round_trip: Some(ended.round_trip),
+            elapsed: ended.elapsed,
+            color: ctx.color,
+            width: super::report_width(std::io::stderr().is_terminal()),
+        };
+        report.push_str(&render::human_report(&outcome, &how));
         report.push_str(&render::unmet_expectations(&checked, ctx.color));
         eprint!("{report}");
     }
     Ok(code)
 }
 
-/// The result on stdout, byte for byte (unless it streamed there already); a line break
-/// after it only where a person reads it, or before the report when both share a file.
-fn write_result(result: &[u8], streamed: Option<Copied>, report: &mut String) -> Result<()> {
+/// The result on stdout, byte for byte (unless it streamed there already) or, when it is
+/// JSON, pretty as `--pretty` says; a line break after it only where a person reads it, or
+/// before the report when both share a file.
+fn write_result(
+    result: &[u8],
+    streamed: Option<Copied>,
+    pretty: Pretty,
+    report: &mut String,
+) -> Result<()> {
     let (len, last) = match streamed {
         Some(c) => (c.bytes, c.last),
-        None => {
-            write_stdout(result)?;
-            (result.len() as u64, result.last().copied())
-        }
+        None => match render::json::pretty(result, pretty) {
+            Some(text) => {
+                write_stdout(&text)?;
+                (text.len() as u64, text.last().copied())
+            }
+            None => {
+                write_stdout(result)?;
+                (result.len() as u64, result.last().copied())
+            }
+        },
     };
     let unended = len > 0 && last != Some(b'\n');
     let stdout_tty = std::io::stdout().is_terminal();

@@ -177,7 +177,9 @@ pub async fn run(ctx: &Ctx, args: &LogsArgs, offset: UtcOffset) -> Result<u8> {
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
     provider.need_logs()?;
-    let session = Session::new(provider, &args.net.options(ctx.verbose))?;
+    let human = args.output == OutputFormat::Human;
+    let options = args.net.options(ctx.verbose).announcing_retries(human);
+    let session = Session::new(provider, &options)?;
     session.prepare().await?;
     let reader = Reader::open(&session, &q).await?;
     let mut printer = Printer {

@@ -151,6 +151,19 @@ fn no_core_dumps() {
     }
 }
 
+/// The width the report on stderr is fitted to: `COLUMNS` when set (to a number of
+/// columns), else the terminal's when stderr is one; else none (one line a summary).
+pub fn report_width(stderr_tty: bool) -> Option<usize> {
+    let columns = process_env("COLUMNS").and_then(|c| c.trim().parse::<usize>().ok());
+    match columns.filter(|&c| c > 0) {
+        Some(c) => Some(c),
+        None if stderr_tty => terminal_size::terminal_size_of(std::io::stderr())
+            .map(|(w, _)| usize::from(w.0))
+            .filter(|&w| w > 0),
+        None => None,
+    }
+}
+
 /// Whether `CI` says we run in CI (no spinners or progress bars there).
 pub fn in_ci() -> bool {
     process_env("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")

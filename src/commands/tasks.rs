@@ -21,7 +21,9 @@ fn invocation(args: &TaskArgs) -> Invocation {
 pub async fn status(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     let inv = invocation(args);
     let target = Target::resolve(ctx, &inv)?;
-    let session = Session::new(target.provider.as_ref(), &args.net.options(ctx.verbose))?;
+    let human = args.output == OutputFormat::Human;
+    let options = args.net.options(ctx.verbose).announcing_retries(human);
+    let session = Session::new(target.provider.as_ref(), &options)?;
     // ids are looked up from a day back: the provider's status window starts there
     let since = now() - time::Duration::days(1);
     let state = look(&session, &inv, &args.id, since).await?;
@@ -80,7 +82,9 @@ pub async fn stop(ctx: &Ctx, args: &TaskArgs) -> Result<u8> {
     let inv = invocation(args);
     let target = Target::resolve(ctx, &inv)?;
     let provider = target.provider.as_ref();
-    let session = Session::new(provider, &args.net.options(ctx.verbose))?;
+    let human = args.output == OutputFormat::Human;
+    let options = args.net.options(ctx.verbose).announcing_retries(human);
+    let session = Session::new(provider, &options)?;
     let stop = provider.need_async_stop()?;
     let resp = session
         .send(

@@ -49,9 +49,21 @@ fn huawei_sync_faults() {
         let o = sb.run(&args);
         assert_eq!(o.code, *code, "fault {name}: {}", o.stderr);
         assert!(o.stderr.contains(message), "fault {name}: {}", o.stderr);
+        // each retry says so in a line of its own; the error is one line
+        let retries = o
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("retrying in "))
+            .count();
+        assert_eq!(
+            retries as u64,
+            attempts - 1,
+            "fault {name}: retry lines\n{}",
+            o.stderr
+        );
         if *code != 0 {
             assert_eq!(
-                o.stderr.lines().count(),
+                o.stderr.lines().count() - retries,
                 1,
                 "fault {name}: one line\n{}",
                 o.stderr

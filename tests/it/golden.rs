@@ -10,8 +10,9 @@
 //! ```
 //!
 //! Only what changes from run to run is redacted (see `normalise`): request ids (`[ID]`),
-//! loopback addresses (`[ADDR]`), the latencies a batch measures (`[LATENCY]`) and the
-//! times `fcall test` and `batch` measure (`[TIME]`). The
+//! loopback addresses (`[ADDR]`), the latencies a batch measures and invoke's round trip,
+//! `--wait` time and retry backoff (`[LATENCY]`), and the times `fcall test` and `batch`
+//! measure (`[TIME]`). The
 //! durations, billed time and memory of a summary are the emulator's fixed values and stay:
 //! a changed summary line fails here. The comparison is exact (`Data::raw`: snapbox's
 //! `[..]` and `...` wildcards mean nothing in these files).
@@ -34,9 +35,13 @@ fn normalise(stderr: &str) -> String {
     let finished = regex::Regex::new(r"finished in [0-9]+\.[0-9]+s").unwrap();
     // batch: its total time and throughput
     let total = regex::Regex::new(r"total [0-9]+\.[0-9]+ s · [0-9]+/s").unwrap();
+    // invoke: the client's round trip, the time --wait took, a retry's backoff
+    let client =
+        regex::Regex::new(r"\b(round trip|elapsed|retrying in) [0-9]+(?:\.[0-9]+)? m?s\b").unwrap();
     let s = id.replace_all(stderr, "[ID]");
     let s = addr.replace_all(&s, "[ADDR]");
     let s = latency.replace_all(&s, "$1 [LATENCY]");
+    let s = client.replace_all(&s, "$1 [LATENCY]");
     let s: Vec<String> = s
         .lines()
         .map(|l| took.replace(l, "([TIME])").into_owned())
@@ -159,6 +164,17 @@ golden! {
     aliyun_logs_no_logconfig: Sandbox::aliyun_profiles, 4, ["logs", "quiet/echo"];
     altair_invoke_logs: Sandbox::altair_profiles, 0, ["invoke", "echo", "-d", "hi", "--logs"];
     openfaas_logs_request_id: Sandbox::openfaas_profiles, 0, ["logs", "echo", "--request-id", "abc"];
+
+    // --async --wait ends with the final status and the time it took (Function Compute
+    // also returns the result, on stdout); the summary fitted to an 60-column terminal,
+    // wrapped between fields; each retry in a line of its own
+    huawei_async_wait: Sandbox::huawei_profiles, 0, ["invoke", "echo", "--async", "--wait", "-d", "{}"];
+    aliyun_async_wait: Sandbox::aliyun_profiles, 0, ["invoke", "svc/echo", "--async", "--wait", "--invocation-id", "job-002", "-d", "{}"];
+    huawei_fitted_summary: Sandbox::huawei_profiles, 0, ["invoke", "echo", "-d", "{}"],
+        |c: &mut assert_cmd::Command| { c.env("COLUMNS", "60"); };
+    aliyun_fitted_summary: Sandbox::aliyun_profiles, 0, ["invoke", "svc/echo", "-d", "{}", "--tail"],
+        |c: &mut assert_cmd::Command| { c.env("COLUMNS", "48"); };
+    huawei_unreachable_retried: huawei_and_a_dead_endpoint, 5, ["-p", "dead", "invoke", "echo", "--retries", "2"];
 }
 
 /// `fcall logs` prints the log on stdout: one request's lines (no request column, the
@@ -198,12 +214,16 @@ fn aws_logs_lines() {
 fn normalise_redacts_ids_addresses_and_latencies_but_not_the_summary() {
     assert_eq!(
         normalise(
-            "ok · HTTP 200 · request 00000001-18ed-4503-8012-503012fa0ea9 · duration 1.913 ms · billed 2 ms · memory 41.512 of 128 MB\n\
+            "ok · HTTP 200 · request 00000001-18ed-4503-8012-503012fa0ea9 · duration 1.913 ms · billed 2 ms · memory 41.512 of 128 MB · round trip 4.2 ms\n\
              could not connect to 127.0.0.1:41767\n\
+             retrying in 1.2 s: HTTP 429 (attempt 2 of 3)\n\
+             ok · HTTP 202 · async status SUCCESS · elapsed 612 ms\n\
              batch: 3 invocations · ok 3 · latency p50 5.6 ms · p95 123 ms · p99 -\n"
         ),
-        "ok · HTTP 200 · request [ID] · duration 1.913 ms · billed 2 ms · memory 41.512 of 128 MB\n\
+        "ok · HTTP 200 · request [ID] · duration 1.913 ms · billed 2 ms · memory 41.512 of 128 MB · round trip [LATENCY]\n\
          could not connect to [ADDR]\n\
+         retrying in [LATENCY]: HTTP 429 (attempt 2 of 3)\n\
+         ok · HTTP 202 · async status SUCCESS · elapsed [LATENCY]\n\
          batch: 3 invocations · ok 3 · latency p50 [LATENCY] · p95 [LATENCY] · p99 [LATENCY]\n"
     );
 }

@@ -150,7 +150,16 @@ impl Sandbox {
 
     /// `fcall` with this sandbox's config and cache, no inherited provider variables, no stdin.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::new(bin());
+        let mut c = assert_cmd::Command::from_std(self.std_cmd());
+        c.write_stdin("")
+            .timeout(std::time::Duration::from_secs(60));
+        c
+    }
+
+    /// [`Sandbox::cmd`]'s environment on a plain `Command`, whose stdio the caller sets (a
+    /// terminal, say).
+    pub fn std_cmd(&self) -> Command {
+        let mut c = Command::new(bin());
         c.env("FCALL_CONFIG", self.config())
             .env("FCALL_CACHE_DIR", self.cache())
             .env("TEST_HW_SK", SK)
@@ -161,14 +170,14 @@ impl Sandbox {
             .env("OPENFAAS_CONFIG", self.dir.path().join("openfaas"))
             .env_remove("FCALL_PROFILE")
             .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("COLUMNS")
             .env_remove("HUAWEICLOUD_SDK_AK")
             .env_remove("HUAWEICLOUD_SDK_SK")
             .env_remove("HUAWEICLOUD_SDK_PROJECT_ID")
             .env_remove("HUAWEICLOUD_SDK_SECURITY_TOKEN")
             .env_remove("HUAWEICLOUD_SDK_IAM_ENDPOINT")
-            .env_remove("OPENFAAS_URL")
-            .write_stdin("")
-            .timeout(std::time::Duration::from_secs(60));
+            .env_remove("OPENFAAS_URL");
         for var in [
             "AWS_ACCESS_KEY_ID",
             "AWS_SECRET_ACCESS_KEY",
