@@ -64,6 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)')
             [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'With --listen: the public URL that reaches the listen address (a tunnel, say)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: human (result on stdout, report on stderr) or a JSON envelope')
+            [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'How a JSON result (or envelope) is shown: indented (format), coloured (colors), both (all) or as sent (none). Default: all when stdout is a terminal (colours as --color, NO_COLOR and TERM say), none when it is piped, which keeps the bytes exact')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Whole-request timeout in seconds (with --wait: how long to wait in all)')
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connection timeout in seconds')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries for failures that cannot have run the function (connect errors, 429, 503)')
@@ -261,7 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show requests and responses on stderr (secrets masked)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *): name, provider, region or endpoint')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set keys of a profile in place (comments and the rest kept)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a profile')
@@ -272,7 +273,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;profile;add' {
-            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below); without it and without keys, on a terminal, fcall asks for both')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use (default: the config''s default_profile)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file (default: <config dir>/fcall/config.toml)')
@@ -352,7 +353,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;profile;help' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *): name, provider, region or endpoint')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set keys of a profile in place (comments and the rest kept)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a profile')
@@ -396,7 +397,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)')
-            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute''s `Duration: … Billed Duration: …` line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -425,7 +426,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;decode;help' {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)')
-            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute''s `Duration: … Billed Duration: …` line')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -529,7 +530,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             break
         }
         'fcall;help;profile' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles (the default is marked with *): name, provider, region or endpoint')
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set keys of a profile in place (comments and the rest kept)')
             [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from a profile')
@@ -561,7 +562,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
         }
         'fcall;help;decode' {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)')
-            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute''s `Duration: … Billed Duration: …` line')
             break
         }
         'fcall;help;decode;log' {

@@ -1043,7 +1043,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__invoke)
-            opts="-d -t -X -H -p -v -h --data --validate-json --ignore-stdin --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --timeout --connect-timeout --retries --retry-sync --insecure --logs --logs-wait --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
+            opts="-d -t -X -H -p -v -h --data --validate-json --ignore-stdin --content-type --async --tail --qualifier --method --query --header --expect --jq --wait --invocation-id --callback-url --listen --public-url --output --pretty --timeout --connect-timeout --retries --retry-sync --insecure --logs --logs-wait --dry-run --dry-run-remote --curl --show-secrets --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1115,6 +1115,10 @@ _fcall() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --pretty)
+                    COMPREPLY=($(compgen -W "all format colors none" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

@@ -60,6 +60,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --listen 'With --async --wait: receive the result on this local address (Altair, OpenFaaS)'
             cand --public-url 'With --listen: the public URL that reaches the listen address (a tunnel, say)'
             cand --output 'Output format: human (result on stdout, report on stderr) or a JSON envelope'
+            cand --pretty 'How a JSON result (or envelope) is shown: indented (format), coloured (colors), both (all) or as sent (none). Default: all when stdout is a terminal (colours as --color, NO_COLOR and TERM say), none when it is piped, which keeps the bytes exact'
             cand --timeout 'Whole-request timeout in seconds (with --wait: how long to wait in all)'
             cand --connect-timeout 'Connection timeout in seconds'
             cand --retries 'Retries for failures that cannot have run the function (connect errors, 429, 503)'
@@ -246,7 +247,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --verbose 'Show requests and responses on stderr (secrets masked)'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand add 'Add (or with --force replace) a profile'
+            cand add 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
             cand list 'List profiles (the default is marked with *): name, provider, region or endpoint'
             cand set 'Set keys of a profile in place (comments and the rest kept)'
             cand unset 'Remove keys from a profile'
@@ -256,7 +257,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;profile;add'= {
-            cand --provider 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)'
+            cand --provider 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below); without it and without keys, on a terminal, fcall asks for both'
             cand -p 'Profile to use (default: the config''s default_profile)'
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
@@ -329,7 +330,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --help 'Print help'
         }
         &'fcall;profile;help'= {
-            cand add 'Add (or with --force replace) a profile'
+            cand add 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
             cand list 'List profiles (the default is marked with *): name, provider, region or endpoint'
             cand set 'Set keys of a profile in place (comments and the rest kept)'
             cand unset 'Remove keys from a profile'
@@ -364,7 +365,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
+            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute''s `Duration: … Billed Duration: …` line'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;decode;log'= {
@@ -390,7 +391,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;decode;help'= {
             cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
+            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute''s `Duration: … Billed Duration: …` line'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fcall;decode;help;log'= {
@@ -478,7 +479,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;listen'= {
         }
         &'fcall;help;profile'= {
-            cand add 'Add (or with --force replace) a profile'
+            cand add 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
             cand list 'List profiles (the default is marked with *): name, provider, region or endpoint'
             cand set 'Set keys of a profile in place (comments and the rest kept)'
             cand unset 'Remove keys from a profile'
@@ -502,7 +503,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
         }
         &'fcall;help;decode'= {
             cand log 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
+            cand summary 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute''s `Duration: … Billed Duration: …` line'
         }
         &'fcall;help;decode;log'= {
         }

@@ -59,6 +59,10 @@ complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l listen -d 'With -
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l public-url -d 'With --listen: the public URL that reaches the listen address (a tunnel, say)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l output -d 'Output format: human (result on stdout, report on stderr) or a JSON envelope' -r -f -a "human\t''
 json\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l pretty -d 'How a JSON result (or envelope) is shown: indented (format), coloured (colors), both (all) or as sent (none). Default: all when stdout is a terminal (colours as --color, NO_COLOR and TERM say), none when it is piped, which keeps the bytes exact' -r -f -a "all\t''
+format\t''
+colors\t''
+none\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l timeout -d 'Whole-request timeout in seconds (with --wait: how long to wait in all)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l connect-timeout -d 'Connection timeout in seconds' -r
 complete -c fcall -n "__fish_fcall_using_subcommand invoke" -l retries -d 'Retries for failures that cannot have run the function (connect errors, 429, 503)' -r
@@ -211,7 +215,7 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "add" -d 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "unset" -d 'Remove keys from a profile'
@@ -219,7 +223,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "default" -d 'Make a profile the default'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below); without it and without keys, on a terminal, fcall asks for both' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -272,7 +276,7 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from default" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove keys from a profile'
@@ -288,7 +292,7 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute\'s `Duration: … Billed Duration: …` line'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and not __fish_seen_subcommand_from log summary help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -l limit -d 'Tail limit in bytes (to flag truncation); default from the header name' -r
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from log" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
@@ -306,7 +310,7 @@ never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
+complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute\'s `Duration: … Billed Duration: …` line'
 complete -c fcall -n "__fish_fcall_using_subcommand decode; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand completions" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand completions" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
@@ -359,7 +363,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_su
 complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "emulator" -d 'Run the local emulator of every provider\'s invoke API'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and not __fish_seen_subcommand_from invoke batch test logs status stop listen profile decode completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from batch" -f -a "merge" -d 'Merge the outputs of `batch --shard` runs into one output in line order, with the summary and exit code of the whole'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "add" -d 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "unset" -d 'Remove keys from a profile'
@@ -367,4 +371,4 @@ complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcom
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "default" -d 'Make a profile the default'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'
-complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON or a Lambda REPORT line'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "summary" -d 'Render an invocation summary with units: X-Cff-Invoke-Summary JSON, a Lambda REPORT line or Function Compute\'s `Duration: … Billed Duration: …` line'

@@ -755,15 +755,16 @@ pub struct TaskArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
-    /// Add (or with --force replace) a profile
+    /// Add (or with --force replace) a profile; on a terminal, without keys, asks for them
     #[command(
         after_help = profile_add_help()
     )]
     Add {
         name: String,
-        /// Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below)
+        /// Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below);
+        /// without it and without keys, on a terminal, fcall asks for both
         #[arg(long, value_name = "PROVIDER")]
-        provider: String,
+        provider: Option<String>,
         /// Replace an existing profile of that name
         #[arg(long)]
         force: bool,

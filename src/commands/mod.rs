@@ -8,6 +8,7 @@ mod listen;
 mod logs;
 mod profile;
 mod session;
+mod setup;
 mod tasks;
 mod test;
 

@@ -4,9 +4,9 @@ use std::io::IsTerminal;
 
 use super::{write_stdout, Ctx};
 use crate::cli::{OutputFormat, ProfileCommand};
-use crate::config::{self, Config, Value};
+use crate::config::{self, Config, Profile, Value};
 use crate::error::{Error, Result};
-use crate::providers;
+use crate::providers::{self, registry, ProviderSpec};
 
 pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
     let path = ctx.config_path()?;
@@ -17,7 +17,28 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
             force,
             values,
         } => {
-            let parsed = assignments(&provider, &values)?;
+            refuse_existing(&path, &name, force)?;
+            let (provider, parsed) = match provider {
+                _ if values.is_empty() && super::setup::can_prompt() => {
+                    let spec = provider.as_deref().map(registry::find).transpose()?;
+                    let check = |p: &Profile| check_usable(p, &Edit::Add);
+                    let mut terminal = super::setup::Terminal::new(ctx.color);
+                    let (spec, parsed) =
+                        super::setup::interview(&mut terminal, &name, spec, &check)?;
+                    (spec.key.to_string(), parsed)
+                }
+                None => return Err(no_provider(&name)),
+                Some(provider) => {
+                    let parsed = assignments(&provider, &values)?;
+                    let profile = Profile {
+                        name: name.clone(),
+                        provider: provider.clone(),
+                        values: parsed.iter().cloned().collect(),
+                    };
+                    check_usable(&profile, &Edit::Add)?;
+                    (provider, parsed)
+                }
+            };
             config::add_profile(&path, &name, &provider, &parsed, force)?;
             eprintln!("saved profile '{name}' ({provider}) in {}", path.display());
             Ok(0)
@@ -35,13 +56,21 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
         }
         ProfileCommand::Set { name, values } => {
             let cfg = ctx.load_config()?;
-            let provider = cfg.profile(&name)?.provider.clone();
-            let parsed = assignments(&provider, &values)?;
+            let mut profile = cfg.profile(&name)?.clone();
+            let parsed = assignments(&profile.provider, &values)?;
+            profile.values.extend(parsed.iter().cloned());
+            check_usable(&profile, &Edit::Set)?;
             config::update_profile(&path, &name, &parsed, &[])?;
             eprintln!("updated profile '{name}' in {}", path.display());
             Ok(0)
         }
         ProfileCommand::Unset { name, keys } => {
+            let cfg = ctx.load_config()?;
+            let mut profile = cfg.profile(&name)?.clone();
+            for key in &keys {
+                profile.values.remove(key);
+            }
+            check_usable(&profile, &Edit::Unset(&keys))?;
             config::update_profile(&path, &name, &[], &keys)?;
             eprintln!("updated profile '{name}' in {}", path.display());
             Ok(0)
@@ -62,6 +91,147 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
             eprintln!("default profile is now '{name}'");
             Ok(0)
         }
+    }
+}
+
+/// `profile add` without `--force` for a name that is taken: said before anything is asked
+/// or checked (a config that does not parse is said here too).
+fn refuse_existing(path: &std::path::Path, name: &str, force: bool) -> Result<()> {
+    let cfg = config::load(path)?;
+    if !force && cfg.profiles.contains_key(name) {
+        return Err(config::ConfigError::ProfileExists {
+            path: path.to_path_buf(),
+            name: name.to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// `profile add NAME` without a provider where nobody can be asked for one.
+fn no_provider(name: &str) -> Error {
+    let names: Vec<&str> = providers::PROVIDERS.iter().map(|p| p.key).collect();
+    Error::Usage(format!(
+        "profile add {name}: give --provider ({}) and its keys, e.g. `fcall profile add {name} --provider huawei region=cn-north-4 project_id=ID token@env=HW_TOKEN` (`fcall profile add --help` lists every key; on a terminal, `fcall profile add {name}` asks for them)",
+        names.join(", ")
+    ))
+}
+
+/// The edit a profile is checked for, which names the fix.
+enum Edit<'a> {
+    Add,
+    Set,
+    Unset(&'a [String]),
+}
+
+impl Edit<'_> {
+    /// How to give `keys` in this edit.
+    fn fix(&self, p: &Profile, keys: &[&str]) -> String {
+        let example: Vec<String> = keys.iter().map(|k| format!("{k}=VALUE")).collect();
+        match self {
+            Edit::Add => format!(
+                "give them too, e.g. `fcall profile add {} --provider {} … {}`",
+                p.name,
+                p.provider,
+                example.join(" ")
+            ),
+            Edit::Set => format!(
+                "set them too, e.g. `fcall profile set {} {}`",
+                p.name,
+                example.join(" ")
+            ),
+            Edit::Unset(gone) if keys.iter().any(|k| gone.iter().any(|g| g == k)) => {
+                "keep them (or set what replaces them first, with `fcall profile set`)".into()
+            }
+            Edit::Unset(_) => format!(
+                "set them first, e.g. `fcall profile set {} {}`",
+                p.name,
+                example.join(" ")
+            ),
+        }
+    }
+}
+
+/// Refuse (exit 2) to write a profile fcall could not use: one that lacks a key its provider
+/// requires (a variable that stands in for the key counts when it is set), or that the
+/// provider's own construction refuses, in this environment, with every `@env`/`@command`
+/// reference taken as given (they are neither read nor run here).
+fn check_usable(p: &Profile, edit: &Edit) -> Result<()> {
+    let spec = registry::find(&p.provider)?;
+    let set = |v: &&str| super::process_env(v).is_some_and(|x| !x.is_empty());
+    let missing: Vec<&str> = spec
+        .keys
+        .iter()
+        .filter(|k| k.required && !p.values.contains_key(k.name) && !k.env.iter().any(set))
+        .map(|k| k.name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(lacks(spec, p, &missing, edit));
+    }
+    let probe = Profile {
+        values: p
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), stand_in(spec, k, v)))
+            .collect(),
+        ..p.clone()
+    };
+    match registry::from_profile(&probe, &super::process_env) {
+        Ok(_) => Ok(()),
+        Err(Error::Interrupted) => Err(Error::Interrupted),
+        Err(e) => {
+            let text = e.to_string();
+            // "profile 'x' has no 'KEY' (…): add it with …": one key the mode needs
+            let named = text
+                .split_once("has no '")
+                .and_then(|(_, rest)| rest.split_once('\''))
+                .map(|(key, _)| key)
+                .filter(|key| spec.key(key).is_some());
+            match named {
+                Some(key) => Err(lacks(spec, p, &[key], edit)),
+                None => Err(Error::Usage(format!(
+                    "cannot save profile '{}': {text}",
+                    p.name
+                ))),
+            }
+        }
+    }
+}
+
+/// `profile 'hw' lacks region, project_id (FunctionGraph needs them): give them too, e.g. …`
+fn lacks(spec: &ProviderSpec, p: &Profile, keys: &[&str], edit: &Edit) -> Error {
+    let what: Vec<String> = keys
+        .iter()
+        .map(
+            |k| match spec.key(k).map(|key| key.env).unwrap_or_default() {
+                [] => k.to_string(),
+                vars => format!("{k} (or ${})", vars.join(", $")),
+            },
+        )
+        .collect();
+    Error::Usage(format!(
+        "profile '{}' lacks {}, which {} needs: {} (KEY=VALUE, KEY@env=VAR or KEY@command=CMD)",
+        p.name,
+        what.join(", "),
+        spec.product,
+        edit.fix(p, keys)
+    ))
+}
+
+/// What an `@env`/`@command` reference stands for in the check: a value of the right shape
+/// (a URL for an endpoint, the emulator profile's for a key it sets), never read or run.
+fn stand_in(spec: &ProviderSpec, key: &str, value: &Value) -> Value {
+    if !matches!(value, Value::Env { .. } | Value::Command { .. }) {
+        return value.clone();
+    }
+    const URL: &str = "https://placeholder.invalid";
+    let filled = registry::emulator_values(spec, &|name| {
+        Some(if name == "url" { URL } else { "placeholder" }.to_string())
+    });
+    match filled.into_iter().find(|(k, _)| k == key) {
+        Some((_, v)) => Value::Str(v),
+        None if key.ends_with("endpoint") => Value::Str(URL.into()),
+        None => Value::Str("placeholder".into()),
     }
 }
 

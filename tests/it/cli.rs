@@ -254,6 +254,7 @@ fn twenty_concurrent_writers_lose_nothing() {
                     "huawei",
                     "region=cn-north-4",
                     &format!("project_id=p{i}"),
+                    "token@env=HW_TOKEN",
                 ])
                 .stdin(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())

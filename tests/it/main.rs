@@ -30,3 +30,4 @@ mod shards;
 mod shared;
 mod streaming;
 mod suites;
+mod terminal;
