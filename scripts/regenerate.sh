@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet
-bin=target/debug/fcall
+bin="${CARGO_TARGET_DIR:-target}/debug/fcall"
 "$bin" completions bash > completions/fcall.bash
 "$bin" completions zsh > completions/_fcall
 "$bin" completions fish > completions/fcall.fish
