@@ -16,33 +16,7 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
             provider,
             force,
             values,
-        } => {
-            refuse_existing(&path, &name, force)?;
-            let (provider, parsed) = match provider {
-                _ if values.is_empty() && super::setup::can_prompt() => {
-                    let spec = provider.as_deref().map(registry::find).transpose()?;
-                    let check = |p: &Profile| check_usable(p, &Edit::Add);
-                    let mut terminal = super::setup::Terminal::new(ctx.color);
-                    let (spec, parsed) =
-                        super::setup::interview(&mut terminal, &name, spec, &check)?;
-                    (spec.key.to_string(), parsed)
-                }
-                None => return Err(no_provider(&name)),
-                Some(provider) => {
-                    let parsed = assignments(&provider, &values)?;
-                    let profile = Profile {
-                        name: name.clone(),
-                        provider: provider.clone(),
-                        values: parsed.iter().cloned().collect(),
-                    };
-                    check_usable(&profile, &Edit::Add)?;
-                    (provider, parsed)
-                }
-            };
-            config::add_profile(&path, &name, &provider, &parsed, force)?;
-            eprintln!("saved profile '{name}' ({provider}) in {}", path.display());
-            Ok(0)
-        }
+        } => add(ctx, &path, &name, provider, force, &values),
         ProfileCommand::List { output } => {
             let cfg = ctx.load_config()?;
             if cfg.profiles.is_empty() && output == OutputFormat::Human {
@@ -92,6 +66,41 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// `profile add`: from the command line's keys, or on a terminal without keys, asked for.
+fn add(
+    ctx: &Ctx,
+    path: &std::path::Path,
+    name: &str,
+    provider: Option<String>,
+    force: bool,
+    values: &[String],
+) -> Result<u8> {
+    refuse_existing(path, name, force)?;
+    let (provider, parsed) = match provider {
+        _ if values.is_empty() && super::setup::can_prompt() => {
+            let spec = provider.as_deref().map(registry::find).transpose()?;
+            let check = |p: &Profile| check_usable(p, &Edit::Add);
+            let mut terminal = super::setup::Terminal::new(ctx.color);
+            let (spec, parsed) = super::setup::interview(&mut terminal, name, spec, &check)?;
+            (spec.key.to_string(), parsed)
+        }
+        None => return Err(no_provider(name)),
+        Some(provider) => {
+            let parsed = assignments(&provider, values)?;
+            let profile = Profile {
+                name: name.to_string(),
+                provider: provider.clone(),
+                values: parsed.iter().cloned().collect(),
+            };
+            check_usable(&profile, &Edit::Add)?;
+            (provider, parsed)
+        }
+    };
+    config::add_profile(path, name, &provider, &parsed, force)?;
+    eprintln!("saved profile '{name}' ({provider}) in {}", path.display());
+    Ok(0)
 }
 
 /// `profile add` without `--force` for a name that is taken: said before anything is asked
