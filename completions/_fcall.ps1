@@ -471,6 +471,7 @@ Register-ArgumentCompleter -Native -CommandName 'fcall' -ScriptBlock {
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'Altair OAuth2 client id')
             [CompletionResult]::new('--client-secret', '--client-secret', [CompletionResultType]::ParameterName, 'Altair OAuth2 client secret')
             [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the Altair tokens it issues, in seconds')
+            [CompletionResult]::new('--credential-ttl', '--credential-ttl', [CompletionResultType]::ParameterName, 'Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and metadata; Huawei security tokens), in seconds: short, to see fcall refresh them')
             [CompletionResult]::new('--iam-user', '--iam-user', [CompletionResultType]::ParameterName, 'IAM user that can fetch tokens')
             [CompletionResult]::new('--iam-password', '--iam-password', [CompletionResultType]::ParameterName, 'That user''s password')
             [CompletionResult]::new('--iam-domain', '--iam-domain', [CompletionResultType]::ParameterName, 'That user''s domain (account name)')

@@ -613,7 +613,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__emulator)
-            opts="-p -v -h --bind --write-profiles --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --log-delay-ms --profile --config --color --verbose --help"
+            opts="-p -v -h --bind --write-profiles --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --credential-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --log-delay-ms --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +656,10 @@ _fcall() {
                     return 0
                     ;;
                 --token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credential-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

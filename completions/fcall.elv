@@ -430,6 +430,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --client-id 'Altair OAuth2 client id'
             cand --client-secret 'Altair OAuth2 client secret'
             cand --token-ttl 'Lifetime of the Altair tokens it issues, in seconds'
+            cand --credential-ttl 'Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and metadata; Huawei security tokens), in seconds: short, to see fcall refresh them'
             cand --iam-user 'IAM user that can fetch tokens'
             cand --iam-password 'That user''s password'
             cand --iam-domain 'That user''s domain (account name)'

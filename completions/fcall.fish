@@ -332,6 +332,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l secret-key -d '
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l client-id -d 'Altair OAuth2 client id' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l client-secret -d 'Altair OAuth2 client secret' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token-ttl -d 'Lifetime of the Altair tokens it issues, in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l credential-ttl -d 'Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and metadata; Huawei security tokens), in seconds: short, to see fcall refresh them' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-user -d 'IAM user that can fetch tokens' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-password -d 'That user\'s password' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-domain -d 'That user\'s domain (account name)' -r

@@ -866,6 +866,15 @@ pub struct EmulatorArgs {
         value_parser = clap::value_parser!(i64).range(0..=31_536_000)
     )]
     pub token_ttl: i64,
+    /// Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and
+    /// metadata; Huawei security tokens), in seconds: short, to see fcall refresh them
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(i64).range(1..=129_600)
+    )]
+    pub credential_ttl: i64,
     /// IAM user that can fetch tokens
     #[arg(long, default_value = "testuser")]
     pub iam_user: String,

@@ -14,7 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("terminal", &[]),
     ("signing", &["http"]),
     ("decode", &["error"]),
-    ("credentials", &["env", "http"]),
+    ("credentials", &["env", "error", "http"]),
     ("config", &["env", "error"]),
     ("invocation", &["decode"]),
     ("logs", &["error"]),
@@ -53,7 +53,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "emulator",
-        &["decode", "error", "http", "logs", "providers", "signing"],
+        &[
+            "credentials",
+            "decode",
+            "error",
+            "http",
+            "logs",
+            "providers",
+            "signing",
+        ],
     ),
     ("cli", &["error", "providers", "transport"]),
     (

@@ -1,6 +1,7 @@
 //! Commands: the edges where arguments, files, environment, network and terminal meet the core.
 
 mod batch;
+mod credential_process;
 mod decode;
 mod emulator;
 mod invoke;

@@ -5,6 +5,7 @@
 //! 200 with `X-Fc-Error-Type`. Async: 202; stateful async invocations (2.0) or async tasks
 //! (3.0) can be polled and stopped by id.
 
+use crate::credentials::Credential;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
@@ -390,7 +391,7 @@ impl Provider for Aliyun {
     fn build(
         &self,
         inv: &Invocation,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let t = self.target(inv)?;
@@ -542,7 +543,7 @@ impl AsyncStatus for Aliyun {
         inv: &Invocation,
         id: &str,
         _submitted: OffsetDateTime,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         check_invocation_id(id)?;
@@ -607,7 +608,7 @@ impl AsyncStop for Aliyun {
         &self,
         inv: &Invocation,
         id: &str,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         check_invocation_id(id)?;

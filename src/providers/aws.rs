@@ -11,6 +11,7 @@
 //! (`aws_profile`, `AWS_PROFILE` or `default`). Region: `AWS_REGION`/`AWS_DEFAULT_REGION`,
 //! the profile's, the shared config's; a full ARN's own region wins.
 
+use crate::credentials::Credential;
 use time::OffsetDateTime;
 
 use super::aws_files::SharedFiles;
@@ -406,7 +407,7 @@ impl Provider for Aws {
     fn build(
         &self,
         inv: &Invocation,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let f = parse_function(&inv.function)?;

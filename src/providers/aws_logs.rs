@@ -11,6 +11,7 @@
 //! execution environment, which runs one request at a time). The page token fcall hands
 //! round says which step it is in, with CloudWatch's own token inside.
 
+use crate::credentials::Credential;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
@@ -178,7 +179,7 @@ impl ReadsLogs for Aws {
     fn locate_request(
         &self,
         q: &LogQuery,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let f = parse_function(&q.function)?;
@@ -225,7 +226,7 @@ impl ReadsLogs for Aws {
         q: &LogQuery,
         src: &LogSource,
         page: Option<&str>,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let region = src.part(1);

@@ -23,12 +23,10 @@ pub mod registry;
 
 use time::OffsetDateTime;
 
-pub use self::capability::{
-    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, ReadsLogs, RemoteCheck,
-};
+pub use self::capability::{AsyncStatus, AsyncStop, Callbacks, Capability, ReadsLogs, RemoteCheck};
 pub use self::registry::{from_profile, PayloadLimit, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
-pub use crate::credentials::{Token, TokenSource};
+pub use crate::credentials::{Credential, Fetched, Source};
 pub use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
@@ -64,7 +62,7 @@ pub trait Provider {
     fn build(
         &self,
         inv: &Invocation,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest>;
 
@@ -97,6 +95,12 @@ pub trait Provider {
         None
     }
 
+    /// Whether this answer refuses the credentials themselves (expired, revoked), so that
+    /// credentials from the cache are dropped and fetched once more; nothing ran.
+    fn credentials_rejected(&self, resp: &HttpResponse) -> bool {
+        resp.status == 401
+    }
+
     /// A "not ready yet" answer: nothing ran, and the same request may be sent again.
     fn not_ready(&self, _resp: &HttpResponse) -> bool {
         false
@@ -112,8 +116,9 @@ pub trait Provider {
         &["authorization"]
     }
 
-    /// A token to fetch first, in the auth modes that need one.
-    fn tokens(&self) -> Option<&dyn FetchesToken> {
+    /// The credentials to fetch first, in the auth modes that need them (a token, STS or
+    /// metadata keys); `None` when the profile holds them.
+    fn tokens(&self) -> Option<&dyn Source> {
         None
     }
 
