@@ -81,6 +81,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("service", "svc"),
     ],
     tail: true,
+    vendor_profiles: None,
 };
 
 const ENV_AK: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";

@@ -56,6 +56,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("client_secret", "{client_secret}"),
     ],
     tail: false,
+    vendor_profiles: None,
 };
 
 const DEFAULT_ENDPOINT: &str = "https://api.swx.altairone.com";

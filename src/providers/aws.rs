@@ -76,6 +76,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("secret_access_key", "{secret_key}"),
     ],
     tail: true,
+    vendor_profiles: None,
 };
 
 /// Error types that mean the credentials (or their rights) are wrong: exit 3.

@@ -81,6 +81,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("token", "{token}"),
     ],
     tail: true,
+    vendor_profiles: None,
 };
 
 const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";

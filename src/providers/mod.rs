@@ -138,6 +138,12 @@ pub trait Provider {
         None
     }
 
+    /// Where its settings came from (credentials, region, endpoint), for `profile show
+    /// --resolve`: never a secret.
+    fn origins(&self) -> Vec<registry::Origin> {
+        Vec::new()
+    }
+
     /// Reading the function's whole log from the platform's log service.
     fn logs(&self) -> Option<&dyn ReadsLogs> {
         None

@@ -56,6 +56,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("password", "{basic_password}"),
     ],
     tail: false,
+    vendor_profiles: None,
 };
 
 /// faas-cli's default gateway, and the variable it reads one from.
