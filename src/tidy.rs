@@ -33,6 +33,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "invocation",
             "logs",
             "signing",
+            "terminal",
         ],
     ),
     ("output", &["error", "invocation", "logs"]),

@@ -11,8 +11,10 @@ pub mod aliyun;
 mod aliyun_logs;
 pub mod altair;
 pub mod aws;
+mod aws_chain;
 mod aws_files;
 mod aws_logs;
+mod aws_sources;
 pub mod capability;
 pub mod faas;
 pub mod huawei;
@@ -426,5 +428,24 @@ impl Settings<'_> {
     /// Whether the profile itself sets `key` (whatever its source).
     pub fn has(&self, key: &str) -> bool {
         self.profile.values.contains_key(key)
+    }
+
+    /// Where [`Settings::get`] finds `key`, for `profile show --resolve`: the variable
+    /// that stands in for it, else the profile (and whether it is a literal, a variable
+    /// or a command there).
+    pub fn origin_of(&self, key: &str) -> String {
+        let (env_vars, _) = self.spec_key(key);
+        if let Some(var) = env_vars
+            .iter()
+            .find(|v| (self.env)(v).is_some_and(|x| !x.is_empty()))
+        {
+            return (*var).to_string();
+        }
+        let how = match self.profile.values.get(key) {
+            Some(crate::config::Value::Env { env }) => format!(" (from ${env})"),
+            Some(crate::config::Value::Command { .. }) => " (from its command)".into(),
+            _ => String::new(),
+        };
+        format!("fcall profile '{}'{how}", self.profile.name)
     }
 }
