@@ -8,6 +8,7 @@ mod invoke;
 mod listen;
 mod logs;
 mod profile;
+mod profile_import;
 mod session;
 mod tasks;
 mod test;

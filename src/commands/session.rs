@@ -183,7 +183,7 @@ impl<'a> Session<'a> {
         };
         let host = request.host().to_string();
         let send = self.transport.execute(|| Ok(request.clone()), &policy);
-        match timeout {
+        let answer = match timeout {
             None => send.await,
             Some(t) => tokio::time::timeout(t, send).await.unwrap_or_else(|_| {
                 Err(crate::error::Error::Auth(format!(
@@ -191,7 +191,14 @@ impl<'a> Session<'a> {
                     t.as_millis()
                 )))
             }),
-        }
+        };
+        // no credentials is an auth failure (exit 3), however the service failed to give them
+        answer.map_err(|e| match e {
+            crate::error::Error::Transport(m) | crate::error::Error::Uncertain(m) => {
+                crate::error::Error::Auth(format!("no credentials from {host}: {m}"))
+            }
+            other => other,
+        })
     }
 
     /// One warning per command when credentials go over plain `http://` to a host other

@@ -9,6 +9,7 @@
 mod aliyun;
 mod altair;
 mod aws;
+mod aws_sts;
 mod cloudwatch;
 mod faas;
 mod faults;
@@ -315,6 +316,7 @@ impl State {
             .or_else(|| aliyun::handle(self, req, now))
             .or_else(|| altair::handle(self, req, now))
             .or_else(|| aws::handle(self, req, now))
+            .or_else(|| aws_sts::handle(self, req, now))
             .or_else(|| cloudwatch::handle(self, req, now))
             .or_else(|| sls::handle(self, req, now))
             .or_else(|| openfaas::handle(self, req, now))

@@ -80,7 +80,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("secret_access_key", "{secret_key}"),
     ],
     tail: true,
-    vendor_profiles: None,
+    vendor_profiles: Some(vendor_profiles),
 };
 
 /// Error types that mean the credentials (or their rights) are wrong: exit 3.
@@ -232,14 +232,18 @@ impl Aws {
                 Some(r)
             }
             None => {
-                let found = files()?
-                    .profile(&shared)
-                    .and_then(|p| p.get("region").cloned())
-                    .filter(|r| !r.is_empty());
-                if let Some(r) = &found {
-                    origins.push(origin("region", Some(r), files()?.location(&shared)));
+                let chain = aws_chain::Chain {
+                    env,
+                    files: files()?,
+                    profile: &shared,
+                    explicit: named.is_some(),
+                    region: None,
+                };
+                let found = chain.region();
+                if let Some((r, from)) = &found {
+                    origins.push(origin("region", Some(r), from.clone()));
                 }
-                found
+                found.map(|f| f.0)
             }
         };
         if let Some(r) = &region {
@@ -247,7 +251,8 @@ impl Aws {
                 .map_err(|m| Error::Config(format!("profile '{}': {m}", profile.name)))?;
         }
         let found = Aws::credentials(&s, named.is_some(), &shared, region.as_deref(), &files)?;
-        origins.insert(0, origin("credentials", None, found.from.clone()));
+        let how = format!("{} ({})", found.from, found.method);
+        origins.insert(0, origin("credentials", None, how));
         let vendor = |env_id: &str, key: &str| -> Result<Option<String>> {
             // the vendor files' endpoints count only once they are read anyway
             if loaded.get().is_none() && named.is_none() {
@@ -264,18 +269,27 @@ impl Aws {
             };
             Ok(chain.configured_endpoint(&p, env_id, key))
         };
-        let endpoint = match s.get("endpoint")?.map_or_else(|| vendor("LAMBDA", "lambda"), |e| Ok(Some(e)))? {
+        let endpoint = match s
+            .get("endpoint")?
+            .map_or_else(|| vendor("LAMBDA", "lambda"), |e| Ok(Some(e)))?
+        {
             Some(e) => {
                 origins.push(origin("endpoint", Some(&e), s.origin_of("endpoint")));
                 Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?)
             }
             None => None,
         };
-        let logs_endpoint = match s.get("logs_endpoint")?.map_or_else(|| vendor("CLOUDWATCH_LOGS", "cloudwatch_logs"), |e| Ok(Some(e)))? {
+        let logs_endpoint = match s.get("logs_endpoint")?.map_or_else(
+            || vendor("CLOUDWATCH_LOGS", "cloudwatch_logs"),
+            |e| Ok(Some(e)),
+        )? {
             Some(e) => Some(super::endpoint_base(&profile.name, "'logs_endpoint'", &e)?),
             None => None,
         };
-        let keys = match (found.fetches, found.source.step(&[], OffsetDateTime::UNIX_EPOCH)) {
+        let keys = match (
+            found.fetches,
+            found.source.step(&[], OffsetDateTime::UNIX_EPOCH),
+        ) {
             (false, Ok(crate::credentials::Step::Done(f))) => f.credential.keys().cloned(),
             _ => None,
         };
@@ -311,7 +325,11 @@ impl Aws {
                 secret: s.require("secret_access_key")?,
                 token: s.get("session_token")?,
             };
-            return Ok(fixed(keys, format!("profile '{}'", s.profile.name), "fcall-profile"));
+            return Ok(fixed(
+                keys,
+                format!("profile '{}'", s.profile.name),
+                "fcall-profile",
+            ));
         }
         let files = files()?;
         let chain = aws_chain::Chain {
@@ -614,6 +632,49 @@ impl RemoteCheck for Aws {
     }
 }
 
+/// An origin line for `profile show --resolve`.
+fn origin(setting: &str, value: Option<&str>, from: String) -> Origin {
+    Origin {
+        setting: setting.to_string(),
+        value: value.map(str::to_string),
+        from,
+    }
+}
+
+/// The profiles in `~/.aws` as fcall profiles that point at them (`aws_profile`).
+fn vendor_profiles(env: Env) -> Result<Vec<super::registry::VendorProfile>> {
+    let files = SharedFiles::load(env)?;
+    Ok(files
+        .profile_names()
+        .into_iter()
+        .map(|name| {
+            let p = files.profile(&name).unwrap_or_default();
+            let kind = if p.contains_key("role_arn") && !p.contains_key("web_identity_token_file") {
+                match p.get("source_profile") {
+                    Some(sp) => format!("role via {sp}"),
+                    None => "role".into(),
+                }
+            } else if p.contains_key("web_identity_token_file") {
+                "web identity".into()
+            } else if p.contains_key("sso_role_name") || p.contains_key("sso_account_id") {
+                "SSO".into()
+            } else if p.contains_key("credential_process") {
+                "credential_process".into()
+            } else if p.contains_key("aws_access_key_id") {
+                "static keys".into()
+            } else {
+                "settings only".into()
+            };
+            super::registry::VendorProfile {
+                location: files.location(&name),
+                values: vec![("aws_profile".into(), name.clone())],
+                name,
+                kind,
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -768,10 +829,7 @@ mod tests {
             ("AWS_REGION", "us-west-1"),
         ];
         let a = aws(KEYS, &env, &files).unwrap();
-        assert_eq!(
-            (id(&a), a.region.as_deref()),
-            ("AKENV", Some("us-west-1"))
-        );
+        assert_eq!((id(&a), a.region.as_deref()), ("AKENV", Some("us-west-1")));
         let a = aws(KEYS, &[], &files).unwrap();
         assert_eq!(id(&a), "AKIDTEST");
         let a = aws(&[], &[], &files).unwrap();
@@ -1033,14 +1091,5 @@ mod tests {
             "{e}"
         );
         assert!(!e.contains("<Error>"), "{e}");
-    }
-}
-
-/// An origin line for `profile show --resolve`.
-fn origin(setting: &str, value: Option<&str>, from: String) -> Origin {
-    Origin {
-        setting: setting.to_string(),
-        value: value.map(str::to_string),
-        from,
     }
 }

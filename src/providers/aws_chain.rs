@@ -23,8 +23,8 @@ use std::sync::Arc;
 
 use super::aws_files::SharedFiles;
 use super::aws_sources::{
-    container_uri_allowed, given, sso_cache_name, AssumeRole, Container, Imds, Process, Sso,
-    Sts, WebIdentity,
+    container_uri_allowed, given, sso_cache_name, AssumeRole, Container, Imds, Process, Sso, Sts,
+    WebIdentity,
 };
 use super::Env;
 use crate::credentials::{Keys, Source};
@@ -63,7 +63,10 @@ fn truthy(v: Option<&String>) -> bool {
 
 /// The environment's key pair, if both halves are set; half a pair is an error.
 pub fn env_keys(env: Env) -> Result<Option<Keys>> {
-    match (var(env, "AWS_ACCESS_KEY_ID"), var(env, "AWS_SECRET_ACCESS_KEY")) {
+    match (
+        var(env, "AWS_ACCESS_KEY_ID"),
+        var(env, "AWS_SECRET_ACCESS_KEY"),
+    ) {
         (Some(id), Some(secret)) => Ok(Some(Keys {
             id,
             secret,
@@ -96,7 +99,10 @@ fn static_keys(s: &Section, location: &str) -> Result<Option<Keys>> {
     Ok(Some(Keys {
         id: id.clone(),
         secret: secret.clone(),
-        token: s.get("aws_session_token").filter(|v| !v.is_empty()).cloned(),
+        token: s
+            .get("aws_session_token")
+            .filter(|v| !v.is_empty())
+            .cloned(),
     }))
 }
 
@@ -150,7 +156,11 @@ impl Chain<'_> {
         }
         let in_credentials = self.files.credentials(name);
         let location = format!("{} [{name}]", self.files.credentials_path.display());
-        if let Some(keys) = in_credentials.map(|s| static_keys(s, &location)).transpose()?.flatten() {
+        if let Some(keys) = in_credentials
+            .map(|s| static_keys(s, &location))
+            .transpose()?
+            .flatten()
+        {
             return Ok(Some(fixed(keys, location, "shared-credentials-file")));
         }
         if let Some(command) = p.get("credential_process").filter(|c| !c.trim().is_empty()) {
@@ -165,7 +175,13 @@ impl Chain<'_> {
             }));
         }
         let location = self.files.location(name);
-        if let Some(keys) = self.files.config(name).map(|s| static_keys(s, &location)).transpose()?.flatten() {
+        if let Some(keys) = self
+            .files
+            .config(name)
+            .map(|s| static_keys(s, &location))
+            .transpose()?
+            .flatten()
+        {
             return Ok(Some(fixed(keys, location, "config-file")));
         }
         Ok(None)
@@ -174,7 +190,12 @@ impl Chain<'_> {
     /// `role_arn` in profile `name`: AssumeRole with the source's credentials.
     fn assume_role(&self, name: &str, p: &Section, visited: &mut Vec<String>) -> Result<Found> {
         let role_arn = p["role_arn"].clone();
-        let bad = |why: String| Error::Config(format!("AWS profile '{name}' ({}): {why}", self.files.location(name)));
+        let bad = |why: String| {
+            Error::Config(format!(
+                "AWS profile '{name}' ({}): {why}",
+                self.files.location(name)
+            ))
+        };
         let source = match (p.get("source_profile"), p.get("credential_source")) {
             (Some(_), Some(_)) => {
                 return Err(bad("it has both source_profile and credential_source: keep one".into()))
@@ -187,7 +208,11 @@ impl Chain<'_> {
         };
         let duration_seconds = p
             .get("duration_seconds")
-            .map(|d| d.trim().parse::<u32>().map_err(|_| bad(format!("duration_seconds = {d} is not a number of seconds"))))
+            .map(|d| {
+                d.trim()
+                    .parse::<u32>()
+                    .map_err(|_| bad(format!("duration_seconds = {d} is not a number of seconds")))
+            })
             .transpose()?;
         if p.contains_key("mfa_serial") {
             return Err(bad("it needs an MFA code (mfa_serial), which fcall cannot prompt for: run `aws configure export-credentials --profile NAME --format env` and eval it first".into()));
@@ -261,9 +286,15 @@ impl Chain<'_> {
                     return Some((v, var_name.to_string()));
                 }
             }
-            p.get(key).filter(|v| !v.is_empty()).map(|v| (v.clone(), format!("{key} in {}", self.files.location(self.profile))))
+            p.get(key).filter(|v| !v.is_empty()).map(|v| {
+                (
+                    v.clone(),
+                    format!("{key} in {}", self.files.location(self.profile)),
+                )
+            })
         };
-        let Some((file, origin)) = get("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE") else {
+        let Some((file, origin)) = get("web_identity_token_file", "AWS_WEB_IDENTITY_TOKEN_FILE")
+        else {
             return Ok(None);
         };
         let Some((role_arn, _)) = get("role_arn", "AWS_ROLE_ARN") else {
@@ -310,10 +341,15 @@ impl Chain<'_> {
             }
             None => config.get("sso_start_url").cloned().unwrap_or_default(),
         };
-        let missing: Vec<&str> = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"]
-            .into_iter()
-            .filter(|k| !config.contains_key(*k))
-            .collect();
+        let missing: Vec<&str> = [
+            "sso_role_name",
+            "sso_account_id",
+            "sso_start_url",
+            "sso_region",
+        ]
+        .into_iter()
+        .filter(|k| !config.contains_key(*k))
+        .collect();
         if !missing.is_empty() {
             return Err(Error::Config(format!(
                 "AWS profile '{name}' is set up for SSO but lacks {}: run `aws configure sso --profile {name}`",
@@ -346,7 +382,9 @@ impl Chain<'_> {
         ) {
             (Some(rel), _) => format!("http://169.254.170.2{rel}"),
             (None, Some(full)) => {
-                container_uri_allowed(&full).map_err(|m| Error::Config(format!("AWS_CONTAINER_CREDENTIALS_FULL_URI: {m}")))?;
+                container_uri_allowed(&full).map_err(|m| {
+                    Error::Config(format!("AWS_CONTAINER_CREDENTIALS_FULL_URI: {m}"))
+                })?;
                 full
             }
             (None, None) => return Ok(None),
@@ -354,7 +392,11 @@ impl Chain<'_> {
         let token_file = var(self.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").map(PathBuf::from);
         let token = var(self.env, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
         Ok(Some(Found {
-            source: Arc::new(Container { uri, token, token_file }),
+            source: Arc::new(Container {
+                uri,
+                token,
+                token_file,
+            }),
             fetches: true,
             from: "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_…_URI)".into(),
             method: "container-role",
@@ -390,7 +432,12 @@ impl Chain<'_> {
                 return Some((r, v.to_string()));
             }
         }
-        let r = self.files.profile(self.profile)?.get("region").cloned().filter(|r| !r.is_empty())?;
+        let r = self
+            .files
+            .profile(self.profile)?
+            .get("region")
+            .cloned()
+            .filter(|r| !r.is_empty())?;
         Some((r, self.files.location(self.profile)))
     }
 

@@ -35,7 +35,9 @@ pub fn parse(text: &str) -> BTreeMap<String, Section> {
             continue;
         };
         let (k, v) = (k.trim().to_ascii_lowercase(), v.trim().to_string());
-        let entries = sections.get_mut(section).expect("the current section exists");
+        let entries = sections
+            .get_mut(section)
+            .expect("the current section exists");
         match (&parent, nested) {
             (Some(p), true) => {
                 entries.insert(format!("{p}.{k}"), v);
@@ -203,11 +205,17 @@ mod tests {
             "[profile dev]\nregion = us-west-1\noutput = json\n[sso-session corp]\nsso_region = us-east-1\n[services local]\nlambda =\n  endpoint_url = http://127.0.0.1:9\nsts =\n  endpoint_url = http://127.0.0.1:8\n[default]\nregion = ap-east-1\n",
         );
         let dev = files.profile("dev").unwrap();
-        assert_eq!(dev["region"], "eu-north-1", "the credentials file wins, as in botocore");
+        assert_eq!(
+            dev["region"], "eu-north-1",
+            "the credentials file wins, as in botocore"
+        );
         assert_eq!(dev["output"], "json");
         assert!(files.profile("only-creds").is_some());
         assert!(files.profile("nosuch").is_none());
-        assert_eq!(files.sso_session("corp").unwrap()["sso_region"], "us-east-1");
+        assert_eq!(
+            files.sso_session("corp").unwrap()["sso_region"],
+            "us-east-1"
+        );
         let svc = files.services("local").unwrap();
         assert_eq!(svc["lambda.endpoint_url"], "http://127.0.0.1:9");
         assert_eq!(svc["sts.endpoint_url"], "http://127.0.0.1:8");

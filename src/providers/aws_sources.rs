@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 
 use super::{body_snippet, xml_field};
 use crate::credentials::{
-    after, fingerprint, rfc3339, source::placeholder_keys, Answer, Credential, Fetched, Given, Keys,
-    Source, Step,
+    after, fingerprint, rfc3339, source::placeholder_keys, Answer, Credential, Fetched, Given,
+    Keys, Source, Step,
 };
 use crate::error::{Error, Result};
 use crate::http::{encode_component, HttpRequest, HttpResponse};
@@ -50,7 +50,9 @@ fn identity(src: &dyn Source, now: OffsetDateTime) -> String {
     }
     match src.step(&[], now) {
         Ok(Step::Done(f)) => match f.credential {
-            Credential::Keys(k) => fingerprint(&[&k.id, &k.secret, k.token.as_deref().unwrap_or("")]),
+            Credential::Keys(k) => {
+                fingerprint(&[&k.id, &k.secret, k.token.as_deref().unwrap_or("")])
+            }
             Credential::Bearer(t) => fingerprint(&[&t]),
         },
         _ => String::new(),
@@ -94,9 +96,8 @@ fn sts_credentials(resp: &HttpResponse, what: &str, now: OffsetDateTime) -> Resu
         });
     }
     let field = |tag: &str| {
-        xml_field(&resp.body, tag).ok_or_else(|| {
-            Error::Refused(format!("{what}: STS answered without <{tag}>"))
-        })
+        xml_field(&resp.body, tag)
+            .ok_or_else(|| Error::Refused(format!("{what}: STS answered without <{tag}>")))
     };
     let keys = Keys {
         id: field("AccessKeyId")?,
@@ -125,7 +126,10 @@ pub struct AssumeRole {
 
 impl Source for AssumeRole {
     fn cache_key(&self) -> String {
-        let duration = self.duration_seconds.map(|d| d.to_string()).unwrap_or_default();
+        let duration = self
+            .duration_seconds
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let now = OffsetDateTime::UNIX_EPOCH;
         fingerprint(&[
             "aws-assume-role",
@@ -230,7 +234,9 @@ impl Source for WebIdentity {
             }),
             [file] => {
                 let what = format!("the web identity token file {}", self.token_file.display());
-                let token = String::from_utf8_lossy(file.file(&what)?).trim().to_string();
+                let token = String::from_utf8_lossy(file.file(&what)?)
+                    .trim()
+                    .to_string();
                 if token.is_empty() {
                     return Err(Error::Auth(format!("{what} is empty")));
                 }
@@ -323,7 +329,8 @@ impl Source for Sso {
                     return Err(self.login_hint("the SSO session has expired"));
                 }
                 let mut req = HttpRequest::new("GET", &self.portal, "/federation/credentials");
-                req.query.push(("account_id".into(), self.account_id.clone()));
+                req.query
+                    .push(("account_id".into(), self.account_id.clone()));
                 req.query.push(("role_name".into(), self.role_name.clone()));
                 req.set_header("x-amz-sso_bearer_token", token);
                 Ok(Step::Send {
@@ -347,7 +354,9 @@ impl Sso {
             return Err(self.login_hint("the portal refused the SSO token"));
         }
         if resp.status != 200 {
-            let msg = json["message"].as_str().map_or_else(|| body_snippet(&resp.body), str::to_string);
+            let msg = json["message"]
+                .as_str()
+                .map_or_else(|| body_snippet(&resp.body), str::to_string);
             return Err(Error::Auth(format!(
                 "AWS SSO for profile {}: GetRoleCredentials failed: {msg} (HTTP {})",
                 self.profile, resp.status
@@ -365,7 +374,11 @@ impl Sso {
                 "the SSO portal answered without roleCredentials".into(),
             ));
         };
-        let keys = Keys { id, secret, token: Some(token) };
+        let keys = Keys {
+            id,
+            secret,
+            token: Some(token),
+        };
         Ok(Fetched::until(Credential::Keys(keys), now, ms / 1000))
     }
 }
@@ -396,10 +409,19 @@ impl Source for Process {
             [] => {
                 let argv = shlex::split(&self.command)
                     .filter(|a| !a.is_empty())
-                    .ok_or_else(|| fail("cannot be split into a program and its arguments: check its quotes".into()))?;
+                    .ok_or_else(|| {
+                        fail(
+                            "cannot be split into a program and its arguments: check its quotes"
+                                .into(),
+                        )
+                    })?;
                 Ok(Step::Run { argv })
             }
-            [Answer::Ran { code, stdout, stderr }, ..] => {
+            [Answer::Ran {
+                code,
+                stdout,
+                stderr,
+            }, ..] => {
                 if *code != Some(0) {
                     let stderr = String::from_utf8_lossy(stderr);
                     let said = crate::terminal::escape_line(stderr.trim());
@@ -420,15 +442,23 @@ impl Source for Process {
 /// `credential_process` output: `{"Version": 1, "AccessKeyId", "SecretAccessKey",
 /// "SessionToken"?, "Expiration"?}`; the message never quotes it (it holds the secret).
 pub fn parse_process(stdout: &[u8], now: OffsetDateTime) -> std::result::Result<Fetched, String> {
-    let json: serde_json::Value = serde_json::from_slice(stdout)
-        .map_err(|_| "printed something that is not JSON (its output is not shown: it may hold a secret)".to_string())?;
+    let json: serde_json::Value = serde_json::from_slice(stdout).map_err(|_| {
+        "printed something that is not JSON (its output is not shown: it may hold a secret)"
+            .to_string()
+    })?;
     if json["Version"].as_i64() != Some(1) {
         return Err(format!(
             "printed Version {}, and only version 1 is supported",
-            json.get("Version").map_or("(none)".into(), |v| v.to_string())
+            json.get("Version")
+                .map_or("(none)".into(), |v| v.to_string())
         ));
     }
-    let text = |k: &str| json[k].as_str().filter(|v| !v.is_empty()).map(str::to_string);
+    let text = |k: &str| {
+        json[k]
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let (Some(id), Some(secret)) = (text("AccessKeyId"), text("SecretAccessKey")) else {
         return Err("printed no AccessKeyId or SecretAccessKey".into());
     };
@@ -457,9 +487,17 @@ fn metadata_credentials(resp: &HttpResponse, what: &str, now: OffsetDateTime) ->
     }
     let json: serde_json::Value = serde_json::from_slice(&resp.body).unwrap_or_default();
     if json.get("Code").is_some_and(|c| c != "Success") {
-        return Err(Error::Auth(format!("{what} answered Code {}", json["Code"])));
+        return Err(Error::Auth(format!(
+            "{what} answered Code {}",
+            json["Code"]
+        )));
     }
-    let text = |k: &str| json[k].as_str().filter(|v| !v.is_empty()).map(str::to_string);
+    let text = |k: &str| {
+        json[k]
+            .as_str()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let (Some(id), Some(secret), Some(exp)) = (
         text("AccessKeyId"),
         text("SecretAccessKey"),
@@ -469,7 +507,11 @@ fn metadata_credentials(resp: &HttpResponse, what: &str, now: OffsetDateTime) ->
             "{what} answered without AccessKeyId, SecretAccessKey and Expiration"
         )));
     };
-    let keys = Keys { id, secret, token: text("Token") };
+    let keys = Keys {
+        id,
+        secret,
+        token: text("Token"),
+    };
     Ok(Fetched::until(Credential::Keys(keys), now, exp))
 }
 
@@ -500,7 +542,15 @@ pub fn container_uri_allowed(uri: &str) -> std::result::Result<(), String> {
     let loopback = host
         .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_loopback());
-    if loopback || ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost"].contains(&host) {
+    if loopback
+        || [
+            "169.254.170.2",
+            "169.254.170.23",
+            "fd00:ec2::23",
+            "localhost",
+        ]
+        .contains(&host)
+    {
         Ok(())
     } else {
         Err(format!(
@@ -511,8 +561,17 @@ pub fn container_uri_allowed(uri: &str) -> std::result::Result<(), String> {
 
 impl Source for Container {
     fn cache_key(&self) -> String {
-        let file = self.token_file.as_ref().map(|f| f.display().to_string()).unwrap_or_default();
-        fingerprint(&["aws-container", &self.uri, self.token.as_deref().unwrap_or(""), &file])
+        let file = self
+            .token_file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_default();
+        fingerprint(&[
+            "aws-container",
+            &self.uri,
+            self.token.as_deref().unwrap_or(""),
+            &file,
+        ])
     }
 
     fn describe(&self) -> String {
@@ -522,7 +581,9 @@ impl Source for Container {
     fn step(&self, answers: &[Answer], now: OffsetDateTime) -> Result<Step> {
         let request = |token: Option<String>| -> Result<Step> {
             let base_end = self.uri.find("://").map_or(0, |i| i + 3);
-            let path_at = self.uri[base_end..].find('/').map_or(self.uri.len(), |i| base_end + i);
+            let path_at = self.uri[base_end..]
+                .find('/')
+                .map_or(self.uri.len(), |i| base_end + i);
             let (base, rest) = self.uri.split_at(path_at);
             let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
             let mut req = HttpRequest::new("GET", base, if path.is_empty() { "/" } else { path });
@@ -531,23 +592,29 @@ impl Source for Container {
             if let Some(t) = token {
                 if t.contains(['\r', '\n']) {
                     return Err(Error::Auth(
-                        "the container authorization token holds a line break: it cannot be sent".into(),
+                        "the container authorization token holds a line break: it cannot be sent"
+                            .into(),
                     ));
                 }
                 req.set_header("Authorization", t);
             }
-            Ok(Step::Send { request: req, timeout: Some(CONTAINER_TIMEOUT) })
+            Ok(Step::Send {
+                request: req,
+                timeout: Some(CONTAINER_TIMEOUT),
+            })
         };
         match (&self.token_file, answers) {
             (Some(path), []) => Ok(Step::Read { path: path.clone() }),
             (Some(path), [file]) => {
                 let what = format!("the container authorization token file {}", path.display());
-                request(Some(String::from_utf8_lossy(file.file(&what)?).trim().to_string()))
+                request(Some(
+                    String::from_utf8_lossy(file.file(&what)?)
+                        .trim()
+                        .to_string(),
+                ))
             }
             (None, []) => request(self.token.clone()),
-            (_, [.., a]) => {
-                metadata_credentials(a.http()?, &self.describe(), now).map(Step::Done)
-            }
+            (_, [.., a]) => metadata_credentials(a.http()?, &self.describe(), now).map(Step::Done),
         }
     }
 
@@ -576,7 +643,10 @@ impl Source for Imds {
         let get = |path: &str, token: &str| {
             let mut req = HttpRequest::new("GET", &self.endpoint, path);
             req.set_header("x-aws-ec2-metadata-token", token);
-            Ok(Step::Send { request: req, timeout: Some(IMDS_TIMEOUT) })
+            Ok(Step::Send {
+                request: req,
+                timeout: Some(IMDS_TIMEOUT),
+            })
         };
         let text = |a: &Answer, of: &str| -> Result<String> {
             let r = a.http()?;
@@ -594,13 +664,19 @@ impl Source for Imds {
             [] => {
                 let mut req = HttpRequest::new("PUT", &self.endpoint, "/latest/api/token");
                 req.set_header("x-aws-ec2-metadata-token-ttl-seconds", "21600");
-                Ok(Step::Send { request: req, timeout: Some(IMDS_TIMEOUT) })
+                Ok(Step::Send {
+                    request: req,
+                    timeout: Some(IMDS_TIMEOUT),
+                })
             }
             [t] => get(ROLES, &text(t, "session token")?),
             [t, role] => {
                 let role = text(role, "role")?;
                 let role = role.lines().next().unwrap_or("").trim().to_string();
-                get(&format!("{ROLES}{}", encode_component(&role)), &text(t, "session token")?)
+                get(
+                    &format!("{ROLES}{}", encode_component(&role)),
+                    &text(t, "session token")?,
+                )
             }
             [_, _, c, ..] => metadata_credentials(c.http()?, &what, now).map(Step::Done),
         }

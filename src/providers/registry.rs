@@ -91,8 +91,11 @@ pub struct ProviderSpec {
     /// The profiles the vendor's own tools keep (`~/.aws`, `~/.aliyun/config.json`,
     /// KooCLI's `~/.hcloud/config.json`...), as fcall profiles that point at them
     /// (`fcall profile import`); `None` for a provider whose tools keep none.
-    pub vendor_profiles: Option<fn(Env) -> Result<Vec<VendorProfile>>>,
+    pub vendor_profiles: Option<VendorLister>,
 }
+
+/// Lists the vendor's profiles ([`ProviderSpec::vendor_profiles`]).
+pub type VendorLister = fn(Env) -> Result<Vec<VendorProfile>>;
 
 /// A profile of the vendor's own tools, as an fcall profile that points at it: its values
 /// name the vendor profile (`aws_profile = "prod"`) and copy no secret.

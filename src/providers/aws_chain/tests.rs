@@ -11,7 +11,11 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// Resolve with `files`, the environment `env` and `named` (an explicit profile).
-fn resolve(files: &SharedFiles, env: &[(&str, &str)], named: Option<&str>) -> Result<Option<Found>> {
+fn resolve(
+    files: &SharedFiles,
+    env: &[(&str, &str)],
+    named: Option<&str>,
+) -> Result<Option<Found>> {
     let lookup = env_of(pairs(env));
     let profile = named
         .map(str::to_string)
@@ -33,8 +37,10 @@ fn resolve(files: &SharedFiles, env: &[(&str, &str)], named: Option<&str>) -> Re
 /// `AWS_REGION` first, which no case sets), and fails where botocore fails.
 #[test]
 fn botocore_picks_the_same() {
-    let table: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tests/fixtures/aws-precedence-botocore.json")).unwrap();
+    let table: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../tests/fixtures/aws-precedence-botocore.json"
+    ))
+    .unwrap();
     let cases = table["cases"].as_array().unwrap();
     assert!(cases.len() >= 25);
     for case in cases {
@@ -66,7 +72,9 @@ fn botocore_picks_the_same() {
         let expect = &case["expect"];
         let got = chain.resolve();
         if let Some(error) = expect["error"].as_str() {
-            let e = got.err().unwrap_or_else(|| panic!("{name}: botocore fails ({error}), fcall does not"));
+            let e = got
+                .err()
+                .unwrap_or_else(|| panic!("{name}: botocore fails ({error}), fcall does not"));
             let text = e.to_string();
             let matches = match error {
                 "InfiniteLoopConfigError" => text.contains("loop"),
@@ -86,7 +94,11 @@ fn botocore_picks_the_same() {
         );
         if let (Some(key), Some(f)) = (expect["access_key"].as_str(), &found) {
             if f.method != "custom-process" {
-                match f.source.step(&[], time::OffsetDateTime::UNIX_EPOCH).unwrap() {
+                match f
+                    .source
+                    .step(&[], time::OffsetDateTime::UNIX_EPOCH)
+                    .unwrap()
+                {
                     crate::credentials::Step::Done(d) => {
                         assert_eq!(d.credential.keys().unwrap().id, key, "{name}")
                     }
@@ -104,30 +116,73 @@ fn botocore_picks_the_same() {
 
 #[test]
 fn container_and_instance_metadata_come_last() {
-    let files = SharedFiles::from_texts("[default]\naws_access_key_id = AKDEF\naws_secret_access_key = s\n", "");
-    let container = [("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds")];
+    let files = SharedFiles::from_texts(
+        "[default]\naws_access_key_id = AKDEF\naws_secret_access_key = s\n",
+        "",
+    );
+    let container = [(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://127.0.0.1:9/creds",
+    )];
     let f = resolve(&files, &container, None).unwrap().unwrap();
-    assert_eq!(f.method, "shared-credentials-file", "a profile's keys beat the container");
+    assert_eq!(
+        f.method, "shared-credentials-file",
+        "a profile's keys beat the container"
+    );
     let empty = SharedFiles::default();
     let f = resolve(&empty, &container, None).unwrap().unwrap();
     assert_eq!(f.method, "container-role");
-    let f = resolve(&empty, &[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc")], None)
-        .unwrap()
-        .unwrap();
-    assert!(f.source.describe().contains("http://169.254.170.2/v2/credentials/abc"));
+    let f = resolve(
+        &empty,
+        &[(
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "/v2/credentials/abc",
+        )],
+        None,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(f
+        .source
+        .describe()
+        .contains("http://169.254.170.2/v2/credentials/abc"));
     let f = resolve(&empty, &[], None).unwrap().unwrap();
     assert_eq!(f.method, "iam-role", "the instance metadata service last");
-    assert!(resolve(&empty, &[("AWS_EC2_METADATA_DISABLED", "true")], None).unwrap().is_none());
-    let f = resolve(&empty, &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:7/")], None)
-        .unwrap()
-        .unwrap();
-    assert!(f.source.describe().contains("http://127.0.0.1:7"), "{}", f.source.describe());
+    assert!(
+        resolve(&empty, &[("AWS_EC2_METADATA_DISABLED", "true")], None)
+            .unwrap()
+            .is_none()
+    );
+    let f = resolve(
+        &empty,
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:7/")],
+        None,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(
+        f.source.describe().contains("http://127.0.0.1:7"),
+        "{}",
+        f.source.describe()
+    );
     // plain http only to loopback and the ECS/EKS hosts, as botocore allows
-    let e = resolve(&empty, &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://evil.example/creds")], None)
-        .err()
-        .unwrap();
+    let e = resolve(
+        &empty,
+        &[(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://evil.example/creds",
+        )],
+        None,
+    )
+    .err()
+    .unwrap();
     assert!(e.to_string().contains("use https://"), "{e}");
-    for ok in ["https://x.example/c", "http://169.254.170.23/v1/credentials", "http://[::1]:8/c", "http://localhost/c"] {
+    for ok in [
+        "https://x.example/c",
+        "http://169.254.170.23/v1/credentials",
+        "http://[::1]:8/c",
+        "http://localhost/c",
+    ] {
         assert!(container_uri_allowed(ok).is_ok(), "{ok}");
     }
 }
@@ -136,14 +191,29 @@ fn container_and_instance_metadata_come_last() {
 fn credential_source_names_the_source_of_a_role() {
     let cfg = "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Environment\n[profile m]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Ec2InstanceMetadata\n[profile bad]\nrole_arn = arn:aws:iam::123456789012:role/r\ncredential_source = Nowhere\n";
     let files = SharedFiles::from_texts("", cfg);
-    let env = [("AWS_ACCESS_KEY_ID", "AKENV"), ("AWS_SECRET_ACCESS_KEY", "s")];
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKENV"),
+        ("AWS_SECRET_ACCESS_KEY", "s"),
+    ];
     let f = resolve(&files, &env, Some("r")).unwrap().unwrap();
     assert_eq!(f.method, "assume-role");
-    assert!(f.source.describe().contains("AWS_ACCESS_KEY_ID"), "{}", f.source.describe());
+    assert!(
+        f.source.describe().contains("AWS_ACCESS_KEY_ID"),
+        "{}",
+        f.source.describe()
+    );
     let e = resolve(&files, &[], Some("r")).err().unwrap();
-    assert!(e.to_string().contains("credential_source Environment has no credentials"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("credential_source Environment has no credentials"),
+        "{e}"
+    );
     let f = resolve(&files, &[], Some("m")).unwrap().unwrap();
-    assert!(f.source.describe().contains("instance metadata"), "{}", f.source.describe());
+    assert!(
+        f.source.describe().contains("instance metadata"),
+        "{}",
+        f.source.describe()
+    );
     let e = resolve(&files, &[], Some("bad")).err().unwrap();
     assert!(e.to_string().contains("is not Environment"), "{e}");
 }
@@ -155,15 +225,40 @@ fn configured_endpoints_in_the_sdks_order() {
     let p = files.profile("p").unwrap();
     let at = |env: &[(&str, &str)], key: &str, id: &str| {
         let lookup = env_of(pairs(env));
-        Chain { env: &lookup, files: &files, profile: "p", explicit: true, region: Some("eu-west-1") }
-            .configured_endpoint(&p, id, key)
+        Chain {
+            env: &lookup,
+            files: &files,
+            profile: "p",
+            explicit: true,
+            region: Some("eu-west-1"),
+        }
+        .configured_endpoint(&p, id, key)
     };
     assert_eq!(at(&[], "sts", "STS").as_deref(), Some("http://127.0.0.1:2"));
-    assert_eq!(at(&[], "lambda", "LAMBDA").as_deref(), Some("http://127.0.0.1:1"));
-    assert_eq!(at(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:3")], "sts", "STS").as_deref(), Some("http://127.0.0.1:3"));
-    let both = [("AWS_ENDPOINT_URL", "http://127.0.0.1:3"), ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4")];
-    assert_eq!(at(&both, "sts", "STS").as_deref(), Some("http://127.0.0.1:4"));
-    assert_eq!(at(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")], "sts", "STS"), None);
+    assert_eq!(
+        at(&[], "lambda", "LAMBDA").as_deref(),
+        Some("http://127.0.0.1:1")
+    );
+    assert_eq!(
+        at(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:3")], "sts", "STS").as_deref(),
+        Some("http://127.0.0.1:3")
+    );
+    let both = [
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:3"),
+        ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4"),
+    ];
+    assert_eq!(
+        at(&both, "sts", "STS").as_deref(),
+        Some("http://127.0.0.1:4")
+    );
+    assert_eq!(
+        at(
+            &[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")],
+            "sts",
+            "STS"
+        ),
+        None
+    );
 }
 
 #[test]
@@ -172,12 +267,31 @@ fn sts_is_regional_unless_legacy_or_regionless() {
     let p = files.profile("p").unwrap();
     let sts = |env: &[(&str, &str)], region: Option<&str>| {
         let lookup = env_of(pairs(env));
-        Chain { env: &lookup, files: &files, profile: "p", explicit: true, region }.sts(&p)
+        Chain {
+            env: &lookup,
+            files: &files,
+            profile: "p",
+            explicit: true,
+            region,
+        }
+        .sts(&p)
     };
-    assert_eq!(sts(&[], Some("eu-west-1")).endpoint, "https://sts.eu-west-1.amazonaws.com");
-    assert_eq!(sts(&[], Some("cn-north-1")).endpoint, "https://sts.cn-north-1.amazonaws.com.cn");
-    let global = sts(&[("AWS_STS_REGIONAL_ENDPOINTS", "legacy")], Some("eu-west-1"));
-    assert_eq!((global.endpoint.as_str(), global.region.as_str()), ("https://sts.amazonaws.com", "us-east-1"));
+    assert_eq!(
+        sts(&[], Some("eu-west-1")).endpoint,
+        "https://sts.eu-west-1.amazonaws.com"
+    );
+    assert_eq!(
+        sts(&[], Some("cn-north-1")).endpoint,
+        "https://sts.cn-north-1.amazonaws.com.cn"
+    );
+    let global = sts(
+        &[("AWS_STS_REGIONAL_ENDPOINTS", "legacy")],
+        Some("eu-west-1"),
+    );
+    assert_eq!(
+        (global.endpoint.as_str(), global.region.as_str()),
+        ("https://sts.amazonaws.com", "us-east-1")
+    );
     assert_eq!(sts(&[], None).endpoint, "https://sts.amazonaws.com");
 }
 
@@ -188,9 +302,19 @@ fn sso_profiles_need_their_settings_and_find_the_cached_token() {
     let f = resolve(&files, &[], Some("s")).unwrap().unwrap();
     assert_eq!(f.method, "sso");
     let e = resolve(&files, &[], Some("half")).err().unwrap();
-    assert!(e.to_string().contains("lacks sso_role_name, sso_start_url, sso_region"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("lacks sso_role_name, sso_start_url, sso_region"),
+        "{e}"
+    );
     // botocore's token cache names: the SHA-1 of the session name, or of the start URL
-    assert_eq!(sso_cache_name("corp"), "ee0bfd2552fbd840c02cc48b6e823320543c450f.json");
-    assert_eq!(sso_cache_name("https://x.awsapps.com/start"), "3947de8b16688092197fa616c34e01335f21d256.json");
+    assert_eq!(
+        sso_cache_name("corp"),
+        "ee0bfd2552fbd840c02cc48b6e823320543c450f.json"
+    );
+    assert_eq!(
+        sso_cache_name("https://x.awsapps.com/start"),
+        "3947de8b16688092197fa616c34e01335f21d256.json"
+    );
     assert!(resolve(&files, &[], Some("legacy")).unwrap().is_some());
 }
