@@ -226,26 +226,7 @@ impl Aws {
             .or_else(|| var("AWS_PROFILE"))
             .unwrap_or_else(|| "default".to_string());
         let mut origins = Vec::new();
-        let region = match s.get("region")? {
-            Some(r) => {
-                origins.push(origin("region", Some(&r), s.origin_of("region")));
-                Some(r)
-            }
-            None => {
-                let chain = aws_chain::Chain {
-                    env,
-                    files: files()?,
-                    profile: &shared,
-                    explicit: named.is_some(),
-                    region: None,
-                };
-                let found = chain.region();
-                if let Some((r, from)) = &found {
-                    origins.push(origin("region", Some(r), from.clone()));
-                }
-                found.map(|f| f.0)
-            }
-        };
+        let region = Aws::region_of(&s, named.is_some(), &shared, &files, &mut origins)?;
         if let Some(r) = &region {
             super::host_part("region", r)
                 .map_err(|m| Error::Config(format!("profile '{}': {m}", profile.name)))?;
@@ -302,6 +283,32 @@ impl Aws {
             source: found.from,
             origins,
         })
+    }
+
+    /// The region: the variables and the fcall profile, else the AWS profile's.
+    fn region_of<'f>(
+        s: &Settings,
+        named: bool,
+        shared: &str,
+        files: &dyn Fn() -> Result<&'f SharedFiles>,
+        origins: &mut Vec<Origin>,
+    ) -> Result<Option<String>> {
+        if let Some(r) = s.get("region")? {
+            origins.push(origin("region", Some(&r), s.origin_of("region")));
+            return Ok(Some(r));
+        }
+        let chain = aws_chain::Chain {
+            env: s.env,
+            files: files()?,
+            profile: shared,
+            explicit: named,
+            region: None,
+        };
+        let found = chain.region();
+        if let Some((r, from)) = &found {
+            origins.push(origin("region", Some(r), from.clone()));
+        }
+        Ok(found.map(|f| f.0))
     }
 
     /// The credentials: the environment's keys (unless a profile was named), the fcall
