@@ -422,3 +422,26 @@ fn profile_import_lists_and_points_at_the_aws_profiles() {
         .code(2)
         .stderr_has("no vendor profile 'nosuch'");
 }
+
+/// One batch of 1,000 lines on web identity credentials: one AssumeRoleWithWebIdentity.
+#[test]
+fn a_thousand_line_batch_fetches_the_credentials_once() {
+    let emu = Emulator::start();
+    let sb = Sandbox::new();
+    sb.profiles(None, &[lambda(&emu, "ci")]);
+    let token = sb.dir.path().join("oidc-token");
+    write(&token, "wi-S3CRET-jwt");
+    let input: String = (0..1000).map(|i| format!("{{\"i\":{i}}}\n")).collect();
+    let o = Outcome::of(
+        sb.cmd()
+            .args(["-p", "ci", "batch", "echo", "-j", "16"])
+            .env("AWS_ROLE_ARN", ROLE)
+            .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+            .env("AWS_ENDPOINT_URL_STS", emu.url())
+            .write_stdin(input)
+            .assert(),
+    );
+    o.code(0).stderr_has("ok 1000");
+    assert_eq!(emu.counter("credentials.issued.aws.sts.web_identity"), 1);
+    assert_eq!(emu.counter("aws.sync.echo"), 1000);
+}
