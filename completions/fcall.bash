@@ -139,6 +139,9 @@ _fcall() {
             fcall__subcmd__help__subcmd__profile,default)
                 cmd="fcall__subcmd__help__subcmd__profile__subcmd__default"
                 ;;
+            fcall__subcmd__help__subcmd__profile,import)
+                cmd="fcall__subcmd__help__subcmd__profile__subcmd__import"
+                ;;
             fcall__subcmd__help__subcmd__profile,list)
                 cmd="fcall__subcmd__help__subcmd__profile__subcmd__list"
                 ;;
@@ -163,6 +166,9 @@ _fcall() {
             fcall__subcmd__profile,help)
                 cmd="fcall__subcmd__profile__subcmd__help"
                 ;;
+            fcall__subcmd__profile,import)
+                cmd="fcall__subcmd__profile__subcmd__import"
+                ;;
             fcall__subcmd__profile,list)
                 cmd="fcall__subcmd__profile__subcmd__list"
                 ;;
@@ -186,6 +192,9 @@ _fcall() {
                 ;;
             fcall__subcmd__profile__subcmd__help,help)
                 cmd="fcall__subcmd__profile__subcmd__help__subcmd__help"
+                ;;
+            fcall__subcmd__profile__subcmd__help,import)
+                cmd="fcall__subcmd__profile__subcmd__help__subcmd__import"
                 ;;
             fcall__subcmd__profile__subcmd__help,list)
                 cmd="fcall__subcmd__profile__subcmd__help__subcmd__list"
@@ -613,7 +622,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__emulator)
-            opts="-p -v -h --bind --write-profiles --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --log-delay-ms --profile --config --color --verbose --help"
+            opts="-p -v -h --bind --write-profiles --limit-rate --limit-burst --token --access-key --secret-key --client-id --client-secret --token-ttl --credential-ttl --iam-user --iam-password --iam-domain --basic-user --basic-password --log-delay-ms --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -656,6 +665,10 @@ _fcall() {
                     return 0
                     ;;
                 --token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credential-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -889,7 +902,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__profile)
-            opts="add list set unset show remove default"
+            opts="add list set unset show import remove default"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -917,6 +930,20 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__help__subcmd__profile__subcmd__default)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__help__subcmd__profile__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1303,7 +1330,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__profile)
-            opts="-p -v -h --profile --config --color --verbose --help add list set unset show remove default help"
+            opts="-p -v -h --profile --config --color --verbose --help add list set unset show import remove default help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1397,7 +1424,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__profile__subcmd__help)
-            opts="add list set unset show remove default help"
+            opts="add list set unset show import remove default help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1439,6 +1466,20 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__profile__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__profile__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1515,6 +1556,44 @@ _fcall() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fcall__subcmd__profile__subcmd__import)
+            opts="-p -v -h --all --provider --prefix --force --profile --config --color --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --provider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1617,7 +1696,7 @@ _fcall() {
             return 0
             ;;
         fcall__subcmd__profile__subcmd__show)
-            opts="-p -v -h --profile --config --color --verbose --help"
+            opts="-p -v -h --resolve --profile --config --color --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

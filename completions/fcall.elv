@@ -252,6 +252,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand set 'Set keys of a profile in place (comments and the rest kept)'
             cand unset 'Remove keys from a profile'
             cand show 'Show a profile with secrets masked'
+            cand import 'List the profiles of the vendors'' own tools (~/.aws, aliyun, KooCLI...) and import them as fcall profiles that point at them (no secret is copied)'
             cand remove 'Remove a profile'
             cand default 'Make a profile the default'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -304,6 +305,21 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --profile 'Profile to use (default: the config''s default_profile)'
             cand --config 'Config file (default: <config dir>/fcall/config.toml)'
             cand --color 'When to colour stderr'
+            cand --resolve 'Also build the provider and say where each setting comes from (file and section, variable, metadata service), never a secret; nothing is fetched'
+            cand -v 'Show requests and responses on stderr (secrets masked)'
+            cand --verbose 'Show requests and responses on stderr (secrets masked)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'fcall;profile;import'= {
+            cand --provider 'Only this provider''s tools (huawei, aliyun, aws...)'
+            cand --prefix 'Put this before each imported profile''s name'
+            cand -p 'Profile to use (default: the config''s default_profile)'
+            cand --profile 'Profile to use (default: the config''s default_profile)'
+            cand --config 'Config file (default: <config dir>/fcall/config.toml)'
+            cand --color 'When to colour stderr'
+            cand --all 'Import every profile found'
+            cand --force 'Replace fcall profiles of the same name'
             cand -v 'Show requests and responses on stderr (secrets masked)'
             cand --verbose 'Show requests and responses on stderr (secrets masked)'
             cand -h 'Print help'
@@ -335,6 +351,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand set 'Set keys of a profile in place (comments and the rest kept)'
             cand unset 'Remove keys from a profile'
             cand show 'Show a profile with secrets masked'
+            cand import 'List the profiles of the vendors'' own tools (~/.aws, aliyun, KooCLI...) and import them as fcall profiles that point at them (no secret is copied)'
             cand remove 'Remove a profile'
             cand default 'Make a profile the default'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -348,6 +365,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;profile;help;unset'= {
         }
         &'fcall;profile;help;show'= {
+        }
+        &'fcall;profile;help;import'= {
         }
         &'fcall;profile;help;remove'= {
         }
@@ -431,6 +450,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand --client-id 'Altair OAuth2 client id'
             cand --client-secret 'Altair OAuth2 client secret'
             cand --token-ttl 'Lifetime of the Altair tokens it issues, in seconds'
+            cand --credential-ttl 'Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and metadata; Huawei security tokens), in seconds: short, to see fcall refresh them'
             cand --iam-user 'IAM user that can fetch tokens'
             cand --iam-password 'That user''s password'
             cand --iam-domain 'That user''s domain (account name)'
@@ -484,6 +504,7 @@ set edit:completion:arg-completer[fcall] = {|@words|
             cand set 'Set keys of a profile in place (comments and the rest kept)'
             cand unset 'Remove keys from a profile'
             cand show 'Show a profile with secrets masked'
+            cand import 'List the profiles of the vendors'' own tools (~/.aws, aliyun, KooCLI...) and import them as fcall profiles that point at them (no secret is copied)'
             cand remove 'Remove a profile'
             cand default 'Make a profile the default'
         }
@@ -496,6 +517,8 @@ set edit:completion:arg-completer[fcall] = {|@words|
         &'fcall;help;profile;unset'= {
         }
         &'fcall;help;profile;show'= {
+        }
+        &'fcall;help;profile;import'= {
         }
         &'fcall;help;profile;remove'= {
         }

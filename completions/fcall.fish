@@ -208,21 +208,22 @@ always\t''
 never\t''"
 complete -c fcall -n "__fish_fcall_using_subcommand listen" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand listen" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -s h -l help -d 'Print help'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "add" -d 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "unset" -d 'Remove keys from a profile'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "show" -d 'Show a profile with secrets masked'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "remove" -d 'Remove a profile'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "default" -d 'Make a profile the default'
-complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "add" -d 'Add (or with --force replace) a profile; on a terminal, without keys, asks for them'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "list" -d 'List profiles (the default is marked with *): name, provider, region or endpoint'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "unset" -d 'Remove keys from a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "import" -d 'List the profiles of the vendors\' own tools (~/.aws, aliyun, KooCLI...) and import them as fcall profiles that point at them (no secret is copied)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "remove" -d 'Remove a profile'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "default" -d 'Make a profile the default'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and not __fish_seen_subcommand_from add list set unset show import remove default help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l provider -d 'Provider: huawei, aliyun, altair, aws or openfaas (their keys are listed below); without it and without keys, on a terminal, fcall asks for both' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from add" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
@@ -260,8 +261,20 @@ complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_sub
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -l color -d 'When to colour stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -l resolve -d 'Also build the provider and say where each setting comes from (file and section, variable, metadata service), never a secret; nothing is fetched'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -l provider -d 'Only this provider\'s tools (huawei, aliyun, aws...)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -l prefix -d 'Put this before each imported profile\'s name' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -l color -d 'When to colour stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -l all -d 'Import every profile found'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -l force -d 'Replace fcall profiles of the same name'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -s v -l verbose -d 'Show requests and responses on stderr (secrets masked)'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -s p -l profile -d 'Profile to use (default: the config\'s default_profile)' -r
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -l config -d 'Config file (default: <config dir>/fcall/config.toml)' -r -F
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from remove" -l color -d 'When to colour stderr' -r -f -a "auto\t''
@@ -281,6 +294,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_sub
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "unset" -d 'Remove keys from a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "import" -d 'List the profiles of the vendors\' own tools (~/.aws, aliyun, KooCLI...) and import them as fcall profiles that point at them (no secret is copied)'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "default" -d 'Make a profile the default'
 complete -c fcall -n "__fish_fcall_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -336,6 +350,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l secret-key -d '
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l client-id -d 'Altair OAuth2 client id' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l client-secret -d 'Altair OAuth2 client secret' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l token-ttl -d 'Lifetime of the Altair tokens it issues, in seconds' -r
+complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l credential-ttl -d 'Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and metadata; Huawei security tokens), in seconds: short, to see fcall refresh them' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-user -d 'IAM user that can fetch tokens' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-password -d 'That user\'s password' -r
 complete -c fcall -n "__fish_fcall_using_subcommand emulator" -l iam-domain -d 'That user\'s domain (account name)' -r
@@ -368,6 +383,7 @@ complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcom
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "set" -d 'Set keys of a profile in place (comments and the rest kept)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "unset" -d 'Remove keys from a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show a profile with secrets masked'
+complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "import" -d 'List the profiles of the vendors\' own tools (~/.aws, aliyun, KooCLI...) and import them as fcall profiles that point at them (no secret is copied)'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "remove" -d 'Remove a profile'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "default" -d 'Make a profile the default'
 complete -c fcall -n "__fish_fcall_using_subcommand help; and __fish_seen_subcommand_from decode" -f -a "log" -d 'Decode a base64 log tail (X-Cff-Function-Log, X-Fc-Log-Result, X-Amz-Log-Result)'

@@ -800,8 +800,38 @@ pub enum ProfileCommand {
         keys: Vec<String>,
     },
     /// Show a profile with secrets masked
-    #[command(after_help = "Example:\n  fcall profile show hw")]
-    Show { name: String },
+    #[command(
+        after_help = "Examples:\n  fcall profile show hw\n  fcall profile show lambda --resolve     where the credentials, region and endpoint come from"
+    )]
+    Show {
+        name: String,
+        /// Also build the provider and say where each setting comes from (file and section,
+        /// variable, metadata service), never a secret; nothing is fetched
+        #[arg(long)]
+        resolve: bool,
+    },
+    /// List the profiles of the vendors' own tools (~/.aws, aliyun, KooCLI...) and import them
+    /// as fcall profiles that point at them (no secret is copied)
+    #[command(
+        after_help = "Examples:\n  fcall profile import                   list what can be imported\n  fcall profile import prod dev          import two AWS profiles as `prod` and `dev`\n  fcall profile import --all --prefix aws-"
+    )]
+    Import {
+        /// The vendor profiles to import (by the name the listing shows); none: list them
+        #[arg(value_name = "NAME")]
+        names: Vec<String>,
+        /// Import every profile found
+        #[arg(long, conflicts_with = "names")]
+        all: bool,
+        /// Only this provider's tools (huawei, aliyun, aws...)
+        #[arg(long, value_name = "PROVIDER")]
+        provider: Option<String>,
+        /// Put this before each imported profile's name
+        #[arg(long, value_name = "PREFIX", default_value = "")]
+        prefix: String,
+        /// Replace fcall profiles of the same name
+        #[arg(long)]
+        force: bool,
+    },
     /// Remove a profile
     #[command(after_help = "Example:\n  fcall profile remove hw-old")]
     Remove { name: String },
@@ -886,6 +916,15 @@ pub struct EmulatorArgs {
         value_parser = clap::value_parser!(i64).range(0..=31_536_000)
     )]
     pub token_ttl: i64,
+    /// Lifetime of the temporary keys it issues (AWS STS, SSO and metadata; Alibaba STS and
+    /// metadata; Huawei security tokens), in seconds: short, to see fcall refresh them
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3600,
+        value_parser = clap::value_parser!(i64).range(1..=129_600)
+    )]
+    pub credential_ttl: i64,
     /// IAM user that can fetch tokens
     #[arg(long, default_value = "testuser")]
     pub iam_user: String,

@@ -14,7 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("terminal", &[]),
     ("signing", &["http"]),
     ("decode", &["error"]),
-    ("credentials", &["env", "http"]),
+    ("credentials", &["env", "error", "http"]),
     ("config", &["env", "error"]),
     ("invocation", &["decode"]),
     ("logs", &["error"]),
@@ -33,6 +33,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "invocation",
             "logs",
             "signing",
+            "terminal",
         ],
     ),
     ("output", &["error", "invocation", "logs"]),
@@ -53,7 +54,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "emulator",
-        &["decode", "error", "http", "logs", "providers", "signing"],
+        &[
+            "credentials",
+            "decode",
+            "error",
+            "http",
+            "logs",
+            "providers",
+            "signing",
+        ],
     ),
     ("cli", &["error", "providers", "transport"]),
     (

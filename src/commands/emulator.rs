@@ -17,6 +17,7 @@ impl From<&EmulatorArgs> for Credentials {
             client_id: a.client_id.clone(),
             client_secret: a.client_secret.clone(),
             token_ttl: a.token_ttl,
+            credential_ttl: a.credential_ttl,
             basic_user: a.basic_user.clone(),
             basic_password: a.basic_password.clone(),
         }

@@ -370,8 +370,8 @@ fn print_request(args: &InvokeArgs, provider: &dyn Provider, mut inv: Invocation
             .unwrap_or_else(|| format!("http://{addr}"));
         inv.callback_url = Some(format!("{}/callback/(secret)", base.trim_end_matches('/')));
     }
-    let placeholder = provider.tokens().map(|_| "(fetched when sent)");
-    let req = provider.build(&inv, placeholder, now())?;
+    let placeholder = provider.tokens().map(|src| src.placeholder());
+    let req = provider.build(&inv, placeholder.as_ref(), now())?;
     crate::http::check_path(&req.path).map_err(Error::Usage)?;
     let secret = if args.show_secrets {
         &[][..]

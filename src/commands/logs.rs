@@ -3,6 +3,7 @@
 //! handed on as its page arrives, so memory stays flat), and for a follow, ask again from
 //! the latest line seen, skipping what was printed.
 
+use crate::credentials::Credential;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
@@ -34,7 +35,7 @@ impl<'s> Reader<'s> {
     pub async fn open(session: &'s Session<'s>, q: &LogQuery) -> Result<Reader<'s>> {
         let reads = session.provider.need_logs()?;
         let located = if reads.locates() {
-            let build = |token: Option<&str>, now| reads.locate_request(q, token, now);
+            let build = |token: Option<&Credential>, now| reads.locate_request(q, token, now);
             Some(session.send(build, true).await?)
         } else {
             None
@@ -57,7 +58,7 @@ impl<'s> Reader<'s> {
         let mut page: Option<String> = None;
         let mut ended = false;
         loop {
-            let build = |token: Option<&str>, now| {
+            let build = |token: Option<&Credential>, now| {
                 self.reads
                     .page_request(q, &self.src, page.as_deref(), token, now)
             };

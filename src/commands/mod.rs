@@ -1,12 +1,14 @@
 //! Commands: the edges where arguments, files, environment, network and terminal meet the core.
 
 mod batch;
+mod credential_process;
 mod decode;
 mod emulator;
 mod invoke;
 mod listen;
 mod logs;
 mod profile;
+mod profile_import;
 mod session;
 mod setup;
 mod tasks;

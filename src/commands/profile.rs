@@ -49,11 +49,31 @@ pub fn run(ctx: &Ctx, cmd: ProfileCommand) -> Result<u8> {
             eprintln!("updated profile '{name}' in {}", path.display());
             Ok(0)
         }
-        ProfileCommand::Show { name } => {
+        ProfileCommand::Show { name, resolve } => {
             let cfg = ctx.load_config()?;
             let p = cfg.profile(&name)?;
-            write_stdout(config::render_masked(p, &providers::registry::is_secret_key).as_bytes())?;
+            let mut text = config::render_masked(p, &providers::registry::is_secret_key);
+            if resolve {
+                text.push_str(&super::profile_import::resolved(p, &crate::env::process)?);
+            }
+            write_stdout(text.as_bytes())?;
             Ok(0)
+        }
+        ProfileCommand::Import {
+            names,
+            all,
+            provider,
+            prefix,
+            force,
+        } => {
+            let args = super::profile_import::Import {
+                names: &names,
+                all,
+                provider: provider.as_deref(),
+                prefix: &prefix,
+                force,
+            };
+            super::profile_import::run(&path, &args, &crate::env::process)
         }
         ProfileCommand::Remove { name } => {
             config::remove_profile(&path, &name)?;

@@ -11,7 +11,7 @@
 
 use time::OffsetDateTime;
 
-use crate::credentials::{TokenCache, TokenSource};
+use crate::credentials::{Answer, Credential, Fetched, Source, Step, TokenCache};
 use crate::error::Result;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::providers::Provider;
@@ -21,13 +21,18 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// The token in use: its value, whether it came from the on-disk cache, and a generation
-/// that changes on every fetch (so one 401 refetches once, not once per request).
+/// The credentials in use: what was fetched, whether it came from the on-disk cache, and
+/// a generation that changes on every fetch (so one 401 refetches once, not once per
+/// request).
 #[derive(Default)]
 struct TokenState {
-    token: Option<(String, bool)>,
+    token: Option<(Fetched, bool)>,
     generation: u64,
 }
+
+/// The most steps a credential source may take: a chain of roles is a few requests, a
+/// source that never ends is a bug.
+const MAX_STEPS: usize = 32;
 
 pub struct Session<'a> {
     pub provider: &'a dyn Provider,
@@ -41,6 +46,8 @@ pub struct Session<'a> {
     /// Whether the plain-http warning was given.
     warned_clear: std::sync::atomic::AtomicBool,
 }
+
+type Current = (Option<Credential>, bool, u64);
 
 impl<'a> Session<'a> {
     pub fn new(provider: &'a dyn Provider, net: &transport::Options) -> Result<Session<'a>> {
@@ -69,83 +76,129 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// Get the token now (from the cache or the provider) if the auth mode needs one, so
-    /// that a failure shows before any invocation is sent.
+    /// Get the credentials now (from the cache or their source) if the auth mode fetches
+    /// them, so that a failure shows before any invocation is sent.
     pub async fn prepare(&self) -> Result<()> {
         self.current_token().await.map(|_| ())
     }
 
-    /// The token to use (and its generation), fetching it if there is none yet.
-    async fn current_token(&self) -> Result<(Option<(String, bool)>, u64)> {
+    /// The credentials to use, whether they came from the cache, and their generation;
+    /// fetched if there are none yet or they are about to expire (so a long batch or
+    /// `--wait` refreshes them in the middle, once, under the lock).
+    async fn current_token(&self) -> Result<Current> {
         let mut state = self.token.lock().await;
-        if state.token.is_none() {
-            if let Some(src) = self.token_source() {
+        let stale = state
+            .token
+            .as_ref()
+            .is_none_or(|(t, _)| !t.fresh(now().unix_timestamp()));
+        if stale {
+            if let Some(src) = self.provider.tokens() {
+                let key = src.cache_key();
                 let cached = self
                     .cache
                     .as_ref()
-                    .and_then(|c| c.get(&src.cache_key, now().unix_timestamp()));
+                    .filter(|_| !key.is_empty())
+                    .and_then(|c| c.get(&key, now().unix_timestamp()));
                 state.token = Some(match cached {
-                    Some(t) => (t.value, true),
-                    None => (self.fetch_token().await?, false),
+                    Some(t) => (t, true),
+                    None => (self.fetch_token(src).await?, false),
                 });
                 state.generation += 1;
             }
         }
-        Ok((state.token.clone(), state.generation))
+        Ok(current(&state))
     }
 
-    /// After a 401 to the token of generation `seen`: drop it from the cache and fetch a
-    /// new one, unless another request has done so already.
-    async fn refresh_token(&self, seen: u64) -> Result<Option<(String, bool)>> {
+    /// After a 401 to the credentials of generation `seen`: drop them from the cache and
+    /// fetch new ones, unless another request has done so already.
+    async fn refresh_token(&self, seen: u64) -> Result<Current> {
         let mut state = self.token.lock().await;
         if state.generation == seen {
-            if let (Some(src), Some(cache)) = (self.token_source(), &self.cache) {
-                cache.remove(&src.cache_key);
+            if let Some(src) = self.provider.tokens() {
+                if let Some(cache) = &self.cache {
+                    cache.remove(&src.cache_key());
+                }
+                state.token = None;
+                state.token = Some((self.fetch_token(src).await?, false));
+                state.generation += 1;
             }
-            state.token = None;
-            state.token = Some((self.fetch_token().await?, false));
-            state.generation += 1;
         }
-        Ok(state.token.clone())
+        Ok(current(&state))
     }
 
-    /// Where the token comes from, if this auth mode fetches one.
-    fn token_source(&self) -> Option<TokenSource> {
-        self.provider.tokens().map(|t| t.token_source())
-    }
-
-    /// Ask the provider for a token and cache it.
-    async fn fetch_token(&self) -> Result<String> {
-        let Some(tokens) = self.provider.tokens() else {
-            return Err(crate::providers::Capability::FetchesToken.missing(self.provider.product()));
+    /// Run `src` to its credentials, step by step, and cache them if they expire.
+    async fn fetch_token(&self, src: &dyn Source) -> Result<Fetched> {
+        let mut answers = Vec::new();
+        let fetched = loop {
+            if answers.len() > MAX_STEPS {
+                return Err(crate::error::Error::Internal(format!(
+                    "{} took more than {MAX_STEPS} steps",
+                    src.describe()
+                )));
+            }
+            let answer = match src.step(&answers, now())? {
+                Step::Done(f) => break f,
+                Step::Send { request, timeout } => {
+                    Answer::Http(self.send_for_credentials(request, timeout).await?)
+                }
+                Step::Run { argv } => super::credential_process::run(&argv).await?,
+                Step::Read { path } => Answer::Read(
+                    std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display())),
+                ),
+            };
+            answers.push(answer);
         };
-        let src = tokens.token_source();
-        self.warn_if_in_clear(&src.request, true);
+        if !fetched.credential.usable() {
+            return Err(crate::error::Error::Refused(format!(
+                "{} gave credentials that cannot be sent in a header (empty, or holding a space or control character): they are not cached",
+                src.describe()
+            )));
+        }
+        if let (Some(cache), Some(_)) = (&self.cache, fetched.expires_at) {
+            let key = src.cache_key();
+            if !key.is_empty() {
+                if let Err(e) = cache.put(&key, &fetched) {
+                    if self.verbose {
+                        eprintln!("could not cache the credentials: {e}");
+                    }
+                }
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// One request of a credential source, with throttling retried (nothing ran) and, for
+    /// a metadata service, a short timeout of its own.
+    async fn send_for_credentials(
+        &self,
+        request: HttpRequest,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<HttpResponse> {
+        self.warn_if_in_clear(&request, true);
         let policy = Policy {
-            secret: self.provider.secret_headers(),
+            secret: CREDENTIAL_HEADERS,
             timeout_hint: None,
             retry_throttled: true,
             retry_after_send: false,
         };
-        let resp = self
-            .transport
-            .execute(|| Ok(src.request.clone()), &policy)
-            .await?;
-        let token = tokens.parse_token(&resp, now())?;
-        if !token.usable() {
-            return Err(crate::error::Error::Refused(format!(
-                "{} answered with a token that cannot be sent in a header (it is empty or holds a space or control character): it is not cached; check the token endpoint",
-                self.provider.product()
-            )));
-        }
-        if let Some(cache) = &self.cache {
-            if let Err(e) = cache.put(&src.cache_key, &token) {
-                if self.verbose {
-                    eprintln!("could not cache the token: {e}");
-                }
+        let host = request.host().to_string();
+        let send = self.transport.execute(|| Ok(request.clone()), &policy);
+        let answer = match timeout {
+            None => send.await,
+            Some(t) => tokio::time::timeout(t, send).await.unwrap_or_else(|_| {
+                Err(crate::error::Error::Auth(format!(
+                    "{host} did not answer within {} ms: no credentials from it (is this machine where that service runs?)",
+                    t.as_millis()
+                )))
+            }),
+        };
+        // no credentials is an auth failure (exit 3), however the service failed to give them
+        answer.map_err(|e| match e {
+            crate::error::Error::Transport(m) | crate::error::Error::Uncertain(m) => {
+                crate::error::Error::Auth(format!("no credentials from {host}: {m}"))
             }
-        }
-        Ok(token.value)
+            other => other,
+        })
     }
 
     /// One warning per command when credentials go over plain `http://` to a host other
@@ -186,7 +239,7 @@ impl<'a> Session<'a> {
     /// retried (never for a call that may have run the function).
     pub async fn send(
         &self,
-        build: impl Fn(Option<&str>, OffsetDateTime) -> Result<HttpRequest>,
+        build: impl Fn(Option<&Credential>, OffsetDateTime) -> Result<HttpRequest>,
         retry_throttled: bool,
     ) -> Result<HttpResponse> {
         match self
@@ -202,12 +255,12 @@ impl<'a> Session<'a> {
     /// its body still on the wire ([`Transport::execute_streaming`]).
     pub async fn send_streaming(
         &self,
-        build: impl Fn(Option<&str>, OffsetDateTime) -> Result<HttpRequest>,
+        build: impl Fn(Option<&Credential>, OffsetDateTime) -> Result<HttpRequest>,
         retry_throttled: bool,
         stream: &dyn Fn(&HttpResponse) -> bool,
     ) -> Result<Received> {
         let answered = self.challenged.lock().unwrap().clone();
-        let build = |token: Option<&str>, now: OffsetDateTime| {
+        let build = |token: Option<&Credential>, now: OffsetDateTime| {
             let mut req = build(token, now)?;
             crate::http::check_path(&req.path).map_err(crate::error::Error::Usage)?;
             self.warn_if_in_clear(&req, false);
@@ -216,7 +269,7 @@ impl<'a> Session<'a> {
             }
             Ok(req)
         };
-        let (token, generation) = self.current_token().await?;
+        let (token, cached, generation) = self.current_token().await?;
         let policy = Policy {
             secret: self.provider.secret_headers(),
             timeout_hint: self.provider.timeout_hint(),
@@ -225,15 +278,11 @@ impl<'a> Session<'a> {
         };
         let received = self
             .transport
-            .execute_streaming(
-                || build(token.as_ref().map(|t| t.0.as_str()), now()),
-                &policy,
-                stream,
-            )
+            .execute_streaming(|| build(token.as_ref(), now()), &policy, stream)
             .await?;
         let unauthorized = match &received {
-            Received::Whole(r) => r.status == 401,
-            Received::Streaming(s) => s.head().status == 401,
+            Received::Whole(r) => self.provider.credentials_rejected(r),
+            Received::Streaming(s) => self.provider.credentials_rejected(s.head()),
         };
         if !unauthorized {
             return Ok(received);
@@ -248,25 +297,38 @@ impl<'a> Session<'a> {
                 *self.challenged.lock().unwrap() = Some(header);
                 return self
                     .transport
-                    .execute_streaming(
-                        || build(token.as_ref().map(|t| t.0.as_str()), now()),
-                        &policy,
-                        stream,
-                    )
+                    .execute_streaming(|| build(token.as_ref(), now()), &policy, stream)
                     .await;
             }
         }
-        if !token.as_ref().is_some_and(|t| t.1) {
+        if !cached {
             return Ok(received);
         }
-        // a cached token the provider no longer takes: fetch once more
-        let token = self.refresh_token(generation).await?;
+        // cached credentials the provider no longer takes: fetch once more
+        let (token, _, _) = self.refresh_token(generation).await?;
         self.transport
-            .execute_streaming(
-                || build(token.as_ref().map(|t| t.0.as_str()), now()),
-                &policy,
-                stream,
-            )
+            .execute_streaming(|| build(token.as_ref(), now()), &policy, stream)
             .await
     }
 }
+
+/// The credentials in `state`, whether they came from the cache, and their generation.
+fn current(state: &TokenState) -> Current {
+    match &state.token {
+        Some((t, cached)) => (Some(t.credential.clone()), *cached, state.generation),
+        None => (None, false, state.generation),
+    }
+}
+
+/// Headers of credential requests whose values are secrets (masked in `-v`).
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "authorization",
+    "x-amz-security-token",
+    "x-amz-sso_bearer_token",
+    "x-aws-ec2-metadata-token",
+    "x-aliyun-ecs-metadata-token",
+    "x-metadata-token",
+    "x-security-token",
+    "x-auth-token",
+    "x-subject-token",
+];

@@ -10,6 +10,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::issued::Refusal;
 use super::{functions, json_response, query, Job, Reply, State};
 use crate::decode::FC_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
@@ -177,8 +178,7 @@ fn is_tasks(kind: &str) -> bool {
 }
 
 fn authenticate(st: &State, req: &HttpRequest, v3: bool, now: OffsetDateTime) -> Result<(), Reply> {
-    let c = &st.creds;
-    let secret_for = |k: &str| (k == c.access_key).then(|| c.secret_key.clone());
+    let secret_for = |k: &str| st.secret_of(k);
     // the 2.0 Tea SDK signs 2.0 paths with ACS3, which the service takes as well
     let acs3_signed = req
         .header("Authorization")
@@ -188,7 +188,7 @@ fn authenticate(st: &State, req: &HttpRequest, v3: bool, now: OffsetDateTime) ->
     } else {
         fc::verify(req, secret_for, now).map_err(|e| e.to_string())
     };
-    verdict.map(|_| ()).map_err(|reason| {
+    let signer = verdict.map_err(|reason| {
         let (code, msg) = if reason.contains("access key") || reason.contains("AccessKey") {
             ("InvalidAccessKeyID", "Specified access key is not found.")
         } else {
@@ -198,6 +198,24 @@ fn authenticate(st: &State, req: &HttpRequest, v3: bool, now: OffsetDateTime) ->
             )
         };
         error(st, v3, 403, code, msg)
+    })?;
+    // FC 2.0 and 3.0 both take an STS token in x-acs-security-token
+    let token = req.header("x-acs-security-token");
+    st.check_session(&signer, token, now).map_err(|r| match r {
+        Refusal::Expired => error(
+            st,
+            v3,
+            403,
+            "InvalidSecurityToken.Expired",
+            "Specified SecurityToken is expired.",
+        ),
+        Refusal::WrongToken => error(
+            st,
+            v3,
+            403,
+            "InvalidSecurityToken.Mismatch",
+            "Specified SecurityToken is invalid.",
+        ),
     })
 }
 

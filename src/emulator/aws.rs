@@ -8,6 +8,7 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
+use super::issued::Refusal;
 use super::{functions, query, Reply, State};
 use crate::decode::AWS_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
@@ -189,7 +190,7 @@ pub(super) fn authenticate(
     now: OffsetDateTime,
     service: &str,
 ) -> Result<String, Reply> {
-    let secret_for = |ak: &str| (ak == st.creds.access_key).then(|| st.creds.secret_key.clone());
+    let secret_for = |ak: &str| st.secret_of(ak);
     let signer = sigv4::verify(req, secret_for, now).map_err(|e| {
         st.count("aws.refused.signature");
         let kind = match e {
@@ -200,6 +201,26 @@ pub(super) fn authenticate(
         };
         error(st, 403, kind, &e.to_string())
     })?;
+    let token = req.header("X-Amz-Security-Token");
+    match st.check_session(&signer.access_key_id, token, now) {
+        Ok(()) => {}
+        Err(Refusal::Expired) => {
+            return Err(error(
+                st,
+                403,
+                "ExpiredTokenException",
+                "The security token included in the request is expired",
+            ))
+        }
+        Err(Refusal::WrongToken) => {
+            return Err(error(
+                st,
+                403,
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            ))
+        }
+    }
     if signer.service != service {
         let msg = format!("Credential should be scoped to correct service: '{service}'.");
         return Err(error(st, 403, "InvalidSignatureException", &msg));

@@ -8,6 +8,7 @@ use serde_json::{json, Value as Json};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::issued::Refusal;
 use super::{functions, json_response, query, Job, Reply, State};
 use crate::decode::HUAWEI_TAIL_LIMIT;
 use crate::http::{decode_component, HttpRequest, HttpResponse};
@@ -88,9 +89,12 @@ pub(super) fn authenticate(
         .header("Authorization")
         .is_some_and(|a| a.starts_with(signer::ALGORITHM))
     {
-        let ak = &st.creds.access_key;
-        return match signer::verify(req, |k| (k == ak).then(|| st.creds.secret_key.clone()), now) {
-            Ok(_) => Ok(()),
+        return match signer::verify(req, |k| st.secret_of(k), now) {
+            Ok(ak) => match st.check_session(&ak, req.header("X-Security-Token"), now) {
+                Ok(()) => Ok(()),
+                Err(Refusal::Expired) => Err(deny("the security token has expired")),
+                Err(Refusal::WrongToken) => Err(deny("verify security token fail")),
+            },
             Err(VerifyError::Expired { .. }) => {
                 Err(deny("calc aksk signature fail: signature expired"))
             }

@@ -9,11 +9,13 @@
 mod aliyun;
 mod altair;
 mod aws;
+mod aws_sts;
 mod cloudwatch;
 mod faas;
 mod faults;
 mod functions;
 mod huawei;
+mod issued;
 mod logs;
 mod lts;
 mod openfaas;
@@ -42,6 +44,8 @@ pub struct Credentials {
     pub client_id: String,
     pub client_secret: String,
     pub token_ttl: i64,
+    /// Lifetime of the temporary keys it issues (STS, SSO, metadata), in seconds.
+    pub credential_ttl: i64,
     pub basic_user: String,
     pub basic_password: String,
 }
@@ -92,6 +96,8 @@ pub struct State {
     jobs: Mutex<HashMap<String, Job>>,
     /// Tokens it issued (IAM, OAuth2) and when they expire (unix seconds).
     issued_tokens: Mutex<HashMap<String, i64>>,
+    /// Temporary keys it issued, by access key id ([`issued`]).
+    issued_keys: Mutex<HashMap<String, issued::Issued>>,
     seq: AtomicU64,
     /// `limited`'s rate and its bucket: (tokens left, when it was last taken from).
     limit: RateLimit,
@@ -142,6 +148,7 @@ impl State {
             counters: Mutex::default(),
             jobs: Mutex::default(),
             issued_tokens: Mutex::default(),
+            issued_keys: Mutex::default(),
             seq: AtomicU64::new(1),
             limit: RateLimit::default(),
             bucket: Mutex::new((RateLimit::default().burst, None)),
@@ -309,6 +316,7 @@ impl State {
             .or_else(|| aliyun::handle(self, req, now))
             .or_else(|| altair::handle(self, req, now))
             .or_else(|| aws::handle(self, req, now))
+            .or_else(|| aws_sts::handle(self, req, now))
             .or_else(|| cloudwatch::handle(self, req, now))
             .or_else(|| sls::handle(self, req, now))
             .or_else(|| openfaas::handle(self, req, now))
@@ -536,9 +544,15 @@ mod sdk_tests {
             client_id: "cid".into(),
             client_secret: "cs".into(),
             token_ttl: 60,
+            credential_ttl: 60,
             basic_user: "admin".into(),
             basic_password: "pw".into(),
         })
+    }
+
+    /// The credentials the unit tests' emulator takes.
+    pub(crate) fn credentials() -> Credentials {
+        state().creds
     }
 
     fn now() -> OffsetDateTime {

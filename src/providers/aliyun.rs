@@ -5,6 +5,7 @@
 //! 200 with `X-Fc-Error-Type`. Async: 202; stateful async invocations (2.0) or async tasks
 //! (3.0) can be polled and stopped by id.
 
+use crate::credentials::Credential;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
@@ -80,6 +81,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("service", "svc"),
     ],
     tail: true,
+    vendor_profiles: None,
 };
 
 const ENV_AK: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
@@ -390,7 +392,7 @@ impl Provider for Aliyun {
     fn build(
         &self,
         inv: &Invocation,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let t = self.target(inv)?;
@@ -565,7 +567,7 @@ impl AsyncStatus for Aliyun {
         inv: &Invocation,
         id: &str,
         _submitted: OffsetDateTime,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         check_invocation_id(id)?;
@@ -630,7 +632,7 @@ impl AsyncStop for Aliyun {
         &self,
         inv: &Invocation,
         id: &str,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         check_invocation_id(id)?;

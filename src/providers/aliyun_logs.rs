@@ -10,6 +10,7 @@
 //! from that line to its `FC Invoke End RequestId: ID`, leaving out the lines between another
 //! request's start and end. The page token says which step it is in.
 
+use crate::credentials::Credential;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
@@ -177,7 +178,7 @@ impl ReadsLogs for Aliyun {
     fn locate_request(
         &self,
         q: &LogQuery,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let t = self.log_target(q)?;
@@ -231,7 +232,7 @@ impl ReadsLogs for Aliyun {
         q: &LogQuery,
         src: &LogSource,
         page: Option<&str>,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let t = self.log_target(q)?;

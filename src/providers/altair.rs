@@ -6,14 +6,14 @@
 //! `/async-invoke` with `X-Callback-Url` → 202; the result arrives later as a callback.
 //! Auth: OAuth2 client credentials (`/oauth2/token`) or a static bearer token.
 
+use crate::credentials::{Credential, Fetched};
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use super::faas::{self, Target};
 use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
-    body_snippet, refusal_line, Callbacks, Capability, Env, FetchesToken, Provider, ReadsLogs,
-    Settings, Token, TokenSource,
+    body_snippet, refusal_line, Callbacks, Capability, Env, Provider, ReadsLogs, Settings,
 };
 use crate::config::{Profile, Value};
 use crate::error::{Error, Result};
@@ -56,6 +56,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("client_secret", "{client_secret}"),
     ],
     tail: false,
+    vendor_profiles: None,
 };
 
 const DEFAULT_ENDPOINT: &str = "https://api.swx.altairone.com";
@@ -158,8 +159,8 @@ impl Altair {
     }
 
     /// The bearer token: the profile's, or the one fetched for the client.
-    fn bearer<'t>(&'t self, token: Option<&'t str>) -> Result<&'t str> {
-        match (&self.auth, token) {
+    fn bearer<'t>(&'t self, token: Option<&'t Credential>) -> Result<&'t str> {
+        match (&self.auth, token.and_then(Credential::bearer)) {
             (Auth::Token(t), _) => Ok(t.as_str()),
             (Auth::Client(_), Some(t)) => Ok(t),
             (Auth::Client(_), None) => {
@@ -190,7 +191,7 @@ impl Provider for Altair {
     fn build(
         &self,
         inv: &Invocation,
-        token: Option<&str>,
+        token: Option<&Credential>,
         _now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let t = Target::parse(&inv.function, &RULES)?;
@@ -259,7 +260,7 @@ impl Provider for Altair {
         Some("Altair cuts synchronous calls after 5-10 s: for longer functions use --async --wait --listen ADDR")
     }
 
-    fn tokens(&self) -> Option<&dyn FetchesToken> {
+    fn tokens(&self) -> Option<&dyn crate::credentials::Source> {
         match &self.auth {
             Auth::Client(c) => Some(c),
             Auth::Token(_) => None,
@@ -291,7 +292,7 @@ impl ReadsLogs for Altair {
         q: &LogQuery,
         src: &LogSource,
         _page: Option<&str>,
-        token: Option<&str>,
+        token: Option<&Credential>,
         _now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let path = format!(
@@ -327,8 +328,40 @@ impl ReadsLogs for Altair {
     }
 }
 
-impl FetchesToken for Client {
-    fn token_source(&self) -> TokenSource {
+impl crate::credentials::Source for Client {
+    fn cache_key(&self) -> String {
+        let scopes = self.scopes();
+        crate::credentials::fingerprint(&[
+            "altair",
+            &self.endpoint,
+            &self.id,
+            &scopes,
+            &self.secret,
+        ])
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "an OAuth2 token for client {} from {}",
+            self.id, self.endpoint
+        )
+    }
+
+    fn step(
+        &self,
+        answers: &[crate::credentials::Answer],
+        now: OffsetDateTime,
+    ) -> Result<crate::credentials::Step> {
+        crate::credentials::one_request(
+            || self.token_request(),
+            answers,
+            |r| self.parse_token(r, now),
+        )
+    }
+}
+
+impl Client {
+    fn token_request(&self) -> HttpRequest {
         let Client {
             endpoint,
             id,
@@ -350,11 +383,10 @@ impl FetchesToken for Client {
         .collect::<Vec<_>>()
         .join("&")
         .into_bytes();
-        let cache_key = crate::credentials::fingerprint(&["altair", endpoint, id, &scopes, secret]);
-        TokenSource { cache_key, request }
+        request
     }
 
-    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
+    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Fetched> {
         let json: Json = serde_json::from_slice(&resp.body).unwrap_or(Json::Null);
         if !SPEC.succeeded(resp.status) {
             let code = json.get("error").and_then(Json::as_str).unwrap_or("");
@@ -390,10 +422,11 @@ impl FetchesToken for Client {
             .get("expires_in")
             .and_then(Json::as_i64)
             .unwrap_or(3600);
-        Ok(Token {
-            value: value.to_string(),
-            expires_at: now.unix_timestamp().saturating_add(expires_in),
-        })
+        Ok(Fetched::until(
+            Credential::Bearer(value.to_string()),
+            now,
+            now.unix_timestamp().saturating_add(expires_in),
+        ))
     }
 }
 

@@ -11,9 +11,14 @@
 //! (`aws_profile`, `AWS_PROFILE` or `default`). Region: `AWS_REGION`/`AWS_DEFAULT_REGION`,
 //! the profile's, the shared config's; a full ARN's own region wins.
 
+use crate::credentials::{Credential, Keys, Source};
 use time::OffsetDateTime;
 
+use std::sync::Arc;
+
+use super::aws_chain;
 use super::aws_files::SharedFiles;
+use super::registry::Origin;
 use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
     body_snippet, json_field, refusal_line, runtime_error, tail_log, Capability, Env, Provider,
@@ -75,6 +80,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("secret_access_key", "{secret_key}"),
     ],
     tail: true,
+    vendor_profiles: Some(vendor_profiles),
 };
 
 /// Error types that mean the credentials (or their rights) are wrong: exit 3.
@@ -89,17 +95,30 @@ const AUTH_ERRORS: &[&str] = &[
     "SignatureDoesNotMatch",
 ];
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Aws {
     region: Option<String>,
     endpoint: Option<String>,
     /// CloudWatch Logs' endpoint, when not the region's.
     logs_endpoint: Option<String>,
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
+    /// The keys to sign with when they need no fetching.
+    keys: Option<Keys>,
+    /// Where the credentials come from: static keys yield themselves; STS, SSO, a
+    /// process or a metadata service fetch them ([`super::aws_sources`]).
+    credentials: Arc<dyn Source>,
     /// Where the keys came from, for messages ("AWS_ACCESS_KEY_ID", "~/.aws/credentials [prod]"…).
     source: String,
+    origins: Vec<Origin>,
+}
+
+impl std::fmt::Debug for Aws {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Aws")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials.describe())
+            .finish()
+    }
 }
 
 /// A function reference: a name, a partial ARN (`ACCOUNT:function:NAME`) or a full ARN,
@@ -173,63 +192,6 @@ pub(crate) fn parse_function(function: &str) -> Result<FunctionRef> {
     })
 }
 
-/// A key pair, its session token, and where it was found (for messages).
-struct Keys {
-    id: String,
-    secret: String,
-    token: Option<String>,
-    source: String,
-}
-
-/// The keys the shared files hold for profile `name` (credentials file first), if any.
-fn shared_keys(files: &SharedFiles, name: &str) -> Result<Option<Keys>> {
-    let from = |section: Option<&std::collections::BTreeMap<String, String>>, path: &str| {
-        let s = section?;
-        let id = s.get("aws_access_key_id").filter(|v| !v.is_empty())?;
-        Some(Keys {
-            id: id.clone(),
-            secret: s.get("aws_secret_access_key").cloned().unwrap_or_default(),
-            token: s
-                .get("aws_session_token")
-                .filter(|v| !v.is_empty())
-                .cloned(),
-            source: format!("{path} [{name}]"),
-        })
-    };
-    let found = from(
-        files.credentials(name),
-        &files.credentials_path.display().to_string(),
-    )
-    .or_else(|| from(files.config(name), &files.config_path.display().to_string()));
-    if let Some(Keys { secret, source, .. }) = &found {
-        if secret.is_empty() {
-            return Err(Error::Config(format!(
-                "{source} has aws_access_key_id but no aws_secret_access_key: add it there"
-            )));
-        }
-    }
-    if found.is_none() {
-        if let Some(s) = files.config(name) {
-            if let Some(k) = [
-                "sso_session",
-                "sso_start_url",
-                "role_arn",
-                "credential_process",
-                "web_identity_token_file",
-            ]
-            .iter()
-            .find(|k| s.contains_key(**k))
-            {
-                return Err(Error::Config(format!(
-                    "AWS profile '{name}' in {} gets its keys by {k}, which fcall does not do: export them first with `eval \"$(aws configure export-credentials --profile {name} --format env)\"`",
-                    files.config_path.display()
-                )));
-            }
-        }
-    }
-    Ok(found)
-}
-
 impl Aws {
     pub fn from_profile(profile: &Profile, env: Env) -> Result<Aws> {
         Aws::with_files(profile, env, &|| SharedFiles::load(env))
@@ -256,84 +218,155 @@ impl Aws {
             }
             Ok(loaded.get().expect("set just above"))
         };
-        // the fcall profile's own choice beats the shell's AWS_PROFILE, as --profile does
-        let shared = match s.get("aws_profile")? {
-            Some(p) => p,
-            None => var("AWS_PROFILE").unwrap_or_else(|| "default".to_string()),
-        };
-        let keys = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Keys {
-                id,
-                secret,
-                token: var("AWS_SESSION_TOKEN"),
-                source: "AWS_ACCESS_KEY_ID".to_string(),
-            },
-            (Some(_), None) | (None, Some(_)) => {
-                let missing = if var("AWS_ACCESS_KEY_ID").is_some() {
-                    "AWS_SECRET_ACCESS_KEY"
-                } else {
-                    "AWS_ACCESS_KEY_ID"
-                };
-                return Err(Error::Config(format!(
-                    "partial AWS credentials in the environment: {missing} is not set: set both, or unset the other"
-                )));
-            }
-            _ if s.has("access_key_id") => Keys {
-                id: s.require("access_key_id")?,
-                secret: s.require("secret_access_key")?,
-                token: s.get("session_token")?,
-                source: format!("profile '{}'", profile.name),
-            },
-            _ => {
-                let files = files()?;
-                shared_keys(files, &shared)?.ok_or_else(|| {
-                    Error::Config(format!(
-                        "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
-                        profile.name,
-                        files.credentials_path.display(),
-                        profile.name
-                    ))
-                })?
-            }
-        };
-        let region = match s.get("region")? {
-            Some(r) => Some(r),
-            None => files()?
-                .config(&shared)
-                .and_then(|c| c.get("region"))
-                .filter(|r| !r.is_empty())
-                .cloned(),
-        };
+        // the fcall profile's own choice beats the shell's AWS_PROFILE, and negates the
+        // environment's keys, as `aws --profile` does
+        let named = s.get("aws_profile")?;
+        let shared = named
+            .clone()
+            .or_else(|| var("AWS_PROFILE"))
+            .unwrap_or_else(|| "default".to_string());
+        let mut origins = Vec::new();
+        let region = Aws::region_of(&s, named.is_some(), &shared, &files, &mut origins)?;
         if let Some(r) = &region {
             super::host_part("region", r)
                 .map_err(|m| Error::Config(format!("profile '{}': {m}", profile.name)))?;
         }
-        let endpoint = match s.get("endpoint")? {
-            Some(e) => Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?),
+        let found = Aws::credentials(&s, named.is_some(), &shared, region.as_deref(), &files)?;
+        let how = format!("{} ({})", found.from, found.method);
+        origins.insert(0, origin("credentials", None, how));
+        let vendor = |env_id: &str, key: &str| -> Result<Option<String>> {
+            // the vendor files' endpoints count only once they are read anyway
+            if loaded.get().is_none() && named.is_none() {
+                return Ok(None);
+            }
+            let files = files()?;
+            let p = files.profile(&shared).unwrap_or_default();
+            let chain = aws_chain::Chain {
+                env,
+                files,
+                profile: &shared,
+                explicit: named.is_some(),
+                region: region.as_deref(),
+            };
+            Ok(chain.configured_endpoint(&p, env_id, key))
+        };
+        let endpoint = match s
+            .get("endpoint")?
+            .map_or_else(|| vendor("LAMBDA", "lambda"), |e| Ok(Some(e)))?
+        {
+            Some(e) => {
+                origins.push(origin("endpoint", Some(&e), s.origin_of("endpoint")));
+                Some(super::endpoint_base(&profile.name, "'endpoint'", &e)?)
+            }
             None => None,
         };
-        let logs_endpoint = match s.get("logs_endpoint")? {
+        let logs_endpoint = match s.get("logs_endpoint")?.map_or_else(
+            || vendor("CLOUDWATCH_LOGS", "cloudwatch_logs"),
+            |e| Ok(Some(e)),
+        )? {
             Some(e) => Some(super::endpoint_base(&profile.name, "'logs_endpoint'", &e)?),
             None => None,
+        };
+        let keys = match (
+            found.fetches,
+            found.source.step(&[], OffsetDateTime::UNIX_EPOCH),
+        ) {
+            (false, Ok(crate::credentials::Step::Done(f))) => f.credential.keys().cloned(),
+            _ => None,
         };
         Ok(Aws {
             region,
             endpoint,
             logs_endpoint,
-            access_key_id: keys.id,
-            secret_access_key: keys.secret,
-            session_token: keys.token,
-            source: keys.source,
+            keys,
+            credentials: found.source,
+            source: found.from,
+            origins,
         })
     }
 
-    /// The keys to sign with.
-    pub(super) fn key(&self) -> AwsKey<'_> {
-        AwsKey {
-            access_key_id: &self.access_key_id,
-            secret_access_key: &self.secret_access_key,
-            session_token: self.session_token.as_deref(),
+    /// The region: the variables and the fcall profile, else the AWS profile's.
+    fn region_of<'f>(
+        s: &Settings,
+        named: bool,
+        shared: &str,
+        files: &dyn Fn() -> Result<&'f SharedFiles>,
+        origins: &mut Vec<Origin>,
+    ) -> Result<Option<String>> {
+        if let Some(r) = s.get("region")? {
+            origins.push(origin("region", Some(&r), s.origin_of("region")));
+            return Ok(Some(r));
         }
+        let chain = aws_chain::Chain {
+            env: s.env,
+            files: files()?,
+            profile: shared,
+            explicit: named,
+            region: None,
+        };
+        let found = chain.region();
+        if let Some((r, from)) = &found {
+            origins.push(origin("region", Some(r), from.clone()));
+        }
+        Ok(found.map(|f| f.0))
+    }
+
+    /// The credentials: the environment's keys (unless a profile was named), the fcall
+    /// profile's keys, else the AWS tools' chain ([`aws_chain`]).
+    fn credentials<'f>(
+        s: &Settings,
+        named: bool,
+        shared: &str,
+        region: Option<&str>,
+        files: &dyn Fn() -> Result<&'f SharedFiles>,
+    ) -> Result<aws_chain::Found> {
+        use aws_chain::fixed;
+        if !named {
+            if let Some(keys) = aws_chain::env_keys(s.env)? {
+                return Ok(fixed(keys, "AWS_ACCESS_KEY_ID".into(), "env"));
+            }
+        }
+        if s.has("access_key_id") {
+            let keys = Keys {
+                id: s.require("access_key_id")?,
+                secret: s.require("secret_access_key")?,
+                token: s.get("session_token")?,
+            };
+            return Ok(fixed(
+                keys,
+                format!("profile '{}'", s.profile.name),
+                "fcall-profile",
+            ));
+        }
+        let files = files()?;
+        let chain = aws_chain::Chain {
+            env: s.env,
+            files,
+            profile: shared,
+            explicit: named,
+            region,
+        };
+        chain.resolve()?.ok_or_else(|| {
+            Error::Config(format!(
+                "no AWS credentials for profile '{}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, add [{shared}] to {}, or `fcall profile add {} --provider aws --force ... access_key_id=AKIA... secret_access_key@env=VAR`",
+                s.profile.name,
+                files.credentials_path.display(),
+                s.profile.name
+            ))
+        })
+    }
+
+    /// The keys to sign with: those fetched (`token`), else the static ones.
+    pub(super) fn key<'k>(&'k self, token: Option<&'k Credential>) -> Result<AwsKey<'k>> {
+        let keys = token
+            .and_then(Credential::keys)
+            .or(self.keys.as_ref())
+            .ok_or_else(|| Error::Internal("the AWS credentials were not fetched".into()))?;
+        Ok(AwsKey {
+            access_key_id: &keys.id,
+            secret_access_key: &keys.secret,
+            session_token: keys.token.as_deref(),
+        })
     }
 
     /// Where the keys came from, for messages.
@@ -406,7 +439,7 @@ impl Provider for Aws {
     fn build(
         &self,
         inv: &Invocation,
-        _token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let f = parse_function(&inv.function)?;
@@ -458,7 +491,7 @@ impl Provider for Aws {
         for (k, v) in &inv.headers {
             req.set_header(k, v.clone());
         }
-        sigv4::sign(&mut req, &self.key(), &region, "lambda", now);
+        sigv4::sign(&mut req, &self.key(token)?, &region, "lambda", now);
         Ok(req)
     }
 
@@ -540,6 +573,23 @@ impl Provider for Aws {
         Some(self)
     }
 
+    fn tokens(&self) -> Option<&dyn Source> {
+        self.keys.is_none().then_some(&*self.credentials)
+    }
+
+    fn origins(&self) -> Vec<Origin> {
+        self.origins.clone()
+    }
+
+    fn credentials_rejected(&self, resp: &HttpResponse) -> bool {
+        resp.status == 401
+            || (resp.status == 403
+                && matches!(
+                    error_of(resp).0.as_deref(),
+                    Some("ExpiredTokenException" | "UnrecognizedClientException")
+                ))
+    }
+
     fn logs(&self) -> Option<&dyn super::ReadsLogs> {
         Some(self)
     }
@@ -589,6 +639,49 @@ impl RemoteCheck for Aws {
     }
 }
 
+/// An origin line for `profile show --resolve`.
+fn origin(setting: &str, value: Option<&str>, from: String) -> Origin {
+    Origin {
+        setting: setting.to_string(),
+        value: value.map(str::to_string),
+        from,
+    }
+}
+
+/// The profiles in `~/.aws` as fcall profiles that point at them (`aws_profile`).
+fn vendor_profiles(env: Env) -> Result<Vec<super::registry::VendorProfile>> {
+    let files = SharedFiles::load(env)?;
+    Ok(files
+        .profile_names()
+        .into_iter()
+        .map(|name| {
+            let p = files.profile(&name).unwrap_or_default();
+            let kind = if p.contains_key("role_arn") && !p.contains_key("web_identity_token_file") {
+                match p.get("source_profile") {
+                    Some(sp) => format!("role via {sp}"),
+                    None => "role".into(),
+                }
+            } else if p.contains_key("web_identity_token_file") {
+                "web identity".into()
+            } else if p.contains_key("sso_role_name") || p.contains_key("sso_account_id") {
+                "SSO".into()
+            } else if p.contains_key("credential_process") {
+                "credential_process".into()
+            } else if p.contains_key("aws_access_key_id") {
+                "static keys".into()
+            } else {
+                "settings only".into()
+            };
+            super::registry::VendorProfile {
+                location: files.location(&name),
+                values: vec![("aws_profile".into(), name.clone())],
+                name,
+                kind,
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -614,6 +707,11 @@ mod tests {
         let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let files = files.clone();
         Aws::with_files(&profile(values), &lookup, &move || Ok(files.clone()))
+    }
+
+    /// The static key id and session token a built provider signs with.
+    fn id(a: &Aws) -> &str {
+        &a.keys.as_ref().expect("static keys").id
     }
 
     const KEYS: &[(&str, &str)] = &[
@@ -730,7 +828,7 @@ mod tests {
     fn credentials_come_from_env_then_profile_then_shared_files() {
         let files = SharedFiles::from_texts(
             "[default]\naws_access_key_id = AKFILE\naws_secret_access_key = sfile\n[prod]\naws_access_key_id = AKPROD\naws_secret_access_key = sprod\naws_session_token = tprod\n",
-            "[profile prod]\nregion = ap-south-1\n[profile sso]\nsso_session = corp\n[profile half]\naws_access_key_id = AKHALF\n",
+            "[profile prod]\nregion = ap-south-1\n[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\n[profile half]\naws_access_key_id = AKHALF\n",
         );
         let env = [
             ("AWS_ACCESS_KEY_ID", "AKENV"),
@@ -738,17 +836,14 @@ mod tests {
             ("AWS_REGION", "us-west-1"),
         ];
         let a = aws(KEYS, &env, &files).unwrap();
-        assert_eq!(
-            (a.access_key_id.as_str(), a.region.as_deref()),
-            ("AKENV", Some("us-west-1"))
-        );
+        assert_eq!((id(&a), a.region.as_deref()), ("AKENV", Some("us-west-1")));
         let a = aws(KEYS, &[], &files).unwrap();
-        assert_eq!(a.access_key_id, "AKIDTEST");
+        assert_eq!(id(&a), "AKIDTEST");
         let a = aws(&[], &[], &files).unwrap();
-        assert_eq!((a.access_key_id.as_str(), a.region), ("AKFILE", None));
+        assert_eq!((id(&a), a.region.clone()), ("AKFILE", None));
         let a = aws(&[], &[("AWS_PROFILE", "prod")], &files).unwrap();
-        assert_eq!(a.access_key_id, "AKPROD");
-        assert_eq!(a.session_token.as_deref(), Some("tprod"));
+        assert_eq!(id(&a), "AKPROD");
+        assert_eq!(a.keys.as_ref().unwrap().token.as_deref(), Some("tprod"));
         assert_eq!(a.region.as_deref(), Some("ap-south-1"));
         assert!(a.source.contains("[prod]"), "{}", a.source);
         let a = aws(
@@ -758,7 +853,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            a.access_key_id, "AKPROD",
+            id(&a),
+            "AKPROD",
             "the profile's aws_profile beats AWS_PROFILE"
         );
         let e = aws(KEYS, &[("AWS_ACCESS_KEY_ID", "AKENV")], &files).unwrap_err();
@@ -772,13 +868,16 @@ mod tests {
             Err(Error::Config("cannot read ~/.aws/credentials".into()))
         })
         .unwrap();
-        assert_eq!(a.access_key_id, "AKIDTEST");
+        assert_eq!(id(&a), "AKIDTEST");
         let e = aws(&[("aws_profile", "sso")], &[], &files).unwrap_err();
-        assert!(e.to_string().contains("export-credentials"), "{e}");
+        assert!(e.to_string().contains("not in"), "{e}");
         let e = aws(&[("aws_profile", "half")], &[], &files).unwrap_err();
         assert!(e.to_string().contains("no aws_secret_access_key"), "{e}");
         let e = aws(&[("aws_profile", "none")], &[], &files).unwrap_err();
         assert_eq!(e.code(), crate::error::code::CONFIG);
+        assert!(e.to_string().contains("is in neither"), "{e}");
+        let off = [("AWS_EC2_METADATA_DISABLED", "true")];
+        let e = aws(&[], &[("AWS_PROFILE", "none"), off[0]], &files).unwrap_err();
         assert!(e.to_string().contains("no AWS credentials"), "{e}");
         let p = aws(
             &[("access_key_id", "A"), ("secret_access_key", "s")],

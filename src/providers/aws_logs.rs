@@ -11,6 +11,7 @@
 //! execution environment, which runs one request at a time). The page token fcall hands
 //! round says which step it is in, with CloudWatch's own token inside.
 
+use crate::credentials::Credential;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
@@ -178,7 +179,7 @@ impl ReadsLogs for Aws {
     fn locate_request(
         &self,
         q: &LogQuery,
-        _token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let f = parse_function(&q.function)?;
@@ -193,7 +194,7 @@ impl ReadsLogs for Aws {
         if let Some(qual) = Aws::qualifier(&f, &inv)? {
             req.query.push(("Qualifier".into(), qual));
         }
-        sigv4::sign(&mut req, &self.key(), &region, "lambda", now);
+        sigv4::sign(&mut req, &self.key(token)?, &region, "lambda", now);
         Ok(req)
     }
 
@@ -225,7 +226,7 @@ impl ReadsLogs for Aws {
         q: &LogQuery,
         src: &LogSource,
         page: Option<&str>,
-        _token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let region = src.part(1);
@@ -234,7 +235,7 @@ impl ReadsLogs for Aws {
         req.set_header("X-Amz-Target", TARGET);
         req.set_header("Content-Type", "application/x-amz-json-1.1");
         req.body = python_object(&body).into_bytes();
-        sigv4::sign(&mut req, &self.key(), region, "logs", now);
+        sigv4::sign(&mut req, &self.key(token)?, region, "logs", now);
         Ok(req)
     }
 

@@ -8,7 +8,7 @@
 use time::OffsetDateTime;
 
 use crate::callback::Callback;
-use crate::credentials::{Token, TokenSource};
+use crate::credentials::Credential;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::invocation::{AsyncState, Invocation, Outcome};
@@ -17,7 +17,8 @@ use crate::logs::{LogPage, LogQuery, LogSource};
 /// The capabilities, by name: the registry lists them, docs print them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Capability {
-    /// Fetches a token (IAM, OAuth2) before its requests, cached on disk.
+    /// Fetches credentials (an IAM or OAuth2 token, STS or metadata keys) before its
+    /// requests, cached on disk until shortly before they expire.
     FetchesToken,
     /// Keeps the status of accepted async invocations, to look up and wait on.
     AsyncStatus,
@@ -80,16 +81,6 @@ impl Capability {
     }
 }
 
-/// A token to fetch (and cache) before building requests: the auth modes that exchange a
-/// password or client secret for a bearer token.
-pub trait FetchesToken {
-    /// The request that fetches a fresh token, and its cache key.
-    fn token_source(&self) -> TokenSource;
-
-    /// Interpret the token endpoint's answer.
-    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token>;
-}
-
 /// A status query for accepted async invocations.
 pub trait AsyncStatus {
     /// The query for invocation `id`, submitted at `submitted` (providers that list by
@@ -99,7 +90,7 @@ pub trait AsyncStatus {
         inv: &Invocation,
         id: &str,
         submitted: OffsetDateTime,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest>;
 
@@ -117,7 +108,7 @@ pub trait AsyncStop {
         &self,
         inv: &Invocation,
         id: &str,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest>;
 }
@@ -172,7 +163,7 @@ pub trait ReadsLogs {
     fn locate_request(
         &self,
         _q: &LogQuery,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         _now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         Err(Error::Internal("this provider needs no log lookup".into()))
@@ -189,7 +180,7 @@ pub trait ReadsLogs {
         q: &LogQuery,
         src: &LogSource,
         page: Option<&str>,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest>;
 

@@ -4,6 +4,7 @@
 //! async: `.../invocations-async` → 202 `{request_id}`; status: `GET .../async-invocations`.
 //! Auth: `X-Auth-Token` (given, or fetched from IAM), or AK/SK `SDK-HMAC-SHA256` signing.
 
+use crate::credentials::{Credential, Fetched};
 use serde_json::Value as Json;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -11,8 +12,8 @@ use time::OffsetDateTime;
 
 use super::registry::{Key, PayloadLimit, ProviderSpec};
 use super::{
-    body_snippet, json_field, refusal_line, tail_log, AsyncStatus, Capability, Env, FetchesToken,
-    Provider, Settings, Token, TokenSource,
+    body_snippet, json_field, refusal_line, tail_log, AsyncStatus, Capability, Env, Provider,
+    Settings,
 };
 use crate::config::Profile;
 use crate::decode::{self, HUAWEI_TAIL_LIMIT};
@@ -80,6 +81,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("token", "{token}"),
     ],
     tail: true,
+    vendor_profiles: None,
 };
 
 const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -406,10 +408,10 @@ impl Huawei {
     pub(super) fn authorize(
         &self,
         req: &mut HttpRequest,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<()> {
-        match (&self.auth, token) {
+        match (&self.auth, token.and_then(Credential::bearer)) {
             (Auth::Token(t), _) => req.set_header("X-Auth-Token", t.clone()),
             (Auth::Iam(_), Some(t)) => req.set_header("X-Auth-Token", t),
             (Auth::Iam(_), None) => {
@@ -477,7 +479,7 @@ impl Provider for Huawei {
     fn build(
         &self,
         inv: &Invocation,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let urn = self.urn(inv)?;
@@ -642,7 +644,7 @@ impl Provider for Huawei {
         ]
     }
 
-    fn tokens(&self) -> Option<&dyn FetchesToken> {
+    fn tokens(&self) -> Option<&dyn crate::credentials::Source> {
         match &self.auth {
             Auth::Iam(iam) => Some(iam),
             _ => None,
@@ -658,8 +660,47 @@ impl Provider for Huawei {
     }
 }
 
-impl FetchesToken for Iam {
-    fn token_source(&self) -> TokenSource {
+impl crate::credentials::Source for Iam {
+    fn cache_key(&self) -> String {
+        let Iam {
+            user,
+            password,
+            domain,
+            endpoint,
+            project_id,
+        } = self;
+        crate::credentials::fingerprint(&[
+            "huawei-iam",
+            endpoint,
+            domain,
+            user,
+            project_id,
+            password,
+        ])
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "an IAM token for user {} of domain {} from {}",
+            self.user, self.domain, self.endpoint
+        )
+    }
+
+    fn step(
+        &self,
+        answers: &[crate::credentials::Answer],
+        now: OffsetDateTime,
+    ) -> Result<crate::credentials::Step> {
+        crate::credentials::one_request(
+            || self.token_request(),
+            answers,
+            |r| self.parse_token(r, now),
+        )
+    }
+}
+
+impl Iam {
+    fn token_request(&self) -> HttpRequest {
         let Iam {
             user,
             password,
@@ -675,21 +716,10 @@ impl FetchesToken for Iam {
         request.query.push(("nocatalog".into(), "true".into()));
         request.set_header("Content-Type", "application/json;charset=utf8");
         request.body = body.to_string().into_bytes();
-        let fingerprint = crate::credentials::fingerprint(&[
-            "huawei-iam",
-            endpoint,
-            domain,
-            user,
-            project_id,
-            password,
-        ]);
-        TokenSource {
-            cache_key: fingerprint,
-            request,
-        }
+        request
     }
 
-    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Token> {
+    fn parse_token(&self, resp: &HttpResponse, now: OffsetDateTime) -> Result<Fetched> {
         if !SPEC.succeeded(resp.status) {
             let (_, msg, _) = error_fields(&resp.body);
             let msg = msg.unwrap_or_else(|| body_snippet(&resp.body));
@@ -717,7 +747,7 @@ impl FetchesToken for Iam {
             .map(|t| t.unix_timestamp())
             // IAM tokens last 24 hours; assume less if the body does not say
             .unwrap_or(now.unix_timestamp() + 23 * 3600);
-        Ok(Token { value, expires_at })
+        Ok(Fetched::until(Credential::Bearer(value), now, expires_at))
     }
 }
 
@@ -727,7 +757,7 @@ impl AsyncStatus for Huawei {
         inv: &Invocation,
         id: &str,
         submitted: OffsetDateTime,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let urn = self.urn(inv)?;

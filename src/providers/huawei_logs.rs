@@ -8,6 +8,7 @@
 //! stream is read from that line on to its `Finish invoke request 'ID'`, leaving out another
 //! request's start-to-end inside it ([`Span`]), as the stream's lines carry no request id.
 
+use crate::credentials::Credential;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
@@ -147,7 +148,7 @@ impl ReadsLogs for Huawei {
     fn locate_request(
         &self,
         q: &LogQuery,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let mut inv = Invocation::new(&q.function);
@@ -184,7 +185,7 @@ impl ReadsLogs for Huawei {
         q: &LogQuery,
         src: &LogSource,
         page: Option<&str>,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest> {
         let path = format!(

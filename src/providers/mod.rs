@@ -11,8 +11,10 @@ pub mod aliyun;
 mod aliyun_logs;
 pub mod altair;
 pub mod aws;
+mod aws_chain;
 mod aws_files;
 mod aws_logs;
+mod aws_sources;
 pub mod capability;
 pub mod faas;
 pub mod huawei;
@@ -23,12 +25,10 @@ pub mod registry;
 
 use time::OffsetDateTime;
 
-pub use self::capability::{
-    AsyncStatus, AsyncStop, Callbacks, Capability, FetchesToken, ReadsLogs, RemoteCheck,
-};
+pub use self::capability::{AsyncStatus, AsyncStop, Callbacks, Capability, ReadsLogs, RemoteCheck};
 pub use self::registry::{from_profile, PayloadLimit, ProviderSpec, PROVIDERS};
 use crate::config::Profile;
-pub use crate::credentials::{Token, TokenSource};
+pub use crate::credentials::{Credential, Fetched, Source};
 pub use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::http::{HttpRequest, HttpResponse};
@@ -64,7 +64,7 @@ pub trait Provider {
     fn build(
         &self,
         inv: &Invocation,
-        token: Option<&str>,
+        token: Option<&Credential>,
         now: OffsetDateTime,
     ) -> Result<HttpRequest>;
 
@@ -97,6 +97,12 @@ pub trait Provider {
         None
     }
 
+    /// Whether this answer refuses the credentials themselves (expired, revoked), so that
+    /// credentials from the cache are dropped and fetched once more; nothing ran.
+    fn credentials_rejected(&self, resp: &HttpResponse) -> bool {
+        resp.status == 401
+    }
+
     /// A "not ready yet" answer: nothing ran, and the same request may be sent again.
     fn not_ready(&self, _resp: &HttpResponse) -> bool {
         false
@@ -112,8 +118,9 @@ pub trait Provider {
         &["authorization"]
     }
 
-    /// A token to fetch first, in the auth modes that need one.
-    fn tokens(&self) -> Option<&dyn FetchesToken> {
+    /// The credentials to fetch first, in the auth modes that need them (a token, STS or
+    /// metadata keys); `None` when the profile holds them.
+    fn tokens(&self) -> Option<&dyn Source> {
         None
     }
 
@@ -131,6 +138,12 @@ pub trait Provider {
 
     fn remote_check(&self) -> Option<&dyn RemoteCheck> {
         None
+    }
+
+    /// Where its settings came from (credentials, region, endpoint), for `profile show
+    /// --resolve`: never a secret.
+    fn origins(&self) -> Vec<registry::Origin> {
+        Vec::new()
     }
 
     /// Reading the function's whole log from the platform's log service.
@@ -415,5 +428,24 @@ impl Settings<'_> {
     /// Whether the profile itself sets `key` (whatever its source).
     pub fn has(&self, key: &str) -> bool {
         self.profile.values.contains_key(key)
+    }
+
+    /// Where [`Settings::get`] finds `key`, for `profile show --resolve`: the variable
+    /// that stands in for it, else the profile (and whether it is a literal, a variable
+    /// or a command there).
+    pub fn origin_of(&self, key: &str) -> String {
+        let (env_vars, _) = self.spec_key(key);
+        if let Some(var) = env_vars
+            .iter()
+            .find(|v| (self.env)(v).is_some_and(|x| !x.is_empty()))
+        {
+            return (*var).to_string();
+        }
+        let how = match self.profile.values.get(key) {
+            Some(crate::config::Value::Env { env }) => format!(" (from ${env})"),
+            Some(crate::config::Value::Command { .. }) => " (from its command)".into(),
+            _ => String::new(),
+        };
+        format!("fcall profile '{}'{how}", self.profile.name)
     }
 }

@@ -14,6 +14,7 @@
 //! function, so sending the admin password unasked would hand it to every function (which
 //! is why faas-cli stopped doing so).
 
+use crate::credentials::Credential;
 use base64::Engine as _;
 
 use super::faas::{self, Target};
@@ -55,6 +56,7 @@ pub const SPEC: ProviderSpec = ProviderSpec {
         ("password", "{basic_password}"),
     ],
     tail: false,
+    vendor_profiles: None,
 };
 
 /// faas-cli's default gateway, and the variable it reads one from.
@@ -202,7 +204,7 @@ impl Provider for OpenFaas {
     fn build(
         &self,
         inv: &Invocation,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         _now: time::OffsetDateTime,
     ) -> Result<HttpRequest> {
         let (t, routed) = self.target(inv)?;
@@ -313,7 +315,7 @@ impl ReadsLogs for OpenFaas {
         q: &LogQuery,
         src: &LogSource,
         _page: Option<&str>,
-        _token: Option<&str>,
+        _token: Option<&Credential>,
         _now: time::OffsetDateTime,
     ) -> Result<HttpRequest> {
         let mut extra = vec![("name", src.part(0))];

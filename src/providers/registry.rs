@@ -88,6 +88,37 @@ pub struct ProviderSpec {
     /// Whether a synchronous result comes with a log tail (`--tail`); without one, `--tail`
     /// is a note, not an error, so one command line serves every profile.
     pub tail: bool,
+    /// The profiles the vendor's own tools keep (`~/.aws`, `~/.aliyun/config.json`,
+    /// KooCLI's `~/.hcloud/config.json`...), as fcall profiles that point at them
+    /// (`fcall profile import`); `None` for a provider whose tools keep none.
+    pub vendor_profiles: Option<VendorLister>,
+}
+
+/// Lists the vendor's profiles ([`ProviderSpec::vendor_profiles`]).
+pub type VendorLister = fn(Env) -> Result<Vec<VendorProfile>>;
+
+/// A profile of the vendor's own tools, as an fcall profile that points at it: its values
+/// name the vendor profile (`aws_profile = "prod"`) and copy no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorProfile {
+    /// The vendor profile's name, also the suggested fcall profile name.
+    pub name: String,
+    /// Where it is ("~/.aws/config [profile prod]"), for the listing.
+    pub location: String,
+    /// How it gets credentials ("static keys", "SSO", "role via source_profile dev"...).
+    pub kind: String,
+    /// The fcall profile's keys and values (never a secret).
+    pub values: Vec<(String, String)>,
+}
+
+/// Where one of a built provider's settings came from, for `profile show --resolve`: the
+/// setting ("credentials", "region", "endpoint"...), its value when it is not a secret,
+/// and its origin (a file and section, an environment variable, a metadata service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub setting: String,
+    pub value: Option<String>,
+    pub from: String,
 }
 
 impl ProviderSpec {

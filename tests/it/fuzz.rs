@@ -158,6 +158,10 @@ fn log_bodies() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+fn bearer() -> fcall::credentials::Credential {
+    fcall::credentials::Credential::Bearer("t".into())
+}
+
 proptest! {
     /// Whatever a log service answers, and whatever page token comes back to fcall, the log
     /// readers give lines or an error, never a panic.
@@ -182,7 +186,7 @@ proptest! {
         for p in providers() {
             let Some(logs) = p.logs() else { continue };
             let _ = logs.log_source(&q, Some(&resp));
-            let _ = logs.page_request(&q, &src, page.as_deref(), Some("t"), OffsetDateTime::UNIX_EPOCH);
+            let _ = logs.page_request(&q, &src, page.as_deref(), Some(&bearer()), OffsetDateTime::UNIX_EPOCH);
             let _ = logs.parse_page(&q, &src, page.as_deref(), &resp);
         }
     }
@@ -199,7 +203,8 @@ proptest! {
                 let _ = status.interpret_status("id", &resp);
             }
             if let Some(tokens) = p.tokens() {
-                let _ = tokens.parse_token(&resp, OffsetDateTime::UNIX_EPOCH);
+                let answer = fcall::credentials::Answer::Http(resp.clone());
+                let _ = tokens.step(&[answer], OffsetDateTime::UNIX_EPOCH);
             }
             if let Some(check) = p.remote_check() {
                 let _ = check.interpret_check(&resp);
@@ -216,7 +221,7 @@ proptest! {
         inv.callback_url = Some("http://127.0.0.1:1/cb".into());
         for p in providers() {
             let _ = p.function_id(&inv);
-            let _ = p.build(&inv, Some("t"), OffsetDateTime::UNIX_EPOCH);
+            let _ = p.build(&inv, Some(&bearer()), OffsetDateTime::UNIX_EPOCH);
         }
     }
 
@@ -250,7 +255,7 @@ proptest! {
         let state = fcall::emulator::State::new(fcall::emulator::Credentials {
             token: "t".into(), access_key: "a".into(), secret_key: "s".into(),
             iam_user: "u".into(), iam_password: "p".into(), iam_domain: "d".into(),
-            client_id: "c".into(), client_secret: "cs".into(), token_ttl: 60,
+            client_id: "c".into(), client_secret: "cs".into(), token_ttl: 60, credential_ttl: 60,
             basic_user: "admin".into(), basic_password: "bp".into(),
         });
         let mut headers = headers;

@@ -11,6 +11,7 @@ mod support;
 mod aliyun;
 mod altair;
 mod aws;
+mod aws_credentials;
 mod bad_input;
 mod batch;
 mod checks;

@@ -28,6 +28,12 @@ pub const SECRETS: &[&str] = &[
     SK,
     IAM_PASSWORD,
     "sts-S3CRET-token",
+    // what the emulator's STS, SSO and metadata services issue, and the tokens tests
+    // hand them (web identity, SSO access token)
+    "tmpsecret",
+    "tmptoken",
+    "wi-S3CRET",
+    "sso-S3CRET",
     CLIENT_SECRET,
     BASIC_PASSWORD,
     BASIC_B64,
@@ -143,6 +149,11 @@ impl Sandbox {
         self.dir.path().join("cache")
     }
 
+    /// The sandbox's home directory (`HOME` of every command it runs).
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
     /// The sandbox's stand-in for `~/.aws/NAME` (absent until written).
     pub fn aws_file(&self, name: &str) -> PathBuf {
         self.dir.path().join("aws").join(name)
@@ -168,6 +179,10 @@ impl Sandbox {
             .env("AWS_SHARED_CREDENTIALS_FILE", self.aws_file("credentials"))
             .env("AWS_CONFIG_FILE", self.aws_file("config"))
             .env("OPENFAAS_CONFIG", self.dir.path().join("openfaas"))
+            // the vendors' files in ~ are the sandbox's, and no test asks a real
+            // instance metadata service
+            .env("HOME", self.home())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
             .env_remove("FCALL_PROFILE")
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
@@ -188,6 +203,16 @@ impl Sandbox {
             "AWS_ENDPOINT_URL",
             "AWS_ENDPOINT_URL_LAMBDA",
             "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+            "AWS_ENDPOINT_URL_STS",
+            "AWS_ENDPOINT_URL_SSO",
+            "AWS_ROLE_ARN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ROLE_SESSION_NAME",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
         ] {
             c.env_remove(var);
         }

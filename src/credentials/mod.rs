@@ -1,5 +1,6 @@
-//! Fetched tokens (Huawei IAM, Altair OAuth2) cached on disk until shortly before they
-//! expire, so that many invocations in one CI job fetch one token.
+//! Fetched credentials (IAM and OAuth2 tokens, STS and metadata keys) cached on disk until
+//! shortly before they expire, so that many invocations in one CI job fetch them once; how
+//! they are fetched is [`source`].
 //!
 //! Files live under `$FCALL_CACHE_DIR`, else the platform cache dir (`fcall/tokens/`),
 //! one per credential fingerprint, created with mode 0600 and replaced atomically.
@@ -10,35 +11,13 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::env::Env;
-use crate::http::HttpRequest;
 
-/// A bearer-style token a provider needs fetched before it can build requests.
-#[derive(Debug, Clone)]
-pub struct TokenSource {
-    /// Stable key for the on-disk cache: endpoint + identity + scope, hashed (no secret in clear).
-    pub cache_key: String,
-    /// The request that fetches a fresh token (holds the password: never print it unmasked).
-    pub request: HttpRequest,
-}
+pub mod source;
 
-/// A fetched token and when it stops working (unix seconds).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Token {
-    pub value: String,
-    pub expires_at: i64,
-}
-
-impl Token {
-    /// Whether the value can go in a header as it is: visible ASCII only. A token with a
-    /// CR, LF or other control character would fail every request it is sent with, so it
-    /// is refused when fetched and never cached.
-    pub fn usable(&self) -> bool {
-        !self.value.is_empty() && self.value.bytes().all(|b| b.is_ascii_graphic())
-    }
-}
-
-/// A token is not used in its last five minutes: a call may take that long.
-pub const EXPIRY_MARGIN_SECS: i64 = 300;
+pub use self::source::{
+    after, one_request, rfc3339, Answer, Credential, Fetched, Given, Keys, Source, Step,
+    EXPIRY_MARGIN_SECS,
+};
 
 /// A stable, non-reversible key for a set of identity parts (endpoint, user, secret...).
 pub fn fingerprint(parts: &[&str]) -> String {
@@ -103,16 +82,17 @@ impl TokenCache {
         self.dir.join(format!("{key}.json"))
     }
 
-    /// A cached token still good at `now` (with the margin), if any.
-    pub fn get(&self, key: &str, now: i64) -> Option<Token> {
+    /// Cached credentials still good at `now` (with the margin), if any.
+    pub fn get(&self, key: &str, now: i64) -> Option<Fetched> {
         let bytes = std::fs::read(self.file(key)).ok()?;
-        let token: Token = serde_json::from_slice(&bytes).ok()?;
-        (token.usable() && token.expires_at.saturating_sub(EXPIRY_MARGIN_SECS) > now)
+        let token: Fetched = serde_json::from_slice(&bytes).ok()?;
+        (token.credential.usable() && token.expires_at.is_some() && token.fresh(now))
             .then_some(token)
     }
 
-    /// Store a token (0600, temp file + rename). Failures are reported, not fatal to the caller.
-    pub fn put(&self, key: &str, token: &Token) -> std::io::Result<()> {
+    /// Store credentials (0600, temp file + rename). Failures are reported, not fatal to
+    /// the caller.
+    pub fn put(&self, key: &str, token: &Fetched) -> std::io::Result<()> {
         create_private_dir(&self.dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         set_private(tmp.as_file())?;
@@ -122,7 +102,7 @@ impl TokenCache {
         Ok(())
     }
 
-    /// Forget a token the provider no longer accepts.
+    /// Forget credentials the provider no longer accepts.
     pub fn remove(&self, key: &str) {
         let _ = std::fs::remove_file(self.file(key));
     }
@@ -166,17 +146,20 @@ mod tests {
         assert_ne!(a, b);
     }
 
+    fn bearer(value: &str, expires_at: i64) -> Fetched {
+        Fetched {
+            credential: Credential::Bearer(value.into()),
+            issued_at: 0,
+            expires_at: Some(expires_at),
+        }
+    }
+
     #[test]
     fn tokens_that_cannot_be_sent_are_not_used() {
         let dir = tempfile::tempdir().unwrap();
         let cache = TokenCache::at(&dir.path().join("tokens"));
         for bad in ["a\r\nX-Injected: 1", "a b", "", "tok\u{7f}"] {
-            let t = Token {
-                value: bad.into(),
-                expires_at: 10_000,
-            };
-            assert!(!t.usable(), "{bad:?}");
-            cache.put("k", &t).unwrap();
+            cache.put("k", &bearer(bad, 10_000)).unwrap();
             assert_eq!(
                 cache.get("k", 0),
                 None,
@@ -184,11 +167,12 @@ mod tests {
             );
         }
         // a tampered cache file cannot overflow the expiry check
-        let t = Token {
-            value: "tok".into(),
-            expires_at: i64::MIN,
-        };
-        cache.put("k", &t).unwrap();
+        cache.put("k", &bearer("tok", i64::MIN)).unwrap();
+        assert_eq!(cache.get("k", 0), None);
+        // credentials that do not expire are never taken from the cache
+        let mut lasting = bearer("tok", 0);
+        lasting.expires_at = None;
+        cache.put("k", &lasting).unwrap();
         assert_eq!(cache.get("k", 0), None);
     }
 
@@ -196,10 +180,7 @@ mod tests {
     fn put_get_expire_remove() {
         let dir = tempfile::tempdir().unwrap();
         let cache = TokenCache::at(&dir.path().join("tokens"));
-        let t = Token {
-            value: "tok".into(),
-            expires_at: 10_000,
-        };
+        let t = bearer("tok", 10_000);
         cache.put("k", &t).unwrap();
         assert_eq!(cache.get("k", 1_000), Some(t.clone()));
         // inside the margin the token counts as expired
