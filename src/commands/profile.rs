@@ -157,23 +157,24 @@ impl Edit<'_> {
     /// How to give `keys` in this edit.
     fn fix(&self, p: &Profile, keys: &[&str]) -> String {
         let example: Vec<String> = keys.iter().map(|k| format!("{k}=VALUE")).collect();
+        let them = if keys.len() == 1 { "it" } else { "them" };
         match self {
             Edit::Add => format!(
-                "give them too, e.g. `fcall profile add {} --provider {} … {}`",
+                "give {them} too, e.g. `fcall profile add {} --provider {} … {}`",
                 p.name,
                 p.provider,
                 example.join(" ")
             ),
             Edit::Set => format!(
-                "set them too, e.g. `fcall profile set {} {}`",
+                "set {them} too, e.g. `fcall profile set {} {}`",
                 p.name,
                 example.join(" ")
             ),
             Edit::Unset(gone) if keys.iter().any(|k| gone.iter().any(|g| g == k)) => {
-                "keep them (or set what replaces them first, with `fcall profile set`)".into()
+                format!("keep {them} (or set what replaces {them} first, with `fcall profile set`)")
             }
             Edit::Unset(_) => format!(
-                "set them first, e.g. `fcall profile set {} {}`",
+                "set {them} first, e.g. `fcall profile set {} {}`",
                 p.name,
                 example.join(" ")
             ),

@@ -516,3 +516,71 @@ fn colour_follows_clicolor_force_and_term_dumb() {
         .env("TERM", "dumb");
     assert!(!Outcome::of(c.assert()).stderr.contains("\u{1b}["));
 }
+
+#[test]
+fn profiles_are_checked_when_written() {
+    let sb = Sandbox::new();
+    // the required keys, named with the variables that stand in for them
+    sb.run(&["profile", "add", "hw", "--provider", "huawei", "region=cn-north-4"])
+        .code(2)
+        .stderr_has("profile 'hw' lacks project_id (or $HUAWEICLOUD_SDK_PROJECT_ID), which FunctionGraph needs: give it too");
+    // then the provider's own rule: some credentials, one kind at a time
+    let base = [
+        "profile",
+        "add",
+        "hw",
+        "--provider",
+        "huawei",
+        "region=cn-north-4",
+        "project_id=p1",
+    ];
+    sb.run(&base).code(2).stderr_has("has no credentials");
+    let mut with_token = base.to_vec();
+    with_token.push("token@command=exit 3");
+    sb.run(&with_token).code(0);
+    sb.run(&["profile", "set", "hw", "access_key=AK"])
+        .code(2)
+        .stderr_has("more than one kind of credentials");
+    sb.run(&["profile", "unset", "hw", "token"])
+        .code(2)
+        .stderr_has("has no credentials");
+    // a stand-in variable set now counts for a key the profile lacks
+    let mut c = sb.cmd();
+    c.env("HUAWEICLOUD_SDK_PROJECT_ID", "p2").args([
+        "profile",
+        "add",
+        "env",
+        "--provider",
+        "huawei",
+        "region=cn-north-4",
+        "token@env=T",
+    ]);
+    Outcome::of(c.assert()).code(0);
+    // every auth mode a provider takes is taken: Lambda's keys from ~/.aws, say; with none
+    // anywhere, the provider's own message says where they may come from
+    sb.run(&["profile", "add", "l", "--provider", "aws"])
+        .code(2)
+        .stderr_has("no AWS credentials");
+    std::fs::create_dir_all(sb.aws_file("credentials").parent().unwrap()).unwrap();
+    std::fs::write(
+        sb.aws_file("credentials"),
+        "[prod]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    sb.run(&[
+        "profile",
+        "add",
+        "l",
+        "--provider",
+        "aws",
+        "aws_profile=prod",
+        "region=eu-west-1",
+    ])
+    .code(0);
+    let shown = sb.run(&["profile", "show", "hw"]);
+    shown.code(0).stdout_has("token");
+    assert!(
+        !shown.stdout_str().contains("access_key"),
+        "a refused edit writes nothing"
+    );
+}
