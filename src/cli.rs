@@ -810,8 +810,8 @@ pub enum ProfileCommand {
         #[arg(long)]
         resolve: bool,
     },
-    /// List the profiles of the vendors' own tools (~/.aws, aliyun, KooCLI...) and import them
-    /// as fcall profiles that point at them (no secret is copied)
+    /// List the profiles of the vendors' own tools (~/.aws today) and import them as fcall
+    /// profiles that point at them (no secret is copied)
     #[command(
         after_help = "Examples:\n  fcall profile import                   list what can be imported\n  fcall profile import prod dev          import two AWS profiles as `prod` and `dev`\n  fcall profile import --all --prefix aws-"
     )]

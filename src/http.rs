@@ -221,6 +221,20 @@ impl HttpResponse {
 }
 
 /// Split a raw query string (`a=1&b=x%3Ay`) into decoded pairs, in order.
+/// Whether an authority (`host`, `host:port`, `[v6]:port`) names this machine: `localhost`
+/// or a loopback address.
+pub fn is_loopback_host(authority: &str) -> bool {
+    let name = match authority.rsplit_once(':') {
+        Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) && !h.is_empty() => h,
+        _ => authority,
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 pub fn parse_query(raw: &str) -> Vec<(String, String)> {
     raw.split('&')
         .filter(|p| !p.is_empty())
@@ -241,6 +255,29 @@ pub fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for yes in [
+            "localhost",
+            "LOCALHOST:8080",
+            "127.0.0.1",
+            "127.3.4.5:9",
+            "[::1]",
+            "[::1]:80",
+        ] {
+            assert!(is_loopback_host(yes), "{yes}");
+        }
+        for no in [
+            "example.com",
+            "10.0.0.1:80",
+            "169.254.169.254",
+            "[fd00:ec2::23]:80",
+            "localhost.evil",
+        ] {
+            assert!(!is_loopback_host(no), "{no}");
+        }
+    }
 
     #[test]
     fn encodes_urn_as_one_segment() {

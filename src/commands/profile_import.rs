@@ -60,7 +60,15 @@ pub fn run(path: &std::path::Path, args: &Import, env: Env) -> Result<u8> {
     let found = found(env, args.provider)?;
     if args.names.is_empty() && !args.all {
         if found.is_empty() {
-            eprintln!("no vendor profiles found (~/.aws, ~/.aliyun/config.json, ~/.hcloud/config.json...): set them up with the vendor's CLI first");
+            let listed: Vec<&str> = PROVIDERS
+                .iter()
+                .filter(|s| s.vendor_profiles.is_some())
+                .map(|s| s.product)
+                .collect();
+            eprintln!(
+                "no vendor profiles found for {}: set them up with the vendor's CLI first",
+                listed.join(", ")
+            );
         } else {
             write_stdout(listing(&found).as_bytes())?;
             eprintln!(

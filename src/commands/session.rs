@@ -215,16 +215,7 @@ impl<'a> Session<'a> {
             return;
         }
         let host = req.host();
-        let name = match host.rsplit_once(':') {
-            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
-            _ => host,
-        };
-        let loopback = name.eq_ignore_ascii_case("localhost")
-            || name
-                .trim_matches(['[', ']'])
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
-        if !loopback
+        if !crate::http::is_loopback_host(host)
             && !self
                 .warned_clear
                 .swap(true, std::sync::atomic::Ordering::Relaxed)

@@ -267,18 +267,11 @@ impl Aws {
             Some(e) => Some(super::endpoint_base(&profile.name, "'logs_endpoint'", &e)?),
             None => None,
         };
-        let keys = match (
-            found.fetches,
-            found.source.step(&[], OffsetDateTime::UNIX_EPOCH),
-        ) {
-            (false, Ok(crate::credentials::Step::Done(f))) => f.credential.keys().cloned(),
-            _ => None,
-        };
         Ok(Aws {
             region,
             endpoint,
             logs_endpoint,
-            keys,
+            keys: found.keys,
             credentials: found.source,
             source: found.from,
             origins,

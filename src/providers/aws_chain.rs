@@ -32,11 +32,12 @@ use crate::error::{Error, Result};
 
 type Section = std::collections::BTreeMap<String, String>;
 
-/// Credentials as found: the source (static keys yield themselves), whether it fetches,
-/// and where it was found.
+/// Credentials as found: the source (static keys yield themselves), the static keys when
+/// nothing is fetched, and where they were found.
 pub struct Found {
     pub source: Arc<dyn Source>,
-    pub fetches: bool,
+    /// The keys themselves when they need no fetching (the source then yields them).
+    pub keys: Option<Keys>,
     pub from: String,
     /// botocore's name for the method ("env", "assume-role", "sso"...).
     pub method: &'static str,
@@ -169,7 +170,7 @@ impl Chain<'_> {
                     command: command.clone(),
                     profile: name.to_string(),
                 }),
-                fetches: true,
+                keys: None,
                 from: format!("credential_process in {}", self.files.location(name)),
                 method: "custom-process",
             }));
@@ -219,7 +220,7 @@ impl Chain<'_> {
         }
         Ok(Found {
             from: format!("role_arn in {}", self.files.location(name)),
-            fetches: true,
+            keys: None,
             method: "assume-role",
             source: Arc::new(AssumeRole {
                 source: source.source,
@@ -310,7 +311,7 @@ impl Chain<'_> {
                 sts: self.sts(p),
                 origin: origin.clone(),
             }),
-            fetches: true,
+            keys: None,
             from: origin,
             method: "assume-role-with-web-identity",
         }))
@@ -369,7 +370,7 @@ impl Chain<'_> {
                 role_name: config["sso_role_name"].clone(),
                 profile: name.to_string(),
             }),
-            fetches: true,
+            keys: None,
             from: format!("SSO in {}", self.files.location(name)),
             method: "sso",
         }))
@@ -397,7 +398,7 @@ impl Chain<'_> {
                 token,
                 token_file,
             }),
-            fetches: true,
+            keys: None,
             from: "the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_…_URI)".into(),
             method: "container-role",
         }))
@@ -410,7 +411,7 @@ impl Chain<'_> {
             source: Arc::new(Imds {
                 endpoint: endpoint.trim_end_matches('/').to_string(),
             }),
-            fetches: true,
+            keys: None,
             from: "the instance metadata service (IMDSv2)".into(),
             method: "iam-role",
         }
@@ -487,8 +488,8 @@ impl Chain<'_> {
 /// Static keys found at `from`.
 pub fn fixed(keys: Keys, from: String, method: &'static str) -> Found {
     Found {
-        source: given(keys, from.clone()),
-        fetches: false,
+        source: given(keys.clone(), from.clone()),
+        keys: Some(keys),
         from,
         method,
     }

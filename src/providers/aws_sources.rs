@@ -539,10 +539,7 @@ pub fn container_uri_allowed(uri: &str) -> std::result::Result<(), String> {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
     };
-    let loopback = host
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback());
-    if loopback
+    if crate::http::is_loopback_host(authority)
         || [
             "169.254.170.2",
             "169.254.170.23",
